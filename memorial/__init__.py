@@ -1,0 +1,1 @@
+"""Static-site generator for the Qandy Qantar memorial; one module per pipeline stage."""

@@ -1,0 +1,101 @@
+"""The command line: build, check, serve, new, schema. Exit 0 when clean, 1 on content errors, 2 on usage errors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import pipeline
+from .diagnostics import has_errors
+from .new import TEMPLATES, new_record
+from .schema import json_schemas
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    command = args.command or "build"
+    if command == "build":
+        return cmd_build(Path(getattr(args, "content", "content")), Path(getattr(args, "out", "output")))
+    if command == "check":
+        return cmd_check(Path(args.content))
+    if command == "serve":
+        from .serve import serve
+
+        return serve(Path(args.content), Path(args.out), args.port)
+    if command == "new":
+        path, message = new_record(args.kind, args.name, Path(args.content))
+        print(message, file=sys.stdout if path else sys.stderr)
+        return 0 if path else 1
+    if command == "schema":
+        return cmd_schema(Path(args.out))
+    return 2
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build.py", description="Build the Qandy Qantar memorial site from content/.")
+    sub = p.add_subparsers(dest="command")
+    b = sub.add_parser("build", help="validate content/ and build the site into output/ (the default command)")
+    b.add_argument("--content", default="content", help="content folder (default: content)")
+    b.add_argument("--out", default="output", help="output folder, replaced when the build succeeds (default: output)")
+    c = sub.add_parser("check", help="report every problem in content/ without building")
+    c.add_argument("--content", default="content")
+    s = sub.add_parser("serve", help="live preview: rebuild on save and reload the browser")
+    s.add_argument("--content", default="content")
+    s.add_argument("--out", default="output")
+    s.add_argument("--port", type=int, default=8000)
+    n = sub.add_parser("new", help="write a ready-to-fill content file")
+    n.add_argument("kind", choices=sorted(TEMPLATES))
+    n.add_argument("name", help='the name or title, e.g. "Ernazar Kyrykbayev"')
+    n.add_argument("--content", default="content")
+    sc = sub.add_parser("schema", help="export the content model as JSON Schema files")
+    sc.add_argument("--out", default="schema")
+    return p
+
+
+def report(diagnostics) -> None:
+    for d in diagnostics:
+        print(d.format(), file=sys.stderr)
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    if diagnostics:
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+
+
+def cmd_check(content: Path) -> int:
+    if not content.is_dir():
+        print(f"error: content folder '{content}' does not exist", file=sys.stderr)
+        return 2
+    validated, diagnostics = pipeline.check(content)
+    report(diagnostics)
+    if has_errors(list(diagnostics)):
+        return 1
+    counts = ", ".join(f"{len(v)} {k}" for k, v in validated.records.items())
+    print(f"content OK: {counts}")
+    return 0
+
+
+def cmd_build(content: Path, out: Path) -> int:
+    if not content.is_dir():
+        print(f"error: content folder '{content}' does not exist", file=sys.stderr)
+        return 2
+    refusal = pipeline.check_output_dir(out, content)
+    if refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return 2
+    result = pipeline.build(content, out)
+    report(result.diagnostics)
+    if not result.ok:
+        print(f"build stopped; {out}/ was left as it was", file=sys.stderr)
+        return 1
+    print(f"built {result.pages} pages into {out}/")
+    return 0
+
+
+def cmd_schema(out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    for kind, schema in json_schemas().items():
+        (out / f"{kind}.schema.json").write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {len(json_schemas())} schema files into {out}/")
+    return 0

@@ -1,0 +1,260 @@
+"""Stage 1 — load: walk content/, split front matter, parse YAML keeping positions.
+
+Output is one ``RawDocument`` per file: plain Python data plus the line and
+column of every key and value, so later stages can point an editor at the exact
+place of a problem. YAML is parsed with the safe loader (LibYAML's when
+present); dates stay strings so that ``2022-01`` and ``2022-01-05`` are treated
+alike and validated in one place.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import Diagnostic, Position, display_path, error, warning
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# folder -> extensions a record of that kind may have
+KINDS: dict[str, tuple[str, ...]] = {
+    "sources": (".yaml",),
+    "cities": (".yaml", ".md"),
+    "people": (".md",),
+    "events": (".md",),
+    "days": (".md",),
+    "figures": (".yaml",),
+    "pages": (".md",),
+}
+SITE_FILE = "site.yaml"
+MAX_FILE_BYTES = 1_000_000  # a person entry is a few KB; anything this big is a mistake
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+PathKey = tuple  # ("events", 0, "city")
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    path: Path
+    display: str  # path as printed in messages
+    kind: str  # "site", "people", "cities", ...
+    id: str
+    data: dict
+    body: str = ""
+    body_line: int = 1  # line of the body's first line in the file
+    values: dict = field(default_factory=dict)  # PathKey -> (line, col) of a value
+    keys: dict = field(default_factory=dict)  # PathKey -> (line, col) of its key
+
+    def position(self, path: PathKey = (), *, key: bool = False) -> Position:
+        """The most precise known position for ``path`` (falls back to its parents)."""
+        path = tuple(path)
+        while True:
+            table = (self.keys, self.values) if key else (self.values, self.keys)
+            for t in table:
+                if path in t:
+                    line, col = t[path]
+                    return Position(self.display, line, col)
+            if not path:
+                return Position(self.display, 1, 1)
+            path = path[:-1]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    documents: tuple[RawDocument, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def load_content(content_dir: Path) -> Loaded:
+    """Read every content file under ``content_dir``; never raises for bad content."""
+    docs: list[RawDocument] = []
+    diags: list[Diagnostic] = []
+    site = content_dir / SITE_FILE
+    if site.is_file():
+        _collect(load_file(site, "site", content_dir), docs, diags)
+    else:
+        diags.append(error(Position(display_path(site, content_dir)), "site.yaml is missing; every site needs one (see README: content/site.yaml)"))
+    for kind, exts in KINDS.items():
+        folder = content_dir / kind
+        if not folder.is_dir():
+            continue
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.startswith(".") or not entry.is_file():
+                continue
+            path = Path(entry.path)
+            shown = display_path(path, content_dir)
+            if path.suffix not in exts:
+                hint = " (rename it to .yaml)" if path.suffix == ".yml" else ""
+                diags.append(warning(Position(shown), f"ignored: a file in {kind}/ must end in {' or '.join(exts)}{hint}"))
+                continue
+            _collect(load_file(path, kind, content_dir), docs, diags)
+    return Loaded(tuple(docs), tuple(diags))
+
+
+def _collect(result, docs, diags):
+    doc, problems = result
+    diags.extend(problems)
+    if doc is not None:
+        docs.append(doc)
+
+
+def load_file(path: Path, kind: str, content_dir: Path) -> tuple[RawDocument | None, list[Diagnostic]]:
+    shown = display_path(path, content_dir)
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [error(Position(shown), f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} (split it or remove pasted material)")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, [error(Position(shown), "file starts with a byte-order mark; save it as UTF-8 without BOM")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [error(Position(shown, line, col), f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
+    text = text.replace("\r\n", "\n")
+    doc_id = path.stem
+    problems: list[Diagnostic] = []
+    if kind != "site" and not ID_RE.match(doc_id):
+        problems.append(error(Position(shown), f"file name '{path.name}' is not a valid id: use lowercase letters, digits and hyphens (the name is the record's permanent address)"))
+    if path.suffix == ".md":
+        split = _split_front_matter(text)
+        if split is None:
+            problems.append(error(Position(shown), "couldn't find front matter: the file must start with a line '---', then the YAML fields, then another '---' line"))
+            return None, problems
+        yaml_text, body, body_line = split
+        line_offset = 1  # the opening '---'
+    else:
+        yaml_text, body, body_line, line_offset = text, "", 1, 0
+    data, values, keys, yaml_problems = parse_yaml(yaml_text, shown, line_offset)
+    problems.extend(yaml_problems)
+    if data is None:
+        return None, problems
+    doc = RawDocument(path, shown, kind, doc_id, data, body, body_line, values, keys)
+    return doc, problems
+
+
+def _split_front_matter(text: str) -> tuple[str, str, int] | None:
+    if not text.startswith("---\n") and text.rstrip("\n") != "---":
+        return None
+    lines = text.split("\n")
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() == "---":
+            yaml_text = "\n".join(lines[1:i]) + "\n"
+            body = "\n".join(lines[i + 1 :])
+            return yaml_text, body, i + 2
+    return None
+
+
+def parse_yaml(text: str, shown: str, line_offset: int):
+    """Parse one YAML document into (data, value positions, key positions, problems)."""
+    try:
+        node = yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 1
+        col = (mark.column + 1) if mark else 1
+        what = exc.problem or str(exc)
+        hint = " (use spaces, not tabs, for indentation)" if "\\t" in what or "tab" in what else ""
+        return None, {}, {}, [error(Position(shown, line, col), f"YAML syntax error: {what}{hint}")]
+    except yaml.YAMLError as exc:
+        return None, {}, {}, [error(Position(shown), f"YAML error: {exc}")]
+    if node is None:
+        return {}, {}, {}, []
+    conv = _Converter(shown, line_offset)
+    data = conv.convert(node, ())
+    if not isinstance(data, dict):
+        return None, {}, {}, [error(Position(shown, 1 + line_offset, 1), "expected YAML fields (key: value), found a single value or a list")]
+    return data, conv.values, conv.keys, conv.problems
+
+
+_SCALAR = yaml.constructor.SafeConstructor()
+
+
+class _Converter:
+    """Turn a composed YAML node tree into Python data, recording positions."""
+
+    def __init__(self, shown: str, line_offset: int):
+        self.shown = shown
+        self.offset = line_offset
+        self.values: dict = {}
+        self.keys: dict = {}
+        self.problems: list[Diagnostic] = []
+        self.seen: set[int] = set()
+
+    def _pos(self, node) -> tuple[int, int]:
+        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+
+    def convert(self, node, path: PathKey):
+        if id(node) in self.seen:
+            # An alias: refused, because expanding them can blow up memory.
+            self.problems.append(error(Position(self.shown, *self._pos(node)), "YAML anchors and aliases (& and *) are not allowed; write the value out"))
+            return None
+        self.seen.add(id(node))
+        self.values[path] = self._pos(node)
+        if isinstance(node, yaml.MappingNode):
+            out: dict = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.problems.append(error(Position(self.shown, *self._pos(key_node)), "a field name must be plain text"))
+                    continue
+                key = key_node.value
+                if key == "<<":
+                    self.problems.append(error(Position(self.shown, *self._pos(key_node)), "YAML merge keys (<<) are not allowed; write the fields out"))
+                    continue
+                if key in out:
+                    line, col = self._pos(key_node)
+                    first = self.keys[path + (key,)][0]
+                    self.problems.append(error(Position(self.shown, line, col), f"field '{key}' appears twice (first on line {first}); keep one"))
+                    continue
+                self.keys[path + (key,)] = self._pos(key_node)
+                out[key] = self.convert(value_node, path + (key,))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
+        tag = node.tag
+        if tag.endswith(":timestamp") or tag.endswith(":str") or node.style:
+            return node.value  # dates stay text; validation parses them
+        try:
+            return _SCALAR.construct_object(node)
+        except yaml.YAMLError:
+            return node.value
+
+
+def last_changed(content_dir: Path) -> dict[str, dt.date]:
+    """When each content file last changed: its last commit, or its mtime if uncommitted.
+
+    Never the build clock, so two builds of the same checkout are identical.
+    One ``git log`` for the whole folder (not one per file) keeps this fast.
+    """
+
+    dates: dict[str, dt.date] = {}
+    root = content_dir.resolve()
+    try:
+        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True).stdout.strip()
+        log = subprocess.run(
+            ["git", "-C", top, "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", str(root)],
+            capture_output=True, text=True, check=True,
+        ).stdout
+        dirty = subprocess.run(["git", "-C", top, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(root)], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        top, log, dirty = None, "", ""
+    if top:
+        stamp = None
+        for line in log.split("\n"):
+            if line.startswith("\0"):
+                stamp = dt.datetime.fromtimestamp(int(line[1:]), dt.timezone.utc).date()
+            elif line and stamp is not None:
+                dates.setdefault(str(Path(top, line)), stamp)  # newest commit comes first
+        for entry in dirty.split("\0"):
+            if len(entry) > 3:
+                dates.pop(str(Path(top, entry[3:])), None)
+    for path in root.rglob("*"):
+        if path.is_file() and str(path) not in dates:
+            dates[str(path)] = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date()
+    return dates

@@ -1,0 +1,102 @@
+"""`build.py new <kind> "Name"`: a ready-to-fill file with a good id and every field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from slugify import slugify
+
+# python-slugify (via text-unidecode) drops or merges the Kazakh letters; spell them out.
+KAZAKH_REPLACEMENTS = [
+    ["Ә", "A"], ["ә", "a"], ["Ғ", "G"], ["ғ", "g"], ["Қ", "Q"], ["қ", "q"],
+    ["Ң", "N"], ["ң", "n"], ["Ө", "O"], ["ө", "o"], ["Ұ", "U"], ["ұ", "u"],
+    ["Ү", "U"], ["ү", "u"], ["Һ", "H"], ["һ", "h"], ["І", "I"], ["і", "i"],
+]
+
+
+def make_id(name: str) -> str:
+    return slugify(name, replacements=KAZAKH_REPLACEMENTS, max_length=80, word_boundary=True)
+
+
+TEMPLATES = {
+    "person": ("people", ".md", """---
+name: {name}
+# sort_name: "Surname, Given name"   # how the name sorts in lists, if not as written
+aliases: []            # other spellings met in the sources
+# age:
+#   years: 0
+#   as_of: 2022-01-06  # the date the age refers to
+#   sources: []
+# occupation:
+#   text: ""
+#   sources: []
+# city: almaty         # only when a source gives it; a city id from content/cities/
+fates: []              # killed, died-in-custody, wounded, tortured, detained, prosecuted, missing, journalist-targeted, defender-targeted
+events:
+  - date: 2022-01      # 2022-01-05 (day), 2022-01 (month) or 2022 (year): no more precise than the source
+    what: ""           # one line, in our own words
+    sources: []
+# justice:
+#   status: none-known # none-known, complaint-filed, case-opened, case-refused, case-closed, trial, conviction, acquittal, amnesty, compensation
+#   note: ""
+#   sources: []
+conflicts: []          # where sources disagree: - about: age / sides: [{{claim: "", sources: []}}, ...]
+sources: []            # every source this entry uses (ids from content/sources/)
+status: draft          # published once reviewed
+---
+The story, in our own words. Say who reports what ("according to his brother").
+"""),
+    "city": ("cities", ".yaml", """# yaml-language-server: $schema=../../schema/cities.schema.json
+name: {name}
+# name_forms:          # only forms a source gives
+#   - name: ""
+#     language: ru
+#     sources: []
+region: ""
+latitude: 0.0
+longitude: 0.0
+"""),
+    "source": ("sources", ".yaml", """# yaml-language-server: $schema=../../schema/sources.schema.json
+publisher: ""
+title: {name}
+# author: ""
+date: 2022             # 2022-01-05, 2022-01 or 2022, as precise as the publication says
+# url: https://
+# archived_url: https://web.archive.org/
+language: en
+kind: ngo-report       # ngo-report, news, opinion, official-statement, testimony, court-document, other
+"""),
+    "event": ("events", ".md", """---
+title: {name}
+date: 2022-01          # 2022-01-05 (day), 2022-01 (month) or 2022 (year)
+# end_date: 2022-01-19
+# city: almaty         # a city id, or instead:
+national: true
+# aftermath: true      # for dated events after the timeline (trials, statements)
+sources: []
+status: draft
+---
+What happened, in our own words.
+"""),
+}
+
+
+def new_record(kind: str, name: str, content_dir: Path) -> tuple[Path | None, str]:
+    """Write the file; return (path, message). Never overwrites."""
+    folder, suffix, template = TEMPLATES[kind]
+    rid = make_id(name)
+    if not rid:
+        return None, f"cannot make an id from '{name}'; give a name with letters"
+    path = content_dir / folder / f"{rid}{suffix}"
+    others = list((content_dir / folder).glob(f"{rid}.*"))
+    if others:
+        return None, f"{others[0]} already exists; a different person needs a different name (add a middle name or a place), an existing one is edited in place"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(template.format(name=_yaml_str(name)), encoding="utf-8")
+    return path, f"wrote {path}"
+
+
+def _yaml_str(value: str) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,62 @@
+"""The build, one call per stage: load → validate → model → render → write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import routes
+from .diagnostics import Diagnostic, has_errors, sort_key
+from .load import last_changed, load_content
+from .model import SiteModel, build_model
+from .render import render_site
+from .validate import Validated, validate
+from .write import asset_files, write_site
+
+PROJECT = Path(__file__).resolve().parent.parent
+TEMPLATES = PROJECT / "templates"
+ASSETS = PROJECT / "assets"
+
+
+@dataclass(frozen=True)
+class Result:
+    diagnostics: tuple[Diagnostic, ...]
+    model: SiteModel | None = None
+    pages: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(list(self.diagnostics))
+
+
+def check(content_dir: Path) -> tuple[Validated, tuple[Diagnostic, ...]]:
+    """The build minus render and write: every problem in the content."""
+    validated = validate(load_content(content_dir), content_dir)
+    return validated, tuple(sorted(validated.diagnostics, key=sort_key))
+
+
+def build(content_dir: Path, out_dir: Path) -> Result:
+    validated, diagnostics = check(content_dir)
+    if has_errors(list(diagnostics)):
+        return Result(diagnostics)
+    model = build_model(validated, last_changed(content_dir))
+    pages = render_site(model, TEMPLATES)
+    write_site(pages, asset_files(ASSETS) + photo_files(model, content_dir), out_dir)
+    return Result(diagnostics, model, len(pages))
+
+
+def photo_files(model: SiteModel, content_dir: Path) -> list[tuple[Path, str]]:
+    out = []
+    for rec in model.people:
+        photo = rec.data.photo
+        if photo is not None:
+            out.append((content_dir / photo.file, routes.photo(rec.id, Path(photo.file).suffix)))
+    return out
+
+
+def check_output_dir(out_dir: Path, content_dir: Path) -> str | None:
+    """Refuse an output folder whose replacement would delete the project or the content."""
+    out, content = out_dir.resolve(), content_dir.resolve()
+    if out == Path(out.anchor) or out == Path.home() or out == PROJECT or content.is_relative_to(out) or PROJECT.is_relative_to(out) or out.is_relative_to(content):
+        return f"refusing to use {out_dir} as the output folder: it is replaced on every build, and it holds the project or the content"
+    return None

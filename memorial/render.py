@@ -1,0 +1,414 @@
+"""Stage 4 — render: the site model → pages as bytes. No file I/O but templates.
+
+Views are plain dicts prepared here (dates formatted, citations numbered,
+Markdown converted and sanitised) so that templates only display.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import markdown
+import nh3
+from babel.dates import format_date
+from markupsafe import Markup
+
+from . import routes
+from .model import Happening, SiteModel, cited_sources
+from .schema import PartialDate
+from .validate import Record
+
+FATE_LABELS = {
+    "killed": "Killed",
+    "died-in-custody": "Died in custody",
+    "wounded": "Wounded",
+    "tortured": "Tortured",
+    "detained": "Detained",
+    "prosecuted": "Prosecuted",
+    "missing": "Missing",
+    "journalist-targeted": "Journalist targeted",
+    "defender-targeted": "Human-rights defender targeted",
+}
+JUSTICE_LABELS = {
+    "none-known": "No investigation known",
+    "complaint-filed": "Complaint filed",
+    "case-opened": "Criminal case opened",
+    "case-refused": "Criminal case refused",
+    "case-closed": "Case closed",
+    "trial": "On trial",
+    "conviction": "Conviction",
+    "acquittal": "Acquittal",
+    "amnesty": "Amnesty",
+    "compensation": "Compensation",
+}
+SOURCE_KIND_LABELS = {
+    "ngo-report": "NGO report",
+    "news": "News",
+    "opinion": "Opinion",
+    "official-statement": "Official statement",
+    "testimony": "Testimony",
+    "court-document": "Court document",
+    "other": "Other",
+}
+
+# What a story may contain after Markdown: text structure and links, nothing active.
+ALLOWED_TAGS = {"p", "br", "em", "strong", "b", "i", "q", "blockquote", "ul", "ol", "li", "a", "h2", "h3", "h4", "code", "pre", "hr", "sup", "sub", "table", "thead", "tbody", "tr", "th", "td", "abbr", "cite"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set(), "ol": {"start"}}
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the output root
+    data: bytes
+
+
+class Markdown:
+    """Markdown → sanitised HTML. One instance per build (Python-Markdown keeps state)."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=["sane_lists", "smarty", "tables"], output_format="html")
+
+    def __call__(self, text: str) -> Markup:
+        html = self._md.reset().convert(text)
+        return Markup(sanitise(html))
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def format_partial(value: PartialDate, locale: str = "en") -> str:
+    d = value.first_day
+    if value.precision == "day":
+        return format_date(d, "d MMMM y", locale=locale)
+    if value.precision == "month":
+        return format_date(d, "LLLL y", locale=locale)
+    return str(value.year)
+
+
+def format_day(d: dt.date, locale: str = "en") -> str:
+    return format_date(d, "d MMMM y", locale=locale)
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+class Renderer:
+    """Turns the model into pages. Holds only what is fixed for the whole build."""
+
+    def __init__(self, model: SiteModel, templates_dir: Path, locale: str = "en"):
+        self.m = model
+        self.env = make_environment(templates_dir)
+        self.md = Markdown()
+        self.locale = locale
+
+    # -------------------------------------------------------------- helpers
+
+    def date(self, value: PartialDate) -> str:
+        return format_partial(value, self.locale)
+
+    def city_link(self, cid: str | None) -> dict | None:
+        if not cid:
+            return None
+        return {"name": self.m.cities[cid].data.name, "url": routes.city(cid)}
+
+    def person_link(self, rec: Record) -> dict:
+        return {"name": rec.data.name, "url": routes.person(rec.id), "id": rec.id}
+
+    def source_ref(self, sid: str) -> dict:
+        s = self.m.sources[sid].data
+        return {
+            "id": sid,
+            "url": routes.source(sid),
+            "publisher": s.publisher,
+            "title": s.title,
+            "author": s.author,
+            "date": self.date(s.date),
+            "web": s.url,
+            "archived": s.archived_url,
+            "kind": SOURCE_KIND_LABELS[s.kind],
+            "note": s.note,
+        }
+
+    def changed(self, rec: Record) -> str | None:
+        d = self.m.last_changed.get(str(rec.doc.path.resolve()))
+        return format_day(d, self.locale) if d else None
+
+    def happening(self, h: Happening, *, with_city: bool = True) -> dict:
+        if h.kind == "people":
+            ev = h.record.data.events[h.index]
+            return {
+                "kind": "person",
+                "date": self.date(ev.date),
+                "iso": ev.date.iso,
+                "person": self.person_link(h.record),
+                "what": ev.what,
+                "city": self.city_link(ev.city) if with_city else None,
+                "date_note": ev.date_note,
+            }
+        data = h.record.data
+        return {
+            "kind": "event",
+            "date": self.date(data.date),
+            "iso": data.date.iso,
+            "title": data.title,
+            "url": routes.event(h.record.id),
+            "until": self.date(data.end_date) if data.end_date else None,
+            "city": self.city_link(data.city) if with_city else None,
+            "national": data.national,
+        }
+
+    def nav(self) -> list[dict]:
+        items = [
+            {"title": "Home", "url": routes.HOME},
+            {"title": "People", "url": routes.PEOPLE},
+            {"title": "Timeline", "url": routes.TIMELINE},
+            {"title": "Cities", "url": routes.CITIES},
+            {"title": "Sources", "url": routes.SOURCES},
+        ]
+        return items
+
+    def render(self, path: str, template: str, title: str, **view) -> Page:
+        common = {
+            "root": routes.root_of(path),
+            "path": path,
+            "title": title,
+            "site": {"title": self.m.site.title, "description": self.m.site.description, "lang": self.m.site.default_language},
+            "nav": self.nav(),
+            "footer_pages": [{"title": p.data.title, "url": routes.page(p.id)} for p in self.m.pages],
+            "stylesheet": routes.STYLESHEET,
+        }
+        html = self.env.get_template(template).render(**common, **view)
+        return Page(path, html.encode("utf-8"))
+
+    # -------------------------------------------------------------- pages
+
+    def pages(self):
+        m = self.m
+        yield self.home()
+        yield from self.people_indexes()
+        for rec in m.people:
+            yield self.person(rec)
+        yield self.render(routes.CITIES, "cities.html", "Cities and towns", cities=[self.city_summary(c) for c in m.cities.values()])
+        for rec in m.cities.values():
+            yield self.city(rec)
+        yield self.timeline()
+        for d in m.days:
+            yield self.day(d)
+        for rec in m.events:
+            yield self.event(rec)
+        yield self.render(routes.SOURCES, "sources.html", "Sources", sources=[self.source_summary(sid) for sid in m.sources])
+        for sid in m.sources:
+            yield self.source(sid)
+        for rec in m.pages:
+            yield self.render(routes.page(rec.id), "page.html", rec.data.title, body=self.md(rec.body), changed=self.changed(rec))
+
+    def home(self) -> Page:
+        figures = [
+            {"value": f.data.value, "what": f.data.what, "given_by": f.data.given_by, "date": self.date(f.data.date), "note": f.data.note, "sources": [self.source_ref(s) for s in f.data.sources]}
+            for f in self.m.figures
+        ]
+        names = [self.person_link(p) for p in self.m.people]
+        return self.render(routes.HOME, "home.html", self.m.site.title, intro=self.md(self.m.site.intro), figures=figures, names=names, counts=self.counts())
+
+    def counts(self) -> dict:
+        return {"people": len(self.m.people), "cities": len(self.m.cities), "events": len(self.m.events), "sources": len(self.m.sources)}
+
+    def person_row(self, rec: Record) -> dict:
+        data = rec.data
+        first = min((e.date for e in data.events), default=None, key=lambda d: d.first_day)
+        return {
+            **self.person_link(rec),
+            "city": self.city_link(data.city),
+            "fates": [FATE_LABELS[f] for f in data.fates],
+            "first_date": self.date(first) if first else None,
+        }
+
+    def people_indexes(self):
+        m = self.m
+        rows = {p.id: self.person_row(p) for p in m.people}
+        by_name: dict[str, list] = {}
+        for p in m.people:
+            letter = (p.data.sort_name or p.data.name)[:1].upper()
+            by_name.setdefault(letter, []).append(rows[p.id])
+        groups = {"name": [{"heading": k, "id": f"letter-{i}", "people": v} for i, (k, v) in enumerate(by_name.items())]}
+
+        city_groups = []
+        for cid, crec in m.cities.items():
+            people = [rows[p.id] for p in m.people_by_city.get(cid, [])]
+            if people:
+                city_groups.append({"heading": crec.data.name, "id": f"city-{cid}", "people": people})
+        unknown = [rows[p.id] for p in m.people if not p.data.city and not any(e.city for e in p.data.events)]
+        if unknown:
+            city_groups.append({"heading": "City not recorded", "id": "city-unknown", "people": unknown})
+        groups["city"] = city_groups
+
+        date_groups: dict = {}
+        for p in m.people:
+            first = min((e.date for e in p.data.events), default=None, key=lambda d: (d.first_day, d.precision != "day"))
+            key = (0, first.first_day, first.precision) if first else (1, dt.date.max, "")
+            label = self.date(first) if first else "Date not recorded"
+            date_groups.setdefault(key, {"heading": label, "id": f"date-{first.iso if first else 'unknown'}", "people": []})["people"].append(rows[p.id])
+        groups["date"] = [date_groups[k] for k in sorted(date_groups)]
+
+        fate_groups = []
+        for fate, label in FATE_LABELS.items():
+            people = [rows[p.id] for p in m.people if fate in p.data.fates]
+            if people:
+                fate_groups.append({"heading": label, "id": f"fate-{fate}", "people": people})
+        groups["fate"] = fate_groups
+
+        titles = {"name": "by name", "city": "by city", "date": "by date", "fate": "by what happened"}
+        tabs = [{"key": k, "title": titles[k], "url": routes.PEOPLE_BY[k]} for k in routes.PEOPLE_BY]
+        for key, path in routes.PEOPLE_BY.items():
+            yield self.render(path, "people.html", f"People, {titles[key]}", groups=groups[key], tabs=tabs, current=key, total=len(m.people))
+
+    def person(self, rec: Record) -> Page:
+        data = rec.data
+        order = cited_sources(rec)
+        numbers = {sid: i + 1 for i, sid in enumerate(order)}
+
+        def cite(ids):
+            return [{"n": numbers[s], "url": routes.source(s), "title": self.m.sources[s].data.title} for s in ids]
+
+        events = sorted(enumerate(data.events), key=lambda ie: (ie[1].date.first_day, ie[1].date.precision != "day", ie[0]))
+        view = {
+            "name": data.name,
+            "aliases": data.aliases,
+            "age": {"years": data.age.years, "as_of": self.date(data.age.as_of), "cites": cite(data.age.sources)} if data.age else None,
+            "occupation": {"text": data.occupation.text, "cites": cite(data.occupation.sources)} if data.occupation else None,
+            "city": self.city_link(data.city),
+            "fates": [FATE_LABELS[f] for f in data.fates],
+            "story": self.md(rec.body),
+            "events": [
+                {"date": self.date(e.date), "iso": e.date.iso, "day_url": routes.day(e.date.iso) if e.date.first_day in self.m.by_day and e.date.precision == "day" else None,
+                 "city": self.city_link(e.city), "what": e.what, "date_note": e.date_note, "cites": cite(e.sources)}
+                for _, e in events
+            ],
+            "justice": {"status": JUSTICE_LABELS[data.justice.status], "note": data.justice.note, "cites": cite(data.justice.sources)} if data.justice else None,
+            "conflicts": [{"about": c.about, "note": c.note, "sides": [{"claim": s.claim, "cites": cite(s.sources)} for s in c.sides]} for c in data.conflicts],
+            "entry_cites": cite(data.sources),
+            "citations": [{"n": numbers[s], **self.source_ref(s)} for s in order],
+            "photo": self.photo(rec),
+            "changed": self.changed(rec),
+        }
+        return self.render(routes.person(rec.id), "person.html", data.name, person=view)
+
+    def photo(self, rec: Record) -> dict | None:
+        photo = rec.data.photo
+        if photo is None:
+            return None
+        return {"url": routes.photo(rec.id, Path(photo.file).suffix), "alt": photo.alt, "credit": photo.credit, "licence": photo.licence}
+
+    def city_summary(self, rec: Record) -> dict:
+        return {"name": rec.data.name, "url": routes.city(rec.id), "region": rec.data.region,
+                "people": len(self.m.people_by_city.get(rec.id, [])), "events": len(self.m.happenings_by_city.get(rec.id, []))}
+
+    def city(self, rec: Record) -> Page:
+        data = rec.data
+        view = {
+            "name": data.name,
+            "name_forms": [{"name": f.name, "language": f.language} for f in data.name_forms],
+            "region": data.region,
+            "latitude": data.latitude,
+            "longitude": data.longitude,
+            "body": self.md(rec.body),
+            "people": [self.person_row(p) for p in self.m.people_by_city.get(rec.id, [])],
+            "happenings": [self.happening(h, with_city=False) for h in self.m.happenings_by_city.get(rec.id, [])],
+        }
+        return self.render(routes.city(rec.id), "city.html", data.name, city=view)
+
+    def timeline(self) -> Page:
+        m = self.m
+        days = []
+        for d in m.days:
+            hs = m.by_day[d]
+            days.append({
+                "date": format_day(d, self.locale),
+                "iso": d.isoformat(),
+                "url": routes.day(d.isoformat()),
+                "people": len({h.record.id for h in hs if h.kind == "people"}),
+                "events": sum(1 for h in hs if h.kind == "events"),
+                "titles": [h.record.data.title for h in hs if h.kind == "events"],
+            })
+        start, end = m.days[0], m.days[-1]
+        before = [self.happening(h) for h in m.happenings if h.date.last_day < start]
+        vague = [self.happening(h) for h in m.happenings if h.date.precision != "day" and not (h.date.last_day < start or h.date.first_day > end)]
+        after = [self.happening(h) for h in m.happenings if h.date.first_day > end]
+        return self.render(routes.TIMELINE, "timeline.html", "Timeline", days=days, before=before, vague=vague, after=after,
+                           start=format_day(start, self.locale), end=format_day(end, self.locale))
+
+    def day(self, d: dt.date) -> Page:
+        m = self.m
+        iso = d.isoformat()
+        note = m.day_notes.get(iso)
+        idx = m.days.index(d)
+        view = {
+            "date": format_day(d, self.locale),
+            "iso": iso,
+            "summary": self.md(note.body) if note else None,
+            "summary_cites": [self.source_ref(s) for s in note.data.sources] if note else [],
+            "happenings": [self.happening(h) for h in m.by_day[d]],
+            "previous": {"url": routes.day(m.days[idx - 1].isoformat()), "date": format_day(m.days[idx - 1], self.locale)} if idx > 0 else None,
+            "next": {"url": routes.day(m.days[idx + 1].isoformat()), "date": format_day(m.days[idx + 1], self.locale)} if idx + 1 < len(m.days) else None,
+        }
+        return self.render(routes.day(iso), "day.html", format_day(d, self.locale), day=view)
+
+    def event(self, rec: Record) -> Page:
+        data = rec.data
+        in_range = data.date.precision == "day" and data.date.first_day in self.m.by_day
+        view = {
+            "title": data.title,
+            "date": self.date(data.date),
+            "until": self.date(data.end_date) if data.end_date else None,
+            "day_url": routes.day(data.date.iso) if in_range else None,
+            "city": self.city_link(data.city),
+            "national": data.national,
+            "body": self.md(rec.body),
+            "sources": [self.source_ref(s) for s in data.sources],
+            "changed": self.changed(rec),
+        }
+        return self.render(routes.event(rec.id), "event.html", data.title, event=view)
+
+    def source_summary(self, sid: str) -> dict:
+        c = self.m.citing[sid]
+        return {**self.source_ref(sid), "people": len(c["people"]), "events": len(c["events"]) + len(c["figures"]) + len(c["days"])}
+
+    def source(self, sid: str) -> Page:
+        c = self.m.citing[sid]
+        view = {
+            **self.source_ref(sid),
+            "people": [self.person_link(p) for p in c["people"]],
+            "events": [{"title": e.data.title, "date": self.date(e.data.date), "url": routes.event(e.id)} for e in c["events"]],
+            "figures": [{"value": f.data.value, "what": f.data.what, "given_by": f.data.given_by, "date": self.date(f.data.date)} for f in c["figures"]],
+            "days": [{"date": format_day(dt.date.fromisoformat(d.id), self.locale), "url": routes.day(d.id)} for d in c["days"]],
+        }
+        return self.render(routes.source(sid), "source.html", self.m.sources[sid].data.title, source=view)
+
+
+def render_site(model: SiteModel, templates_dir: Path) -> list[Page]:
+    pages = list(Renderer(model, templates_dir).pages())
+    seen: dict[str, int] = {}
+    for page in pages:
+        if page.path in seen:
+            raise RuntimeError(f"two pages would be written to {page.path}")  # a bug, not a content problem
+        seen[page.path] = 1
+    return pages

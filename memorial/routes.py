@@ -1,0 +1,49 @@
+"""Where every page lives in the output, as paths relative to the output root.
+
+Every link in the site is relative and names a file (``people/x.html``, never
+a bare folder or ``/people/x``) so the unzipped folder works from file://.
+Templates receive ``root`` ("", "../") and join it with these paths.
+"""
+
+from __future__ import annotations
+
+HOME = "index.html"
+PEOPLE = "people/index.html"
+PEOPLE_BY = {"name": "people/index.html", "city": "people/by-city.html", "date": "people/by-date.html", "fate": "people/by-fate.html"}
+CITIES = "cities/index.html"
+TIMELINE = "timeline.html"
+SOURCES = "sources/index.html"
+STYLESHEET = "assets/style.css"
+
+
+def person(pid: str) -> str:
+    return f"people/{pid}.html"
+
+
+def city(cid: str) -> str:
+    return f"cities/{cid}.html"
+
+
+def day(iso: str) -> str:
+    return f"days/{iso}.html"
+
+
+def event(eid: str) -> str:
+    return f"events/{eid}.html"
+
+
+def source(sid: str) -> str:
+    return f"sources/{sid}.html"
+
+
+def page(pid: str) -> str:
+    return f"{pid}.html"
+
+
+def photo(pid: str, suffix: str) -> str:
+    return f"photos/{pid}{suffix.lower()}"
+
+
+def root_of(path: str) -> str:
+    """The prefix that leads from ``path`` back to the output root."""
+    return "../" * path.count("/")

@@ -1,0 +1,307 @@
+"""The content model: pydantic models are the one source of truth.
+
+Every field an editor may write is declared here; unknown fields are refused.
+``python build.py schema`` exports these models as JSON Schema into schema/ so
+that editors' YAML tools can autocomplete and underline mistakes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Literal, Optional
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the day, the month or only the year."""
+
+    year: int
+    month: int = 0  # 0 when unknown
+    day: int = 0  # 0 when unknown
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    @property
+    def iso(self) -> str:
+        if self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        if self.day:
+            return self.first_day
+        if self.month:
+            nxt = dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+            return nxt - dt.timedelta(days=1)
+        return dt.date(self.year, 12, 31)
+
+    def __str__(self) -> str:
+        return self.iso
+
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def parse_partial_date(value) -> PartialDate:
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError("a date is written 2022-01-05, 2022-01 or 2022")
+    m = _DATE_RE.match(value.strip())
+    if not m:
+        raise ValueError(f"'{value}' is not a date; write it as 2022-01-05 (day), 2022-01 (month) or 2022 (year)")
+    year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
+    if m[2] and not 1 <= month <= 12:
+        raise ValueError(f"'{value}' has no month {month}; months run 01 to 12")
+    if m[3]:
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a real date ({dt.date(year, month, 1):%B %Y} has no day {day})") from None
+    return PartialDate(year, month, day)
+
+
+def _day_precision(value: PartialDate) -> PartialDate:
+    if value.precision != "day":
+        raise ValueError(f"'{value.iso}' must be a full date such as 2022-01-05")
+    return value
+
+
+_DATE_SCHEMA = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "description": "2022-01-05 (day), 2022-01 (month) or 2022 (year)"}
+Date = Annotated[PartialDate, BeforeValidator(parse_partial_date), PlainSerializer(str), WithJsonSchema(_DATE_SCHEMA)]
+FullDate = Annotated[Date, AfterValidator(_day_precision)]
+
+
+def _text(value):
+    # YAML reads `value: 238` as a number; a text field takes it as written.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value.strip():
+        raise ValueError("must be a single line")
+    return value
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise ValueError(f"'{value}' is not a web address; it must start with https:// or http://")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+Line = Annotated[Text, AfterValidator(_one_line)]
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="the file name of a record, without extension")]
+SourceIds = Annotated[list[Id], Field(min_length=1, description="ids of files in content/sources/")]
+Url = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri"})]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}$", description="ISO 639-1 code: en, ru, kk")]
+
+Fate = Literal["killed", "died-in-custody", "wounded", "tortured", "detained", "prosecuted", "missing", "journalist-targeted", "defender-targeted"]
+FATES: tuple[str, ...] = Fate.__args__
+JusticeStatus = Literal["none-known", "complaint-filed", "case-opened", "case-refused", "case-closed", "trial", "conviction", "acquittal", "amnesty", "compensation"]
+JUSTICE_STATUSES: tuple[str, ...] = JusticeStatus.__args__
+SourceKind = Literal["ngo-report", "news", "opinion", "official-statement", "testimony", "court-document", "other"]
+Status = Literal["published", "draft", "withdrawn"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Timeline(Strict):
+    start: FullDate
+    end: FullDate
+
+
+class Site(Strict):
+    """content/site.yaml"""
+
+    title: Line
+    description: Line
+    languages: Annotated[list[Language], Field(min_length=1)]
+    default_language: Language
+    timeline: Timeline
+    base_url: Optional[Url] = None
+    intro: str = Field("", description="Markdown shown at the top of the home page")
+
+    @model_validator(mode="after")
+    def _default_is_listed(self):
+        if self.default_language not in self.languages:
+            raise ValueError(f"default_language '{self.default_language}' must be one of languages {self.languages}")
+        return self
+
+
+class Source(Strict):
+    """content/sources/<id>.yaml"""
+
+    publisher: Line
+    title: Line
+    author: Optional[Line] = None
+    date: Date
+    url: Optional[Url] = None
+    archived_url: Optional[Url] = None
+    language: Language
+    kind: SourceKind
+    note: Optional[Line] = None
+
+
+class NameForm(Strict):
+    name: Line
+    language: Language
+    script: Optional[Literal["Latn", "Cyrl"]] = None
+    sources: SourceIds
+
+
+class City(Strict):
+    """content/cities/<id>.yaml (or .md with a Markdown body)"""
+
+    name: Line
+    name_forms: list[NameForm] = []
+    region: Optional[Line] = None
+    latitude: Annotated[float, Field(ge=40.0, le=56.0, description="Kazakhstan lies between 40.5 and 55.5 N")]
+    longitude: Annotated[float, Field(ge=46.0, le=88.0, description="Kazakhstan lies between 46.5 and 87.4 E")]
+
+
+class Age(Strict):
+    years: Annotated[int, Field(ge=0, le=120)]
+    as_of: Date = Field(description="the date the age refers to")
+    sources: SourceIds
+
+
+class Occupation(Strict):
+    text: Line
+    sources: SourceIds
+
+
+class PersonEvent(Strict):
+    date: Date
+    city: Optional[Id] = None
+    what: Annotated[Line, Field(max_length=300)]
+    sources: SourceIds
+    date_note: Optional[Line] = Field(None, description="why the date is written as it is, e.g. a misprinted year")
+
+
+class Justice(Strict):
+    status: JusticeStatus
+    note: Optional[Text] = None
+    sources: SourceIds
+
+
+class ConflictSide(Strict):
+    claim: Line
+    sources: SourceIds
+
+
+class Conflict(Strict):
+    about: Line
+    sides: Annotated[list[ConflictSide], Field(min_length=2)]
+    note: Optional[Line] = None
+
+
+class Photo(Strict):
+    file: Line = Field(description="path inside content/, e.g. photos/name.jpg")
+    credit: Line
+    licence: Line
+    alt: Line
+    consent: Line = Field(description="who gave consent and when, or the licence that allows use")
+
+
+class Person(Strict):
+    """content/people/<id>.md — front matter; the Markdown body is the story"""
+
+    name: Line
+    sort_name: Optional[Line] = None
+    aliases: list[Line] = []
+    age: Optional[Age] = None
+    occupation: Optional[Occupation] = None
+    city: Optional[Id] = None
+    fates: Annotated[list[Fate], Field(min_length=1)]
+    events: list[PersonEvent] = []
+    justice: Optional[Justice] = None
+    conflicts: list[Conflict] = []
+    sources: SourceIds
+    photo: Optional[Photo] = None
+    status: Status = "published"
+
+
+class Event(Strict):
+    """content/events/<id>.md — front matter; the Markdown body describes the event"""
+
+    title: Line
+    date: Date
+    end_date: Optional[Date] = None
+    city: Optional[Id] = None
+    national: bool = False
+    aftermath: bool = Field(False, description="true for dated events after the timeline (trials, statements)")
+    sources: SourceIds
+    status: Status = "published"
+
+
+class Day(Strict):
+    """content/days/<YYYY-MM-DD>.md — a sourced summary shown on that day's page"""
+
+    sources: SourceIds
+    status: Status = "published"
+
+
+class Figure(Strict):
+    """content/figures/<id>.yaml — one count, kept with who gave it and when"""
+
+    value: Line
+    what: Line
+    given_by: Line
+    date: Date
+    sources: SourceIds
+    note: Optional[Line] = None
+
+
+class Page(Strict):
+    """content/pages/<id>.md"""
+
+    title: Line
+    order: int = 100
+    status: Status = "published"
+
+
+MODELS: dict[str, type[Strict]] = {
+    "site": Site,
+    "sources": Source,
+    "cities": City,
+    "people": Person,
+    "events": Event,
+    "days": Day,
+    "figures": Figure,
+    "pages": Page,
+}
+
+
+def json_schemas() -> dict[str, dict]:
+    """JSON Schema per kind, for schema/<kind>.schema.json."""
+    out = {}
+    for kind, model in MODELS.items():
+        schema = model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = f"{kind}.schema.json"
+        out[kind] = schema
+    return out

@@ -1,0 +1,26 @@
+"""Live preview: rebuild when content, templates or assets change; livereload reloads the page."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from livereload import Server
+
+from . import pipeline
+from .cli import cmd_build
+
+
+def serve(content: Path, out: Path, port: int) -> int:
+    if cmd_build(content, out) == 2:
+        return 2
+
+    def rebuild():
+        cmd_build(content, out)
+
+    server = Server()
+    for folder in (content, pipeline.TEMPLATES, pipeline.ASSETS):
+        server.watch(f"{folder}/**/*", rebuild, delay=0.2)
+    print(f"previewing at http://127.0.0.1:{port}/index.html — save a file to rebuild; Ctrl-C stops", file=sys.stderr)
+    server.serve(root=str(out), host="127.0.0.1", port=port, open_url_delay=None)
+    return 0

@@ -1,0 +1,279 @@
+"""Stage 2 — validate: raw documents → typed records, every problem → a diagnostic.
+
+Schema errors come from the pydantic models in ``schema``; this module adds
+what one file cannot know alone: references that must resolve, dates that must
+fall where they belong, routes that must not collide. It never stops at the
+first problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import typing
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from pydantic import BaseModel, ValidationError
+
+from .diagnostics import Diagnostic, error, warning
+from .load import Loaded, RawDocument
+from .schema import MODELS, Site, parse_partial_date
+
+RESERVED_PAGE_IDS = {"index", "people", "cities", "days", "sources", "events", "timeline", "assets", "photos", "data", "search", "404"}
+
+
+@dataclass(frozen=True)
+class Record:
+    kind: str
+    id: str
+    data: BaseModel  # the validated model from schema.MODELS[kind]
+    body: str
+    doc: RawDocument  # for positions and the file's path
+
+    @property
+    def status(self) -> str:
+        return getattr(self.data, "status", "published")
+
+
+@dataclass(frozen=True)
+class Validated:
+    site: Site | None
+    records: dict  # kind -> {id: Record}, in file-name order
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def validate(loaded: Loaded, content_dir: Path, today: dt.date | None = None) -> Validated:
+    today = today or dt.date.today()
+    diags: list[Diagnostic] = list(loaded.diagnostics)
+    records: dict[str, dict[str, Record]] = {kind: {} for kind in MODELS if kind != "site"}
+    site: Site | None = None
+    for doc in loaded.documents:
+        model = MODELS[doc.kind]
+        try:
+            data = model.model_validate(doc.data)
+        except ValidationError as exc:
+            diags.extend(_schema_diagnostics(doc, model, exc))
+            continue
+        if doc.kind == "site":
+            site = data
+            continue
+        same = records[doc.kind].get(doc.id)
+        if same is not None:
+            diags.append(error(doc.position(), f"id '{doc.id}' is used by {same.doc.display} too; ids must be unique — rename one file"))
+            continue
+        records[doc.kind][doc.id] = Record(doc.kind, doc.id, data, doc.body, doc)
+    diags.extend(_check_references(records))
+    diags.extend(_check_dates(records, site, today))
+    diags.extend(_check_records(records, site, content_dir))
+    return Validated(site, records, tuple(diags))
+
+
+# ---------------------------------------------------------------- schema errors
+
+_TYPE_NAMES = {str: "text", int: "a number", float: "a number", bool: "true/false", list: "a list", dict: "fields (key: value)", type(None): "nothing"}
+
+
+def _found(value) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def _schema_diagnostics(doc: RawDocument, model: type[BaseModel], exc: ValidationError) -> list[Diagnostic]:
+    out = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        value = err.get("input")
+        field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+        label = f"{field}: " if field else ""
+        at_key = False
+        if kind == "missing":
+            msg = f"required field '{loc[-1]}' is missing"
+            pos = doc.position(loc[:-1])
+        elif kind == "extra_forbidden":
+            allowed = list(_fields_at(model, loc[:-1]))
+            msg = f"unknown field '{loc[-1]}'{_did_you_mean(str(loc[-1]), allowed)}; allowed fields: {', '.join(allowed)}"
+            pos = doc.position(loc, key=True)
+            at_key = True
+        elif kind == "literal_error":
+            choices = [c.strip(" '") for c in err["ctx"]["expected"].replace(" or ", ", ").split(",")]
+            msg = f"{label}'{value}' is not allowed{_did_you_mean(str(value), choices)}; use one of: {', '.join(choices)}"
+        elif kind in ("string_type", "list_type", "dict_type", "model_type", "int_type", "float_type", "bool_type", "int_parsing", "float_parsing", "bool_parsing"):
+            want = {"string": "text", "list": "a list, e.g. [a, b]", "dict": "fields (key: value)", "model": "fields (key: value)", "int": "a whole number", "float": "a number", "bool": "true or false"}[kind.split("_")[0]]
+            msg = f"{label}expected {want}, found {_found(value)}"
+        elif kind == "too_short":
+            msg = f"{label}must not be empty" if isinstance(value, str) else f"{label}must list at least {err['ctx']['min_length']}"
+        elif kind == "string_pattern_mismatch" and field in ("city", "sources", "language") or isinstance(loc[-1], int):
+            msg = f"{label}'{value}' is not a valid id: use lowercase letters, digits and hyphens" if field != "language" else f"{label}'{value}' is not a language code such as en, ru or kk"
+        elif kind == "value_error":
+            msg = label + err["msg"].removeprefix("Value error, ")
+        else:
+            msg = label + err["msg"][0].lower() + err["msg"][1:]
+        if not at_key:
+            pos = doc.position(loc) if kind != "missing" else pos
+        out.append(error(pos, msg))
+    return out
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names of the (nested) model found at ``loc``, for did-you-mean."""
+    cls: typing.Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = cls.model_fields.get(part)
+        if field is None:
+            return []
+        cls = _inner_model(field.annotation)
+        if cls is None:
+            return []
+    return list(cls.model_fields)
+
+
+def _inner_model(annotation):
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _did_you_mean(word: str, candidates) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# ---------------------------------------------------------------- references
+
+
+def _walk_refs(value, path=()):
+    """Yield (path, field, id) for every `city` and `sources` reference inside a record."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "city" and isinstance(item, str):
+                yield path + (key,), "cities", item
+            elif key == "sources" and isinstance(item, list):
+                for i, ref in enumerate(item):
+                    yield path + (key, i), "sources", ref
+            else:
+                yield from _walk_refs(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk_refs(item, path + (i,))
+
+
+def references(record: Record):
+    return _walk_refs(record.data.model_dump())
+
+
+def _check_references(records) -> list[Diagnostic]:
+    out = []
+    noun = {"cities": "city", "sources": "source"}
+    for kind in records:
+        for rec in records[kind].values():
+            for path, target, ref in references(rec):
+                if ref not in records[target]:
+                    hint = _did_you_mean(ref, records[target])
+                    out.append(error(rec.doc.position(path), f"{noun[target]} '{ref}' is not defined{hint or f' (add content/{target}/{ref}.yaml)'}"))
+    cited = {ref for kind in records for rec in records[kind].values() for _, target, ref in references(rec) if target == "sources"}
+    for sid, rec in records["sources"].items():
+        if sid not in cited:
+            out.append(warning(rec.doc.position(), f"source '{sid}' is not cited by any entry; cite it or remove the file"))
+    return out
+
+
+# ---------------------------------------------------------------- dates
+
+
+def _dated(rec: Record):
+    """Yield (path, date) for every date in a record that places it in time."""
+    data = rec.data
+    if rec.kind == "people":
+        for i, ev in enumerate(data.events):
+            yield ("events", i, "date"), ev.date
+    elif rec.kind == "events":
+        yield ("date",), data.date
+        if data.end_date:
+            yield ("end_date",), data.end_date
+
+
+def _check_dates(records, site: Site | None, today: dt.date) -> list[Diagnostic]:
+    out = []
+    for kind in records:
+        for rec in records[kind].values():
+            for path, value in _all_dates(rec.data.model_dump()):
+                if value.first_day > today:
+                    out.append(error(rec.doc.position(path), f"{path[-1]}: {value.iso} is in the future"))
+            if site is None:
+                continue
+            start, end = site.timeline.start.first_day, site.timeline.end.last_day
+            for path, value in _dated(rec):
+                if value.last_day < start:
+                    out.append(warning(rec.doc.position(path), f"{path[-1]}: {value.iso} is before the timeline ({start:%Y-%m-%d} to {end:%Y-%m-%d}); if the source misprints the year, record the corrected date and explain it in date_note"))
+                elif rec.kind == "events" and path == ("date",) and value.first_day > end and not rec.data.aftermath:
+                    out.append(warning(rec.doc.position(path), f"date: {value.iso} is after the timeline ({start:%Y-%m-%d} to {end:%Y-%m-%d}); mark the event 'aftermath: true' if that is right"))
+            if rec.kind == "events" and rec.data.end_date and rec.data.end_date.last_day < rec.data.date.first_day:
+                out.append(error(rec.doc.position(("end_date",)), f"end_date: {rec.data.end_date.iso} is before date {rec.data.date.iso}"))
+    return out
+
+
+def _all_dates(value, path=()):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("date", "end_date", "as_of") and isinstance(item, str):
+                yield path + (key,), parse_partial_date(item)
+            else:
+                yield from _all_dates(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _all_dates(item, path + (i,))
+
+
+# ---------------------------------------------------------------- per-kind rules
+
+
+def _check_records(records, site: Site | None, content_dir: Path) -> list[Diagnostic]:
+    out = []
+    for rec in records["events"].values():
+        if rec.data.national and rec.data.city:
+            out.append(error(rec.doc.position(("national",)), "an event is either national or in a city: remove 'city' or set 'national: false'"))
+        elif not rec.data.national and not rec.data.city:
+            out.append(error(rec.doc.position(), "say where the event took place: 'city: <id>' or 'national: true'"))
+    for rec in records["days"].values():
+        try:
+            day = parse_partial_date(rec.id)
+        except ValueError:
+            day = None
+        if day is None or day.precision != "day":
+            out.append(error(rec.doc.position(), f"a day file is named after its date, e.g. 2022-01-05.md; '{rec.id}' is not a date"))
+        elif site and not site.timeline.start.first_day <= day.first_day <= site.timeline.end.first_day:
+            out.append(error(rec.doc.position(), f"{rec.id} is outside the timeline ({site.timeline.start} to {site.timeline.end}); there is no page for that day"))
+    for rec in records["pages"].values():
+        if rec.id in RESERVED_PAGE_IDS:
+            out.append(error(rec.doc.position(), f"page id '{rec.id}' is taken by the site itself ({', '.join(sorted(RESERVED_PAGE_IDS))}); rename the file"))
+    for rec in records["people"].values():
+        photo = rec.data.photo
+        if photo is not None:
+            problem = photo_problem(photo.file, content_dir)
+            if problem:
+                out.append(error(rec.doc.position(("photo", "file")), f"photo file: {problem}"))
+        if not rec.body.strip():
+            out.append(warning(rec.doc.position(), "the entry has no story; write a few sentences below the front matter"))
+    return out
+
+
+def photo_problem(file: str, content_dir: Path) -> str | None:
+    """Why a path written in content cannot be used, or None when it is safe."""
+    p = PurePosixPath(file)
+    if p.is_absolute() or "\\" in file or ":" in file:
+        return f"'{file}' must be a path inside content/, such as photos/name.jpg"
+    if ".." in p.parts:
+        return f"'{file}' must not contain '..'; keep the file inside content/"
+    target = (content_dir / p).resolve()
+    if not target.is_relative_to(content_dir.resolve()):
+        return f"'{file}' leads outside content/"
+    if not target.is_file():
+        return f"'{file}' does not exist in content/"
+    return None
