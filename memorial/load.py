@@ -9,10 +9,10 @@ alike and validated in one place.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,17 +69,21 @@ class RawDocument:
 class Loaded:
     documents: tuple[RawDocument, ...]
     diagnostics: tuple[Diagnostic, ...]
+    unreadable: frozenset = frozenset()  # (kind, id) of files that could not be parsed
 
 
 def load_content(content_dir: Path) -> Loaded:
     """Read every content file under ``content_dir``; never raises for bad content."""
     docs: list[RawDocument] = []
     diags: list[Diagnostic] = []
+    unreadable: set[tuple[str, str]] = set()
     site = content_dir / SITE_FILE
     if site.is_file():
         _collect(load_file(site, "site", content_dir), docs, diags)
     else:
-        diags.append(error(Position(display_path(site, content_dir)), "site.yaml is missing; every site needs one (see README: content/site.yaml)"))
+        diags.append(
+            error(Position(display_path(site, content_dir)), "site.yaml is missing; every site needs one (see README: content/site.yaml)")
+        )
     for kind, exts in KINDS.items():
         folder = content_dir / kind
         if not folder.is_dir():
@@ -93,8 +97,9 @@ def load_content(content_dir: Path) -> Loaded:
                 hint = " (rename it to .yaml)" if path.suffix == ".yml" else ""
                 diags.append(warning(Position(shown), f"ignored: a file in {kind}/ must end in {' or '.join(exts)}{hint}"))
                 continue
-            _collect(load_file(path, kind, content_dir), docs, diags)
-    return Loaded(tuple(docs), tuple(diags))
+            if not _collect(load_file(path, kind, content_dir), docs, diags):
+                unreadable.add((kind, path.stem))
+    return Loaded(tuple(docs), tuple(diags), frozenset(unreadable))
 
 
 def _collect(result, docs, diags):
@@ -102,13 +107,16 @@ def _collect(result, docs, diags):
     diags.extend(problems)
     if doc is not None:
         docs.append(doc)
+    return doc is not None
 
 
 def load_file(path: Path, kind: str, content_dir: Path) -> tuple[RawDocument | None, list[Diagnostic]]:
     shown = display_path(path, content_dir)
     raw = path.read_bytes()
     if len(raw) > MAX_FILE_BYTES:
-        return None, [error(Position(shown), f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} (split it or remove pasted material)")]
+        return None, [
+            error(Position(shown), f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} (split it or remove pasted material)")
+        ]
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, [error(Position(shown), "file starts with a byte-order mark; save it as UTF-8 without BOM")]
     try:
@@ -121,11 +129,21 @@ def load_file(path: Path, kind: str, content_dir: Path) -> tuple[RawDocument | N
     doc_id = path.stem
     problems: list[Diagnostic] = []
     if kind != "site" and not ID_RE.match(doc_id):
-        problems.append(error(Position(shown), f"file name '{path.name}' is not a valid id: use lowercase letters, digits and hyphens (the name is the record's permanent address)"))
+        problems.append(
+            error(
+                Position(shown),
+                f"file name '{path.name}' is not a valid id: use lowercase letters, digits and hyphens (the name is the record's permanent address)",
+            )
+        )
     if path.suffix == ".md":
         split = _split_front_matter(text)
         if split is None:
-            problems.append(error(Position(shown), "couldn't find front matter: the file must start with a line '---', then the YAML fields, then another '---' line"))
+            problems.append(
+                error(
+                    Position(shown),
+                    "couldn't find front matter: the file must start with a line '---', then the YAML fields, then another '---' line",
+                )
+            )
             return None, problems
         yaml_text, body, body_line = split
         line_offset = 1  # the opening '---'
@@ -169,7 +187,12 @@ def parse_yaml(text: str, shown: str, line_offset: int):
     conv = _Converter(shown, line_offset)
     data = conv.convert(node, ())
     if not isinstance(data, dict):
-        return None, {}, {}, [error(Position(shown, 1 + line_offset, 1), "expected YAML fields (key: value), found a single value or a list")]
+        return (
+            None,
+            {},
+            {},
+            [error(Position(shown, 1 + line_offset, 1), "expected YAML fields (key: value), found a single value or a list")],
+        )
     return data, conv.values, conv.keys, conv.problems
 
 
@@ -193,7 +216,9 @@ class _Converter:
     def convert(self, node, path: PathKey):
         if id(node) in self.seen:
             # An alias: refused, because expanding them can blow up memory.
-            self.problems.append(error(Position(self.shown, *self._pos(node)), "YAML anchors and aliases (& and *) are not allowed; write the value out"))
+            self.problems.append(
+                error(Position(self.shown, *self._pos(node)), "YAML anchors and aliases (& and *) are not allowed; write the value out")
+            )
             return None
         self.seen.add(id(node))
         self.values[path] = self._pos(node)
@@ -205,12 +230,16 @@ class _Converter:
                     continue
                 key = key_node.value
                 if key == "<<":
-                    self.problems.append(error(Position(self.shown, *self._pos(key_node)), "YAML merge keys (<<) are not allowed; write the fields out"))
+                    self.problems.append(
+                        error(Position(self.shown, *self._pos(key_node)), "YAML merge keys (<<) are not allowed; write the fields out")
+                    )
                     continue
                 if key in out:
                     line, col = self._pos(key_node)
                     first = self.keys[path + (key,)][0]
-                    self.problems.append(error(Position(self.shown, line, col), f"field '{key}' appears twice (first on line {first}); keep one"))
+                    self.problems.append(
+                        error(Position(self.shown, line, col), f"field '{key}' appears twice (first on line {first}); keep one")
+                    )
                     continue
                 self.keys[path + (key,)] = self._pos(key_node)
                 out[key] = self.convert(value_node, path + (key,))
@@ -236,19 +265,28 @@ def last_changed(content_dir: Path) -> dict[str, dt.date]:
     dates: dict[str, dt.date] = {}
     root = content_dir.resolve()
     try:
-        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True).stdout.strip()
+        top = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True
+        ).stdout.strip()
         log = subprocess.run(
             ["git", "-C", top, "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", str(root)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
-        dirty = subprocess.run(["git", "-C", top, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(root)], capture_output=True, text=True, check=True).stdout
+        dirty = subprocess.run(
+            ["git", "-C", top, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(root)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         top, log, dirty = None, "", ""
     if top:
         stamp = None
         for line in log.split("\n"):
             if line.startswith("\0"):
-                stamp = dt.datetime.fromtimestamp(int(line[1:]), dt.timezone.utc).date()
+                stamp = dt.datetime.fromtimestamp(int(line[1:]), dt.UTC).date()
             elif line and stamp is not None:
                 dates.setdefault(str(Path(top, line)), stamp)  # newest commit comes first
         for entry in dirty.split("\0"):
@@ -256,5 +294,5 @@ def last_changed(content_dir: Path) -> dict[str, dt.date]:
                 dates.pop(str(Path(top, entry[3:])), None)
     for path in root.rglob("*"):
         if path.is_file() and str(path) not in dates:
-            dates[str(path)] = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date()
+            dates[str(path)] = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
     return dates

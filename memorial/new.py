@@ -8,9 +8,24 @@ from slugify import slugify
 
 # python-slugify (via text-unidecode) drops or merges the Kazakh letters; spell them out.
 KAZAKH_REPLACEMENTS = [
-    ["Ә", "A"], ["ә", "a"], ["Ғ", "G"], ["ғ", "g"], ["Қ", "Q"], ["қ", "q"],
-    ["Ң", "N"], ["ң", "n"], ["Ө", "O"], ["ө", "o"], ["Ұ", "U"], ["ұ", "u"],
-    ["Ү", "U"], ["ү", "u"], ["Һ", "H"], ["һ", "h"], ["І", "I"], ["і", "i"],
+    ["Ә", "A"],
+    ["ә", "a"],
+    ["Ғ", "G"],
+    ["ғ", "g"],
+    ["Қ", "Q"],
+    ["қ", "q"],
+    ["Ң", "N"],
+    ["ң", "n"],
+    ["Ө", "O"],
+    ["ө", "o"],
+    ["Ұ", "U"],
+    ["ұ", "u"],
+    ["Ү", "U"],
+    ["ү", "u"],
+    ["Һ", "H"],
+    ["һ", "h"],
+    ["І", "I"],
+    ["і", "i"],
 ]
 
 
@@ -19,7 +34,10 @@ def make_id(name: str) -> str:
 
 
 TEMPLATES = {
-    "person": ("people", ".md", """---
+    "person": (
+        "people",
+        ".md",
+        """---
 name: {name}
 # sort_name: "Surname, Given name"   # how the name sorts in lists, if not as written
 aliases: []            # other spellings met in the sources
@@ -45,8 +63,12 @@ sources: []            # every source this entry uses (ids from content/sources/
 status: draft          # published once reviewed
 ---
 The story, in our own words. Say who reports what ("according to his brother").
-"""),
-    "city": ("cities", ".yaml", """# yaml-language-server: $schema=../../schema/cities.schema.json
+""",
+    ),
+    "city": (
+        "cities",
+        ".yaml",
+        """# yaml-language-server: $schema=../../schema/cities.schema.json
 name: {name}
 # name_forms:          # only forms a source gives
 #   - name: ""
@@ -55,8 +77,12 @@ name: {name}
 region: ""
 latitude: 0.0
 longitude: 0.0
-"""),
-    "source": ("sources", ".yaml", """# yaml-language-server: $schema=../../schema/sources.schema.json
+""",
+    ),
+    "source": (
+        "sources",
+        ".yaml",
+        """# yaml-language-server: $schema=../../schema/sources.schema.json
 publisher: ""
 title: {name}
 # author: ""
@@ -65,8 +91,12 @@ date: 2022             # 2022-01-05, 2022-01 or 2022, as precise as the publicat
 # archived_url: https://web.archive.org/
 language: en
 kind: ngo-report       # ngo-report, news, opinion, official-statement, testimony, court-document, other
-"""),
-    "event": ("events", ".md", """---
+""",
+    ),
+    "event": (
+        "events",
+        ".md",
+        """---
 title: {name}
 date: 2022-01          # 2022-01-05 (day), 2022-01 (month) or 2022 (year)
 # end_date: 2022-01-19
@@ -77,7 +107,8 @@ sources: []
 status: draft
 ---
 What happened, in our own words.
-"""),
+""",
+    ),
 }
 
 
@@ -90,7 +121,10 @@ def new_record(kind: str, name: str, content_dir: Path) -> tuple[Path | None, st
     path = content_dir / folder / f"{rid}{suffix}"
     others = list((content_dir / folder).glob(f"{rid}.*"))
     if others:
-        return None, f"{others[0]} already exists; a different person needs a different name (add a middle name or a place), an existing one is edited in place"
+        return (
+            None,
+            f"{others[0]} already exists; a different person needs a different name (add a middle name or a place), an existing one is edited in place",
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(template.format(name=_yaml_str(name)), encoding="utf-8")
     return path, f"wrote {path}"

@@ -57,6 +57,13 @@ def photo_files(model: SiteModel, content_dir: Path) -> list[tuple[Path, str]]:
 def check_output_dir(out_dir: Path, content_dir: Path) -> str | None:
     """Refuse an output folder whose replacement would delete the project or the content."""
     out, content = out_dir.resolve(), content_dir.resolve()
-    if out == Path(out.anchor) or out == Path.home() or out == PROJECT or content.is_relative_to(out) or PROJECT.is_relative_to(out) or out.is_relative_to(content):
+    if (
+        out == Path(out.anchor)
+        or out == Path.home()
+        or out == PROJECT
+        or content.is_relative_to(out)
+        or PROJECT.is_relative_to(out)
+        or out.is_relative_to(content)
+    ):
         return f"refusing to use {out_dir} as the output folder: it is replaced on every build, and it holds the project or the content"
     return None

@@ -55,7 +55,36 @@ SOURCE_KIND_LABELS = {
 }
 
 # What a story may contain after Markdown: text structure and links, nothing active.
-ALLOWED_TAGS = {"p", "br", "em", "strong", "b", "i", "q", "blockquote", "ul", "ol", "li", "a", "h2", "h3", "h4", "code", "pre", "hr", "sup", "sub", "table", "thead", "tbody", "tr", "th", "td", "abbr", "cite"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "q",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h2",
+    "h3",
+    "h4",
+    "code",
+    "pre",
+    "hr",
+    "sup",
+    "sub",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "abbr",
+    "cite",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set(), "ol": {"start"}}
 
 
@@ -223,11 +252,26 @@ class Renderer:
 
     def home(self) -> Page:
         figures = [
-            {"value": f.data.value, "what": f.data.what, "given_by": f.data.given_by, "date": self.date(f.data.date), "note": f.data.note, "sources": [self.source_ref(s) for s in f.data.sources]}
+            {
+                "value": f.data.value,
+                "what": f.data.what,
+                "given_by": f.data.given_by,
+                "date": self.date(f.data.date),
+                "note": f.data.note,
+                "sources": [self.source_ref(s) for s in f.data.sources],
+            }
             for f in self.m.figures
         ]
         names = [self.person_link(p) for p in self.m.people]
-        return self.render(routes.HOME, "home.html", self.m.site.title, intro=self.md(self.m.site.intro), figures=figures, names=names, counts=self.counts())
+        return self.render(
+            routes.HOME,
+            "home.html",
+            self.m.site.title,
+            intro=self.md(self.m.site.intro),
+            figures=figures,
+            names=names,
+            counts=self.counts(),
+        )
 
     def counts(self) -> dict:
         return {"people": len(self.m.people), "cities": len(self.m.cities), "events": len(self.m.events), "sources": len(self.m.sources)}
@@ -266,7 +310,9 @@ class Renderer:
             first = min((e.date for e in p.data.events), default=None, key=lambda d: (d.first_day, d.precision != "day"))
             key = (0, first.first_day, first.precision) if first else (1, dt.date.max, "")
             label = self.date(first) if first else "Date not recorded"
-            date_groups.setdefault(key, {"heading": label, "id": f"date-{first.iso if first else 'unknown'}", "people": []})["people"].append(rows[p.id])
+            date_groups.setdefault(key, {"heading": label, "id": f"date-{first.iso if first else 'unknown'}", "people": []})[
+                "people"
+            ].append(rows[p.id])
         groups["date"] = [date_groups[k] for k in sorted(date_groups)]
 
         fate_groups = []
@@ -279,7 +325,9 @@ class Renderer:
         titles = {"name": "by name", "city": "by city", "date": "by date", "fate": "by what happened"}
         tabs = [{"key": k, "title": titles[k], "url": routes.PEOPLE_BY[k]} for k in routes.PEOPLE_BY]
         for key, path in routes.PEOPLE_BY.items():
-            yield self.render(path, "people.html", f"People, {titles[key]}", groups=groups[key], tabs=tabs, current=key, total=len(m.people))
+            yield self.render(
+                path, "people.html", f"People, {titles[key]}", groups=groups[key], tabs=tabs, current=key, total=len(m.people)
+            )
 
     def person(self, rec: Record) -> Page:
         data = rec.data
@@ -299,12 +347,24 @@ class Renderer:
             "fates": [FATE_LABELS[f] for f in data.fates],
             "story": self.md(rec.body),
             "events": [
-                {"date": self.date(e.date), "iso": e.date.iso, "day_url": routes.day(e.date.iso) if e.date.first_day in self.m.by_day and e.date.precision == "day" else None,
-                 "city": self.city_link(e.city), "what": e.what, "date_note": e.date_note, "cites": cite(e.sources)}
+                {
+                    "date": self.date(e.date),
+                    "iso": e.date.iso,
+                    "day_url": routes.day(e.date.iso) if e.date.first_day in self.m.by_day and e.date.precision == "day" else None,
+                    "city": self.city_link(e.city),
+                    "what": e.what,
+                    "date_note": e.date_note,
+                    "cites": cite(e.sources),
+                }
                 for _, e in events
             ],
-            "justice": {"status": JUSTICE_LABELS[data.justice.status], "note": data.justice.note, "cites": cite(data.justice.sources)} if data.justice else None,
-            "conflicts": [{"about": c.about, "note": c.note, "sides": [{"claim": s.claim, "cites": cite(s.sources)} for s in c.sides]} for c in data.conflicts],
+            "justice": {"status": JUSTICE_LABELS[data.justice.status], "note": data.justice.note, "cites": cite(data.justice.sources)}
+            if data.justice
+            else None,
+            "conflicts": [
+                {"about": c.about, "note": c.note, "sides": [{"claim": s.claim, "cites": cite(s.sources)} for s in c.sides]}
+                for c in data.conflicts
+            ],
             "entry_cites": cite(data.sources),
             "citations": [{"n": numbers[s], **self.source_ref(s)} for s in order],
             "photo": self.photo(rec),
@@ -319,8 +379,13 @@ class Renderer:
         return {"url": routes.photo(rec.id, Path(photo.file).suffix), "alt": photo.alt, "credit": photo.credit, "licence": photo.licence}
 
     def city_summary(self, rec: Record) -> dict:
-        return {"name": rec.data.name, "url": routes.city(rec.id), "region": rec.data.region,
-                "people": len(self.m.people_by_city.get(rec.id, [])), "events": len(self.m.happenings_by_city.get(rec.id, []))}
+        return {
+            "name": rec.data.name,
+            "url": routes.city(rec.id),
+            "region": rec.data.region,
+            "people": len(self.m.people_by_city.get(rec.id, [])),
+            "events": len(self.m.happenings_by_city.get(rec.id, [])),
+        }
 
     def city(self, rec: Record) -> Page:
         data = rec.data
@@ -341,20 +406,33 @@ class Renderer:
         days = []
         for d in m.days:
             hs = m.by_day[d]
-            days.append({
-                "date": format_day(d, self.locale),
-                "iso": d.isoformat(),
-                "url": routes.day(d.isoformat()),
-                "people": len({h.record.id for h in hs if h.kind == "people"}),
-                "events": sum(1 for h in hs if h.kind == "events"),
-                "titles": [h.record.data.title for h in hs if h.kind == "events"],
-            })
+            days.append(
+                {
+                    "date": format_day(d, self.locale),
+                    "iso": d.isoformat(),
+                    "url": routes.day(d.isoformat()),
+                    "people": len({h.record.id for h in hs if h.kind == "people"}),
+                    "events": sum(1 for h in hs if h.kind == "events"),
+                    "titles": [h.record.data.title for h in hs if h.kind == "events"],
+                }
+            )
         start, end = m.days[0], m.days[-1]
         before = [self.happening(h) for h in m.happenings if h.date.last_day < start]
-        vague = [self.happening(h) for h in m.happenings if h.date.precision != "day" and not (h.date.last_day < start or h.date.first_day > end)]
+        vague = [
+            self.happening(h) for h in m.happenings if h.date.precision != "day" and not (h.date.last_day < start or h.date.first_day > end)
+        ]
         after = [self.happening(h) for h in m.happenings if h.date.first_day > end]
-        return self.render(routes.TIMELINE, "timeline.html", "Timeline", days=days, before=before, vague=vague, after=after,
-                           start=format_day(start, self.locale), end=format_day(end, self.locale))
+        return self.render(
+            routes.TIMELINE,
+            "timeline.html",
+            "Timeline",
+            days=days,
+            before=before,
+            vague=vague,
+            after=after,
+            start=format_day(start, self.locale),
+            end=format_day(end, self.locale),
+        )
 
     def day(self, d: dt.date) -> Page:
         m = self.m
@@ -367,8 +445,12 @@ class Renderer:
             "summary": self.md(note.body) if note else None,
             "summary_cites": [self.source_ref(s) for s in note.data.sources] if note else [],
             "happenings": [self.happening(h) for h in m.by_day[d]],
-            "previous": {"url": routes.day(m.days[idx - 1].isoformat()), "date": format_day(m.days[idx - 1], self.locale)} if idx > 0 else None,
-            "next": {"url": routes.day(m.days[idx + 1].isoformat()), "date": format_day(m.days[idx + 1], self.locale)} if idx + 1 < len(m.days) else None,
+            "previous": {"url": routes.day(m.days[idx - 1].isoformat()), "date": format_day(m.days[idx - 1], self.locale)}
+            if idx > 0
+            else None,
+            "next": {"url": routes.day(m.days[idx + 1].isoformat()), "date": format_day(m.days[idx + 1], self.locale)}
+            if idx + 1 < len(m.days)
+            else None,
         }
         return self.render(routes.day(iso), "day.html", format_day(d, self.locale), day=view)
 
@@ -398,7 +480,10 @@ class Renderer:
             **self.source_ref(sid),
             "people": [self.person_link(p) for p in c["people"]],
             "events": [{"title": e.data.title, "date": self.date(e.data.date), "url": routes.event(e.id)} for e in c["events"]],
-            "figures": [{"value": f.data.value, "what": f.data.what, "given_by": f.data.given_by, "date": self.date(f.data.date)} for f in c["figures"]],
+            "figures": [
+                {"value": f.data.value, "what": f.data.what, "given_by": f.data.given_by, "date": self.date(f.data.date)}
+                for f in c["figures"]
+            ],
             "days": [{"date": format_day(dt.date.fromisoformat(d.id), self.locale), "url": routes.day(d.id)} for d in c["days"]],
         }
         return self.render(routes.source(sid), "source.html", self.m.sources[sid].data.title, source=view)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
@@ -85,7 +85,11 @@ def _day_precision(value: PartialDate) -> PartialDate:
     return value
 
 
-_DATE_SCHEMA = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "description": "2022-01-05 (day), 2022-01 (month) or 2022 (year)"}
+_DATE_SCHEMA = {
+    "type": "string",
+    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+    "description": "2022-01-05 (day), 2022-01 (month) or 2022 (year)",
+}
 Date = Annotated[PartialDate, BeforeValidator(parse_partial_date), PlainSerializer(str), WithJsonSchema(_DATE_SCHEMA)]
 FullDate = Annotated[Date, AfterValidator(_day_precision)]
 
@@ -117,9 +121,22 @@ SourceIds = Annotated[list[Id], Field(min_length=1, description="ids of files in
 Url = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri"})]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}$", description="ISO 639-1 code: en, ru, kk")]
 
-Fate = Literal["killed", "died-in-custody", "wounded", "tortured", "detained", "prosecuted", "missing", "journalist-targeted", "defender-targeted"]
+Fate = Literal[
+    "killed", "died-in-custody", "wounded", "tortured", "detained", "prosecuted", "missing", "journalist-targeted", "defender-targeted"
+]
 FATES: tuple[str, ...] = Fate.__args__
-JusticeStatus = Literal["none-known", "complaint-filed", "case-opened", "case-refused", "case-closed", "trial", "conviction", "acquittal", "amnesty", "compensation"]
+JusticeStatus = Literal[
+    "none-known",
+    "complaint-filed",
+    "case-opened",
+    "case-refused",
+    "case-closed",
+    "trial",
+    "conviction",
+    "acquittal",
+    "amnesty",
+    "compensation",
+]
 JUSTICE_STATUSES: tuple[str, ...] = JusticeStatus.__args__
 SourceKind = Literal["ngo-report", "news", "opinion", "official-statement", "testimony", "court-document", "other"]
 Status = Literal["published", "draft", "withdrawn"]
@@ -142,7 +159,7 @@ class Site(Strict):
     languages: Annotated[list[Language], Field(min_length=1)]
     default_language: Language
     timeline: Timeline
-    base_url: Optional[Url] = None
+    base_url: Url | None = None
     intro: str = Field("", description="Markdown shown at the top of the home page")
 
     @model_validator(mode="after")
@@ -157,19 +174,19 @@ class Source(Strict):
 
     publisher: Line
     title: Line
-    author: Optional[Line] = None
+    author: Line | None = None
     date: Date
-    url: Optional[Url] = None
-    archived_url: Optional[Url] = None
+    url: Url | None = None
+    archived_url: Url | None = None
     language: Language
     kind: SourceKind
-    note: Optional[Line] = None
+    note: Line | None = None
 
 
 class NameForm(Strict):
     name: Line
     language: Language
-    script: Optional[Literal["Latn", "Cyrl"]] = None
+    script: Literal["Latn", "Cyrl"] | None = None
     sources: SourceIds
 
 
@@ -178,7 +195,7 @@ class City(Strict):
 
     name: Line
     name_forms: list[NameForm] = []
-    region: Optional[Line] = None
+    region: Line | None = None
     latitude: Annotated[float, Field(ge=40.0, le=56.0, description="Kazakhstan lies between 40.5 and 55.5 N")]
     longitude: Annotated[float, Field(ge=46.0, le=88.0, description="Kazakhstan lies between 46.5 and 87.4 E")]
 
@@ -196,15 +213,15 @@ class Occupation(Strict):
 
 class PersonEvent(Strict):
     date: Date
-    city: Optional[Id] = None
+    city: Id | None = None
     what: Annotated[Line, Field(max_length=300)]
     sources: SourceIds
-    date_note: Optional[Line] = Field(None, description="why the date is written as it is, e.g. a misprinted year")
+    date_note: Line | None = Field(None, description="why the date is written as it is, e.g. a misprinted year")
 
 
 class Justice(Strict):
     status: JusticeStatus
-    note: Optional[Text] = None
+    note: Text | None = None
     sources: SourceIds
 
 
@@ -216,7 +233,7 @@ class ConflictSide(Strict):
 class Conflict(Strict):
     about: Line
     sides: Annotated[list[ConflictSide], Field(min_length=2)]
-    note: Optional[Line] = None
+    note: Line | None = None
 
 
 class Photo(Strict):
@@ -231,17 +248,17 @@ class Person(Strict):
     """content/people/<id>.md — front matter; the Markdown body is the story"""
 
     name: Line
-    sort_name: Optional[Line] = None
+    sort_name: Line | None = None
     aliases: list[Line] = []
-    age: Optional[Age] = None
-    occupation: Optional[Occupation] = None
-    city: Optional[Id] = None
+    age: Age | None = None
+    occupation: Occupation | None = None
+    city: Id | None = None
     fates: Annotated[list[Fate], Field(min_length=1)]
     events: list[PersonEvent] = []
-    justice: Optional[Justice] = None
+    justice: Justice | None = None
     conflicts: list[Conflict] = []
     sources: SourceIds
-    photo: Optional[Photo] = None
+    photo: Photo | None = None
     status: Status = "published"
 
 
@@ -250,8 +267,8 @@ class Event(Strict):
 
     title: Line
     date: Date
-    end_date: Optional[Date] = None
-    city: Optional[Id] = None
+    end_date: Date | None = None
+    city: Id | None = None
     national: bool = False
     aftermath: bool = Field(False, description="true for dated events after the timeline (trials, statements)")
     sources: SourceIds
@@ -273,7 +290,7 @@ class Figure(Strict):
     given_by: Line
     date: Date
     sources: SourceIds
-    note: Optional[Line] = None
+    note: Line | None = None
 
 
 class Page(Strict):

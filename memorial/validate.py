@@ -48,12 +48,17 @@ def validate(loaded: Loaded, content_dir: Path, today: dt.date | None = None) ->
     diags: list[Diagnostic] = list(loaded.diagnostics)
     records: dict[str, dict[str, Record]] = {kind: {} for kind in MODELS if kind != "site"}
     site: Site | None = None
+    invalid: dict[str, set[str]] = {kind: set() for kind in records}  # reported already; don't cascade
+    for kind, rid in loaded.unreadable:
+        invalid[kind].add(rid)
     for doc in loaded.documents:
         model = MODELS[doc.kind]
         try:
             data = model.model_validate(doc.data)
         except ValidationError as exc:
             diags.extend(_schema_diagnostics(doc, model, exc))
+            if doc.kind != "site":
+                invalid[doc.kind].add(doc.id)
             continue
         if doc.kind == "site":
             site = data
@@ -63,7 +68,7 @@ def validate(loaded: Loaded, content_dir: Path, today: dt.date | None = None) ->
             diags.append(error(doc.position(), f"id '{doc.id}' is used by {same.doc.display} too; ids must be unique — rename one file"))
             continue
         records[doc.kind][doc.id] = Record(doc.kind, doc.id, data, doc.body, doc)
-    diags.extend(_check_references(records))
+    diags.extend(_check_references(records, invalid))
     diags.extend(_check_dates(records, site, today))
     diags.extend(_check_records(records, site, content_dir))
     return Validated(site, records, tuple(diags))
@@ -71,7 +76,15 @@ def validate(loaded: Loaded, content_dir: Path, today: dt.date | None = None) ->
 
 # ---------------------------------------------------------------- schema errors
 
-_TYPE_NAMES = {str: "text", int: "a number", float: "a number", bool: "true/false", list: "a list", dict: "fields (key: value)", type(None): "nothing"}
+_TYPE_NAMES = {
+    str: "text",
+    int: "a number",
+    float: "a number",
+    bool: "true/false",
+    list: "a list",
+    dict: "fields (key: value)",
+    type(None): "nothing",
+}
 
 
 def _found(value) -> str:
@@ -98,13 +111,36 @@ def _schema_diagnostics(doc: RawDocument, model: type[BaseModel], exc: Validatio
         elif kind == "literal_error":
             choices = [c.strip(" '") for c in err["ctx"]["expected"].replace(" or ", ", ").split(",")]
             msg = f"{label}'{value}' is not allowed{_did_you_mean(str(value), choices)}; use one of: {', '.join(choices)}"
-        elif kind in ("string_type", "list_type", "dict_type", "model_type", "int_type", "float_type", "bool_type", "int_parsing", "float_parsing", "bool_parsing"):
-            want = {"string": "text", "list": "a list, e.g. [a, b]", "dict": "fields (key: value)", "model": "fields (key: value)", "int": "a whole number", "float": "a number", "bool": "true or false"}[kind.split("_")[0]]
+        elif kind in (
+            "string_type",
+            "list_type",
+            "dict_type",
+            "model_type",
+            "int_type",
+            "float_type",
+            "bool_type",
+            "int_parsing",
+            "float_parsing",
+            "bool_parsing",
+        ):
+            want = {
+                "string": "text",
+                "list": "a list, e.g. [a, b]",
+                "dict": "fields (key: value)",
+                "model": "fields (key: value)",
+                "int": "a whole number",
+                "float": "a number",
+                "bool": "true or false",
+            }[kind.split("_")[0]]
             msg = f"{label}expected {want}, found {_found(value)}"
         elif kind == "too_short":
             msg = f"{label}must not be empty" if isinstance(value, str) else f"{label}must list at least {err['ctx']['min_length']}"
         elif kind == "string_pattern_mismatch" and field in ("city", "sources", "language") or isinstance(loc[-1], int):
-            msg = f"{label}'{value}' is not a valid id: use lowercase letters, digits and hyphens" if field != "language" else f"{label}'{value}' is not a language code such as en, ru or kk"
+            msg = (
+                f"{label}'{value}' is not a valid id: use lowercase letters, digits and hyphens"
+                if field != "language"
+                else f"{label}'{value}' is not a language code such as en, ru or kk"
+            )
         elif kind == "value_error":
             msg = label + err["msg"].removeprefix("Value error, ")
         else:
@@ -168,15 +204,19 @@ def references(record: Record):
     return _walk_refs(record.data.model_dump())
 
 
-def _check_references(records) -> list[Diagnostic]:
+def _check_references(records, invalid) -> list[Diagnostic]:
     out = []
     noun = {"cities": "city", "sources": "source"}
     for kind in records:
         for rec in records[kind].values():
             for path, target, ref in references(rec):
-                if ref not in records[target]:
+                if ref not in records[target] and ref not in invalid[target]:
                     hint = _did_you_mean(ref, records[target])
-                    out.append(error(rec.doc.position(path), f"{noun[target]} '{ref}' is not defined{hint or f' (add content/{target}/{ref}.yaml)'}"))
+                    out.append(
+                        error(
+                            rec.doc.position(path), f"{noun[target]} '{ref}' is not defined{hint or f' (add content/{target}/{ref}.yaml)'}"
+                        )
+                    )
     cited = {ref for kind in records for rec in records[kind].values() for _, target, ref in references(rec) if target == "sources"}
     for sid, rec in records["sources"].items():
         if sid not in cited:
@@ -211,9 +251,19 @@ def _check_dates(records, site: Site | None, today: dt.date) -> list[Diagnostic]
             start, end = site.timeline.start.first_day, site.timeline.end.last_day
             for path, value in _dated(rec):
                 if value.last_day < start:
-                    out.append(warning(rec.doc.position(path), f"{path[-1]}: {value.iso} is before the timeline ({start:%Y-%m-%d} to {end:%Y-%m-%d}); if the source misprints the year, record the corrected date and explain it in date_note"))
+                    out.append(
+                        warning(
+                            rec.doc.position(path),
+                            f"{path[-1]}: {value.iso} is before the timeline ({start:%Y-%m-%d} to {end:%Y-%m-%d}); if the source misprints the year, record the corrected date and explain it in date_note",
+                        )
+                    )
                 elif rec.kind == "events" and path == ("date",) and value.first_day > end and not rec.data.aftermath:
-                    out.append(warning(rec.doc.position(path), f"date: {value.iso} is after the timeline ({start:%Y-%m-%d} to {end:%Y-%m-%d}); mark the event 'aftermath: true' if that is right"))
+                    out.append(
+                        warning(
+                            rec.doc.position(path),
+                            f"date: {value.iso} is after the timeline ({start:%Y-%m-%d} to {end:%Y-%m-%d}); mark the event 'aftermath: true' if that is right",
+                        )
+                    )
             if rec.kind == "events" and rec.data.end_date and rec.data.end_date.last_day < rec.data.date.first_day:
                 out.append(error(rec.doc.position(("end_date",)), f"end_date: {rec.data.end_date.iso} is before date {rec.data.date.iso}"))
     return out
@@ -238,7 +288,9 @@ def _check_records(records, site: Site | None, content_dir: Path) -> list[Diagno
     out = []
     for rec in records["events"].values():
         if rec.data.national and rec.data.city:
-            out.append(error(rec.doc.position(("national",)), "an event is either national or in a city: remove 'city' or set 'national: false'"))
+            out.append(
+                error(rec.doc.position(("national",)), "an event is either national or in a city: remove 'city' or set 'national: false'")
+            )
         elif not rec.data.national and not rec.data.city:
             out.append(error(rec.doc.position(), "say where the event took place: 'city: <id>' or 'national: true'"))
     for rec in records["days"].values():
@@ -249,10 +301,20 @@ def _check_records(records, site: Site | None, content_dir: Path) -> list[Diagno
         if day is None or day.precision != "day":
             out.append(error(rec.doc.position(), f"a day file is named after its date, e.g. 2022-01-05.md; '{rec.id}' is not a date"))
         elif site and not site.timeline.start.first_day <= day.first_day <= site.timeline.end.first_day:
-            out.append(error(rec.doc.position(), f"{rec.id} is outside the timeline ({site.timeline.start} to {site.timeline.end}); there is no page for that day"))
+            out.append(
+                error(
+                    rec.doc.position(),
+                    f"{rec.id} is outside the timeline ({site.timeline.start} to {site.timeline.end}); there is no page for that day",
+                )
+            )
     for rec in records["pages"].values():
         if rec.id in RESERVED_PAGE_IDS:
-            out.append(error(rec.doc.position(), f"page id '{rec.id}' is taken by the site itself ({', '.join(sorted(RESERVED_PAGE_IDS))}); rename the file"))
+            out.append(
+                error(
+                    rec.doc.position(),
+                    f"page id '{rec.id}' is taken by the site itself ({', '.join(sorted(RESERVED_PAGE_IDS))}); rename the file",
+                )
+            )
     for rec in records["people"].values():
         photo = rec.data.photo
         if photo is not None:

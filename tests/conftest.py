@@ -1,0 +1,69 @@
+"""Shared helpers: a copy of the fixture site to break, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "good"
+sys.path.insert(0, str(ROOT))
+
+from memorial.cli import main  # noqa: E402
+
+
+class Site:
+    """A writable copy of the fixture content at <tmp>/content, with the cwd set to <tmp>."""
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.content = tmp / "content"
+        shutil.copytree(FIXTURE, self.content)
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.content / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        path = self.content / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {rel}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch) -> Site:
+    monkeypatch.chdir(tmp_path)
+    return Site(tmp_path)
+
+
+@pytest.fixture
+def run(capsys):
+    """Run build.py in-process; return (exit code, stdout, stderr)."""
+
+    def _run(*args: str):
+        code = main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return _run
+
+
+@pytest.fixture(scope="session")
+def built_fixture(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("fixture-site") / "output"
+    assert main(["build", "--content", str(FIXTURE), "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_content(tmp_path_factory) -> Path:
+    """The shipped content, built once for the whole session."""
+    out = tmp_path_factory.mktemp("shipped-site") / "output"
+    assert main(["build", "--content", str(ROOT / "content"), "--out", str(out)]) == 0
+    return out
