@@ -1,0 +1,85 @@
+"""A reader's walk through the built site in Chromium, opened from file:// with the network blocked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+class Walk:
+    """A page that records console errors and every request that tried to leave the folder."""
+
+    def __init__(self, browser, root: Path, **context_options):
+        self.root = root.resolve()
+        self.context = browser.new_context(**context_options)
+        self.errors: list[str] = []
+        self.blocked: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(self.root.as_uri() + "/"):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def open(self, rel: str):
+        self.page.goto((self.root / rel).as_uri())
+
+    def click(self, selector: str) -> str:
+        with self.page.expect_navigation():
+            self.page.locator(selector).first.click()
+        assert self.page.url.startswith("file://"), self.page.url
+        return self.page.url
+
+
+def test_walk_home_person_city_day_timeline_offline(browser, built_content):
+    w = Walk(browser, built_content, offline=True)
+    w.open("index.html")
+    assert w.page.locator("h1").inner_text()
+    # home → a person from the wall of names
+    w.click("ul.wall a[href$='people/yernazar-kyrykbayev.html']")
+    assert "/people/" in w.page.url
+    assert w.page.locator(".citations li").count() >= 1
+    # person → their city (from the facts list, or a dated fact)
+    w.click(".facts a[href*='cities/'], ol.dated a[href*='cities/']")
+    assert "/cities/" in w.page.url
+    assert w.page.locator("main h1").inner_text()
+    # city → timeline (nav) → a day → back to the timeline
+    w.click("nav[aria-label=Main] a[href$='timeline.html']")
+    w.click("table.days a[href*='days/2022-01-05']")
+    assert w.page.url.endswith("/days/2022-01-05.html")
+    assert "5 January 2022" in w.page.locator("h1").inner_text()
+    w.click(".pager a[href$='timeline.html']")
+    assert w.page.url.endswith("/timeline.html")
+    assert w.errors == [], w.errors
+    assert w.blocked == [], w.blocked
+    # the stylesheet applied (file:// and the page's CSP allowed it)
+    assert w.page.evaluate("getComputedStyle(document.body).fontFamily").startswith('"Noto Serif"')
+    w.context.close()
+
+
+def test_every_page_of_the_fixture_loads_without_errors(browser, built_fixture):
+    w = Walk(browser, built_fixture)
+    for path in sorted(built_fixture.rglob("*.html")):
+        w.open(path.relative_to(built_fixture).as_posix())
+    assert w.errors == [], w.errors
+    assert w.blocked == [], w.blocked
+    w.context.close()

@@ -1,0 +1,136 @@
+"""What readers see: the built pages show the right facts, sourced, and nothing unpublished."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+
+def read(out: Path, rel: str) -> str:
+    return (out / rel).read_text(encoding="utf-8")
+
+
+def text(html: str) -> str:
+    """Visible text, whitespace folded, for assertions that don't care about markup."""
+    html = re.sub(r"</?(a|sup|span|time|strong|em|abbr)\b[^>]*>", "", html)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def sections(html: str) -> dict[str, str]:
+    """Visible text of each <section>, keyed by its heading."""
+    out = {}
+    for part in html.split("<section")[1:]:
+        heading = text(part.split("</h2>")[0].split(">", 1)[1].split("<h2", 1)[-1])
+        out[re.sub(r"\s*\(\d+\)$", "", heading.split(">", 1)[-1].strip())] = text(part)
+    return out
+
+
+def test_person_page_shows_facts_with_numbered_citations(built_fixture):
+    html = read(built_fixture, "people/person-one.html")
+    t = text(html)
+    assert "<h1>Example Person One</h1>" in html
+    assert "Also written: Ekzample Person One" in t
+    assert "30 (as of 6 January 2022)" in t
+    assert "driver" in t and "Killed" in t
+    assert '<a href="../cities/almaty.html">Almaty</a>' in html
+    # dated facts in order, linked to their day page where one exists
+    assert t.index("6 January 2022") < t.index("December 2022")
+    assert '<a href="../days/2022-01-06.html">6 January 2022</a>' in html
+    assert "Case closed" in t and "Fixture note on justice." in t
+    # disagreements keep each side with its source
+    assert "Where the sources disagree" in t and "30 years old[1]" in t and "31 years old[2]" in t
+    # citations are numbered in reading order and link to the source pages
+    assert re.search(r'<a href="\.\./sources/report-a\.html" title="Fixture report: first">\[1\]</a>', html)
+    assert re.search(r'<a href="\.\./sources/paper-b\.html" title="Fixture article">\[2\]</a>', html)
+    assert "Example Rights Group, “Fixture report: first”, February 2022." in t
+    assert "Example Daily (A. Writer), “Fixture article”, 20 December 2022." in t
+    assert re.search(r"Entry last changed \d{1,2} \w+ \d{4}\.", t)
+
+
+def test_story_markdown_is_rendered_and_sanitised(built_fixture):
+    html = read(built_fixture, "people/person-one.html")
+    assert '<a href="https://example.org/" rel="noopener noreferrer nofollow">link</a>' in html
+    assert "<script>alert" not in html and "alert(1)" not in html
+
+
+def test_drafts_reach_no_page(built_fixture):
+    for path in built_fixture.rglob("*"):
+        if path.is_file():
+            data = path.read_text(encoding="utf-8", errors="replace")
+            assert "Secretname" not in data and "hidden-draft" not in data, path
+    assert not (built_fixture / "people/hidden-draft.html").exists()
+
+
+def test_home_has_intro_figures_and_every_name(built_fixture):
+    t = text(read(built_fixture, "index.html"))
+    assert "Everything here is invented for testing." in t
+    assert "238 people killed — Fixture officials, December 2022" in t
+    assert "Example Person One" in t and "Example Person Two" in t
+    assert "2 people are recorded here so far." in t
+
+
+def test_people_index_in_four_orders_without_javascript(built_fixture):
+    for rel in ("people/index.html", "people/by-city.html", "people/by-date.html", "people/by-fate.html"):
+        html = read(built_fixture, rel)
+        assert "<script" not in html
+        assert 'href="person-one.html"' not in html  # links are written from the root prefix
+        assert html.count('href="../people/person-one.html"') >= 1, rel
+    by_city = sections(read(built_fixture, "people/by-city.html"))
+    assert list(by_city) == ["Almaty", "City not recorded"]
+    assert "Example Person One" in by_city["Almaty"] and "Example Person Two" in by_city["City not recorded"]
+    by_date = sections(read(built_fixture, "people/by-date.html"))
+    assert list(by_date) == ["January 2022", "6 January 2022"]
+    assert "Example Person Two" in by_date["January 2022"] and "Example Person One" in by_date["6 January 2022"]
+    by_fate = sections(read(built_fixture, "people/by-fate.html"))
+    assert list(by_fate) == ["Killed", "Tortured", "Detained"]
+    assert "Example Person Two" in by_fate["Tortured"] and "Example Person Two" not in by_fate["Killed"]
+
+
+def test_city_page_lists_its_people_and_events_by_date(built_fixture):
+    t = text(read(built_fixture, "cities/almaty.html"))
+    assert "Example Person One" in t and "Fixture event on the sixth." in t
+    taraz = text(read(built_fixture, "cities/taraz.html"))
+    assert "A city with a body." in taraz and "Fixture verdict" in taraz
+    assert "Drafted fixture line" not in taraz
+
+
+def test_day_and_timeline_pages(built_fixture):
+    days = sorted(p.name for p in (built_fixture / "days").iterdir())
+    assert days[0] == "2022-01-02.html" and days[-1] == "2022-01-21.html" and len(days) == 20
+    fifth = text(read(built_fixture, "days/2022-01-05.html"))
+    assert "Fixture summary of the fifth." in fifth and "Fixture state of emergency" in fifth and "(until 19 January 2022)" in fifth
+    sixth = text(read(built_fixture, "days/2022-01-06.html"))
+    assert "Example Person One: Fixture event on the sixth. (Almaty)" in sixth
+    tl = read(built_fixture, "timeline.html")
+    row = re.search(r'<a href="days/2022-01-06.html">6 January 2022</a></th><td>(\d+)</td><td>(\d+)', tl)
+    assert row and row.groups() == ("1", "0")
+    t = text(tl)
+    # outside the range: the month-only detention, then the aftermath
+    assert "Within these weeks, day not known" in t and "Fixture detention sometime in January." in t
+    assert t.index("After 21 January 2022") < t.index("Fixture verdict") < t.index("Fixture aftermath in December.")
+
+
+def test_sources_page_lists_what_cites_each_source(built_fixture):
+    index = text(read(built_fixture, "sources/index.html"))
+    assert "Example Rights Group, “Fixture report: first”, February 2022." in index
+    page = text(read(built_fixture, "sources/paper-b.html"))
+    assert "Example Person One" in page and "Example Person Two" in page
+    assert "Fixture verdict" in page and "238 people killed" in page
+    assert "No stable web address is known" in page
+    report = read(built_fixture, "sources/report-a.html")
+    assert "https://example.org/report-a" in report and "6 January 2022" not in report
+
+
+def test_content_pages_are_built_and_in_the_footer(built_fixture):
+    assert "About the fixture." in read(built_fixture, "about.html")
+    assert '<a href="../about.html">About</a>' in read(built_fixture, "people/person-two.html")
+
+
+def test_pages_are_byte_identical_across_builds(built_fixture, tmp_path):
+    from conftest import FIXTURE, main
+
+    again = tmp_path / "again"
+    assert main(["build", "--content", str(FIXTURE), "--out", str(again)]) == 0
+    first = {p.relative_to(built_fixture): p.read_bytes() for p in built_fixture.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first == second
