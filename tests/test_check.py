@@ -152,7 +152,9 @@ def test_unused_source_is_a_warning(site, run):
     site.write("sources/unused.yaml", "publisher: P\ntitle: T\ndate: 2022\nlanguage: en\nkind: news\n")
     code, _, err = run("check", "--content", "content")
     assert code == 0
-    assert errors_of(err) == ["content/sources/unused.yaml:1:1: warning: source 'unused' is not cited by any entry; cite it or remove the file"]
+    assert errors_of(err) == [
+        "content/sources/unused.yaml:1:1: warning: source 'unused' is not cited by any entry; cite it or remove the file"
+    ]
 
 
 def test_urls_must_be_web_addresses(site, run):
@@ -167,14 +169,18 @@ def test_photo_path_cannot_leave_content(site, run):
     photo = "photo:\n  file: ../../etc/passwd\n  credit: c\n  licence: l\n  alt: a\n  consent: c\n"
     site.write("people/three.md", PERSON.replace("sources: [report-a]\n---", "sources: [report-a]\n" + photo + "---"))
     code, _, err = run("check", "--content", "content")
-    assert errors_of(err) == ["content/people/three.md:12:9: error: photo file: '../../etc/passwd' must not contain '..'; keep the file inside content/"]
+    assert errors_of(err) == [
+        "content/people/three.md:12:9: error: photo file: '../../etc/passwd' must not contain '..'; keep the file inside content/"
+    ]
 
 
 def test_content_problems_never_print_a_traceback(site):
     site.write("people/three.md", "---\nname: [unclosed\n---\n")
     (site.content / "people/bin.md").write_bytes(b"\x00\xff\xfe")
     site.write("site.yaml", "- just\n- a list\n")
-    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "check", "--content", "content"], capture_output=True, text=True, cwd=site.tmp)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "check", "--content", "content"], capture_output=True, text=True, cwd=site.tmp
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "content/site.yaml:1:1: error: expected YAML fields (key: value), found a single value or a list" in proc.stderr

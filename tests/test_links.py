@@ -14,9 +14,22 @@ def test_shipped_site_links_resolve(built_content):
 
 
 def test_every_page_kind_is_present(built_content):
-    for rel in ("index.html", "people/index.html", "people/by-city.html", "people/by-date.html", "people/by-fate.html",
-                "cities/index.html", "timeline.html", "sources/index.html", "days/2022-01-02.html", "days/2022-01-21.html",
-                "about.html", "methodology.html", "corrections.html", "assets/style.css"):
+    for rel in (
+        "index.html",
+        "people/index.html",
+        "people/by-city.html",
+        "people/by-date.html",
+        "people/by-fate.html",
+        "cities/index.html",
+        "timeline.html",
+        "sources/index.html",
+        "days/2022-01-02.html",
+        "days/2022-01-21.html",
+        "about.html",
+        "methodology.html",
+        "corrections.html",
+        "assets/style.css",
+    ):
         assert (built_content / rel).is_file(), rel
 
 
