@@ -1,0 +1,120 @@
+"""The commands other tools script against: build, check, new, schema, serve."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from conftest import ROOT, main
+
+from memorial.new import make_id
+from memorial.schema import json_schemas
+
+
+def test_build_is_the_default_command(site, run):
+    code, out, err = run()
+    assert code == 0, err
+    assert (site.tmp / "output" / "index.html").is_file()
+    assert out.startswith("built ")
+
+
+def test_failed_build_leaves_the_previous_output_untouched(site, run):
+    assert run("build")[0] == 0
+    before = {p: p.read_bytes() for p in (site.tmp / "output").rglob("*") if p.is_file()}
+    site.edit("people/person-one.md", "city: almaty", "city: nowhere")
+    code, _, err = run("build")
+    assert code == 1
+    assert "build stopped; output/ was left as it was" in err
+    after = {p: p.read_bytes() for p in (site.tmp / "output").rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(site.tmp.glob(".output.*"))
+
+
+def test_build_replaces_the_output_and_drops_removed_pages(site, run):
+    assert run("build")[0] == 0
+    (site.content / "people/person-two.md").unlink()
+    assert run("build")[0] == 0
+    assert not (site.tmp / "output/people/person-two.html").exists()
+    assert (site.tmp / "output/people/person-one.html").exists()
+
+
+def test_build_refuses_to_replace_the_content_folder(site, run):
+    code, _, err = run("build", "--out", "content")
+    assert code == 2
+    assert "refusing to use content as the output folder" in err
+    assert (site.content / "site.yaml").exists()
+
+
+def test_new_person_writes_a_checkable_file_with_a_good_id(site, run):
+    code, out, _ = run("new", "person", "Қайрат Әбдіғаппаров", "--content", "content")
+    assert code == 0
+    path = site.content / "people" / "qairat-abdigapparov.md"
+    assert out.strip() == "wrote content/people/qairat-abdigapparov.md"
+    text = path.read_text(encoding="utf-8")
+    assert 'name: "Қайрат Әбдіғаппаров"' in text
+    for field in ("aliases", "age", "occupation", "city", "fates", "events", "justice", "conflicts", "sources", "status"):
+        assert field in text, field
+    # refuses to overwrite
+    code, _, err = run("new", "person", "Қайрат Әбдіғаппаров", "--content", "content")
+    assert code == 1 and "already exists" in err
+    # the new file is a draft: check explains what is left to fill, without a traceback
+    code, _, err = run("check", "--content", "content")
+    assert code == 1 and "qairat-abdigapparov.md" in err
+
+
+def test_new_city_source_and_event(site, run):
+    for kind, name, rel in (("city", "Ust-Kamenogorsk", "cities/ust-kamenogorsk.yaml"), ("source", "A New Report", "sources/a-new-report.yaml"), ("event", "Internet cut", "events/internet-cut.md")):
+        assert run("new", kind, name, "--content", "content")[0] == 0
+        assert (site.content / rel).is_file()
+
+
+def test_ids_keep_kazakh_letters():
+    assert make_id("Ернұр Қожахметов") == "ernur-qozhakhmetov"
+    assert make_id("Әлихан Ғабит Ңң Өмір Ұлан Үміт Һ Ілияс") == "alikhan-gabit-nn-omir-ulan-umit-h-iliias"
+    assert make_id("Ernazar Krykbaev") == "ernazar-krykbaev"
+
+
+def test_committed_json_schema_matches_the_models():
+    for kind, schema in json_schemas().items():
+        committed = json.loads((ROOT / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        assert committed == schema, f"schema/{kind}.schema.json is stale: run python build.py schema"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_rebuilds_when_a_file_is_saved(site):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)], cwd=site.tmp,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        url = f"http://127.0.0.1:{port}/people/person-one.html"
+        page = _get(url, lambda body: "Example Person One" in body)
+        assert "livereload.js" in page  # the browser is told to reload
+        site.edit("people/person-one.md", "Fixture story", "Edited story")
+        assert "Edited story" in _get(url, lambda body: "Edited story" in body)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _get(url: str, ready, timeout: float = 30.0) -> str:
+    deadline = time.monotonic() + timeout
+    body = ""
+    while time.monotonic() < deadline:
+        try:
+            body = urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+            if ready(body):
+                return body
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never became ready; last body: {body[:200]}")
