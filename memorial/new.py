@@ -41,6 +41,7 @@ TEMPLATES = {
 name: {name}
 # sort_name: "Surname, Given name"   # how the name sorts in lists, if not as written
 aliases: []            # other spellings met in the sources
+name_forms: []         # the name in another script, only where a source gives it: - {{name: "", language: ru, sources: []}}
 # age:
 #   years: 0
 #   as_of: 2022-01-06  # the date the age refers to

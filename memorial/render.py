@@ -341,6 +341,7 @@ class Renderer:
         view = {
             "name": data.name,
             "aliases": data.aliases,
+            "name_forms": [{"name": f.name, "language": f.language, "cites": cite(f.sources)} for f in data.name_forms],
             "age": {"years": data.age.years, "as_of": self.date(data.age.as_of), "cites": cite(data.age.sources)} if data.age else None,
             "occupation": {"text": data.occupation.text, "cites": cite(data.occupation.sources)} if data.occupation else None,
             "city": self.city_link(data.city),

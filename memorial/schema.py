@@ -249,7 +249,8 @@ class Person(Strict):
 
     name: Line
     sort_name: Line | None = None
-    aliases: list[Line] = []
+    aliases: list[Line] = Field([], description="other spellings met in the sources, in the Latin script")
+    name_forms: list[NameForm] = Field([], description="the name in another script or language, only where a source gives it")
     age: Age | None = None
     occupation: Occupation | None = None
     city: Id | None = None

@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.request
 
-from conftest import ROOT, main
+from conftest import ROOT
 
 from memorial.new import make_id
 from memorial.schema import json_schemas
@@ -57,7 +57,7 @@ def test_new_person_writes_a_checkable_file_with_a_good_id(site, run):
     assert out.strip() == "wrote content/people/qairat-abdigapparov.md"
     text = path.read_text(encoding="utf-8")
     assert 'name: "Қайрат Әбдіғаппаров"' in text
-    for field in ("aliases", "age", "occupation", "city", "fates", "events", "justice", "conflicts", "sources", "status"):
+    for field in ("aliases", "name_forms", "age", "occupation", "city", "fates", "events", "justice", "conflicts", "sources", "status"):
         assert field in text, field
     # refuses to overwrite
     code, _, err = run("new", "person", "Қайрат Әбдіғаппаров", "--content", "content")
@@ -68,7 +68,11 @@ def test_new_person_writes_a_checkable_file_with_a_good_id(site, run):
 
 
 def test_new_city_source_and_event(site, run):
-    for kind, name, rel in (("city", "Ust-Kamenogorsk", "cities/ust-kamenogorsk.yaml"), ("source", "A New Report", "sources/a-new-report.yaml"), ("event", "Internet cut", "events/internet-cut.md")):
+    for kind, name, rel in (
+        ("city", "Ust-Kamenogorsk", "cities/ust-kamenogorsk.yaml"),
+        ("source", "A New Report", "sources/a-new-report.yaml"),
+        ("event", "Internet cut", "events/internet-cut.md"),
+    ):
         assert run("new", kind, name, "--content", "content")[0] == 0
         assert (site.content / rel).is_file()
 
@@ -93,8 +97,13 @@ def _free_port() -> int:
 
 def test_serve_rebuilds_when_a_file_is_saved(site):
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)], cwd=site.tmp,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)],
+        cwd=site.tmp,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         url = f"http://127.0.0.1:{port}/people/person-one.html"
         page = _get(url, lambda body: "Example Person One" in body)

@@ -29,7 +29,8 @@ def test_person_page_shows_facts_with_numbered_citations(built_fixture):
     html = read(built_fixture, "people/person-one.html")
     t = text(html)
     assert "<h1>Example Person One</h1>" in html
-    assert "Also written: Ekzample Person One" in t
+    assert "Also written: Ekzample Person One, Экзампл Персон[1]" in t
+    assert '<span lang="ru">Экзампл Персон</span>' in html
     assert "30 (as of 6 January 2022)" in t
     assert "driver" in t and "Killed" in t
     assert '<a href="../cities/almaty.html">Almaty</a>' in html

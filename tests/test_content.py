@@ -1,0 +1,62 @@
+"""The shipped content: clean, sourced, and one entry per person."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from conftest import ROOT
+from text_unidecode import unidecode
+
+from memorial.model import cited_sources
+from memorial.pipeline import check
+
+
+def validated():
+    result, diagnostics = check(ROOT / "content")
+    return result, diagnostics
+
+
+def test_shipped_content_has_no_errors_or_warnings():
+    _, diagnostics = validated()
+    assert [d.format() for d in diagnostics] == []
+
+
+def test_every_person_has_a_sourced_dated_fact_and_a_story():
+    result, _ = validated()
+    for rec in result.records["people"].values():
+        assert rec.data.events, f"{rec.id} has no dated fact"
+        assert all(e.sources for e in rec.data.events)
+        assert rec.body.strip(), f"{rec.id} has no story"
+
+
+def test_every_source_is_cited():
+    result, _ = validated()
+    cited: set[str] = set()
+    for kind in ("people", "events", "figures", "days"):
+        for rec in result.records[kind].values():
+            cited.update(cited_sources(rec))
+    assert cited == set(result.records["sources"])
+
+
+def fold(name: str) -> str:
+    return re.sub(r"[^a-z]", "", unidecode(name).casefold())
+
+
+def test_no_two_people_share_a_name_or_alias():
+    result, _ = validated()
+    owners = defaultdict(set)
+    for rec in result.records["people"].values():
+        for name in [rec.data.name, *rec.data.aliases]:
+            owners[fold(name)].add(rec.id)
+    shared = {name: ids for name, ids in owners.items() if len(ids) > 1}
+    assert shared == {}
+
+
+def test_no_name_form_in_another_script_without_a_source():
+    result, _ = validated()
+    for rec in result.records["people"].values():
+        for name in [rec.data.name, *rec.data.aliases]:
+            assert not re.search(r"[\u0400-\u04ff]", name), (
+                f"{rec.id}: Cyrillic form {name!r} needs a source (put it in name_forms with its source)"
+            )
