@@ -44,12 +44,12 @@ def sort_key(d: Diagnostic) -> tuple:
     return (d.position.path, d.position.line, d.position.column, d.message)
 
 
-def display_path(path: Path, content_dir: Path) -> str:
-    """The path an editor recognises: relative to the working directory when possible."""
+def display_root(content_dir: Path) -> str:
+    """The content folder as an editor recognises it: relative to the working directory when possible."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return content_dir.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return (Path(content_dir.name) / path.relative_to(content_dir)).as_posix()
+        return content_dir.as_posix()
 
 
 class ContentError(Exception):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import Diagnostic, Position, display_path, error, warning
+from .diagnostics import Diagnostic, Position, display_root, error, warning
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -77,12 +77,13 @@ def load_content(content_dir: Path) -> Loaded:
     docs: list[RawDocument] = []
     diags: list[Diagnostic] = []
     unreadable: set[tuple[str, str]] = set()
+    shown_root = display_root(content_dir)  # once, not per file: resolving paths is slow at 10,000 files
     site = content_dir / SITE_FILE
     if site.is_file():
-        _collect(load_file(site, "site", content_dir), docs, diags)
+        _collect(load_file(site, "site", f"{shown_root}/{SITE_FILE}"), docs, diags)
     else:
         diags.append(
-            error(Position(display_path(site, content_dir)), "site.yaml is missing; every site needs one (see README: content/site.yaml)")
+            error(Position(f"{shown_root}/{SITE_FILE}"), "site.yaml is missing; every site needs one (see README: content/site.yaml)")
         )
     for kind, exts in KINDS.items():
         folder = content_dir / kind
@@ -92,12 +93,12 @@ def load_content(content_dir: Path) -> Loaded:
             if entry.name.startswith(".") or not entry.is_file():
                 continue
             path = Path(entry.path)
-            shown = display_path(path, content_dir)
+            shown = f"{shown_root}/{kind}/{entry.name}"
             if path.suffix not in exts:
                 hint = " (rename it to .yaml)" if path.suffix == ".yml" else ""
                 diags.append(warning(Position(shown), f"ignored: a file in {kind}/ must end in {' or '.join(exts)}{hint}"))
                 continue
-            if not _collect(load_file(path, kind, content_dir), docs, diags):
+            if not _collect(load_file(path, kind, shown), docs, diags):
                 unreadable.add((kind, path.stem))
     return Loaded(tuple(docs), tuple(diags), frozenset(unreadable))
 
@@ -110,8 +111,8 @@ def _collect(result, docs, diags):
     return doc is not None
 
 
-def load_file(path: Path, kind: str, content_dir: Path) -> tuple[RawDocument | None, list[Diagnostic]]:
-    shown = display_path(path, content_dir)
+def load_file(path: Path, kind: str, shown: str) -> tuple[RawDocument | None, list[Diagnostic]]:
+    """Read one file; ``shown`` is its path as printed in messages."""
     raw = path.read_bytes()
     if len(raw) > MAX_FILE_BYTES:
         return None, [

@@ -7,6 +7,8 @@ Markdown converted and sanitised) so that templates only display.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,6 +118,7 @@ def sanitise(html: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)  # a few hundred distinct dates, formatted tens of thousands of times
 def format_partial(value: PartialDate, locale: str = "en") -> str:
     d = value.first_day
     if value.precision == "day":
@@ -125,8 +128,25 @@ def format_partial(value: PartialDate, locale: str = "en") -> str:
     return str(value.year)
 
 
+@functools.lru_cache(maxsize=4096)
 def format_day(d: dt.date, locale: str = "en") -> str:
     return format_date(d, "d MMMM y", locale=locale)
+
+
+_QUOTED = re.compile(r'"([^"\n]+)"')
+
+
+def typeset(text: str | None) -> str | None:
+    """Curly quotes in one-line front-matter text, as smarty gives the Markdown bodies."""
+    return _QUOTED.sub("\u201c\\1\u201d", text).replace("'", "\u2019") if text else text
+
+
+def sentence(text: str | None) -> str | None:
+    """End a free-text note with a full stop unless it already ends a sentence."""
+    if not text:
+        return text
+    text = typeset(text.strip())
+    return text if text[-1] in ".!?…”)" else text + "."
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -189,9 +209,9 @@ class Renderer:
                 "date": self.date(ev.date),
                 "iso": ev.date.iso,
                 "person": self.person_link(h.record),
-                "what": ev.what,
+                "what": typeset(ev.what),
                 "city": self.city_link(ev.city) if with_city else None,
-                "date_note": ev.date_note,
+                "date_note": sentence(ev.date_note),
             }
         data = h.record.data
         return {
@@ -257,7 +277,7 @@ class Renderer:
                 "what": f.data.what,
                 "given_by": f.data.given_by,
                 "date": self.date(f.data.date),
-                "note": f.data.note,
+                "note": sentence(f.data.note),
                 "sources": [self.source_ref(s) for s in f.data.sources],
             }
             for f in self.m.figures
@@ -335,7 +355,8 @@ class Renderer:
         numbers = {sid: i + 1 for i, sid in enumerate(order)}
 
         def cite(ids):
-            return [{"n": numbers[s], "url": routes.source(s), "title": self.m.sources[s].data.title} for s in ids]
+            found = sorted({numbers[s]: s for s in ids}.items())
+            return [{"n": n, "url": routes.source(s), "title": self.m.sources[s].data.title} for n, s in found]
 
         events = sorted(enumerate(data.events), key=lambda ie: (ie[1].date.first_day, ie[1].date.precision != "day", ie[0]))
         view = {
@@ -353,17 +374,25 @@ class Renderer:
                     "iso": e.date.iso,
                     "day_url": routes.day(e.date.iso) if e.date.first_day in self.m.by_day and e.date.precision == "day" else None,
                     "city": self.city_link(e.city),
-                    "what": e.what,
-                    "date_note": e.date_note,
+                    "what": typeset(e.what),
+                    "date_note": sentence(e.date_note),
                     "cites": cite(e.sources),
                 }
                 for _, e in events
             ],
-            "justice": {"status": JUSTICE_LABELS[data.justice.status], "note": data.justice.note, "cites": cite(data.justice.sources)}
+            "justice": {
+                "status": JUSTICE_LABELS[data.justice.status],
+                "note": sentence(data.justice.note),
+                "cites": cite(data.justice.sources),
+            }
             if data.justice
             else None,
             "conflicts": [
-                {"about": c.about, "note": c.note, "sides": [{"claim": s.claim, "cites": cite(s.sources)} for s in c.sides]}
+                {
+                    "about": typeset(c.about[:1].upper() + c.about[1:]),
+                    "note": sentence(c.note),
+                    "sides": [{"claim": typeset(s.claim), "cites": cite(s.sources)} for s in c.sides],
+                }
                 for c in data.conflicts
             ],
             "entry_cites": cite(data.sources),

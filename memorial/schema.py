@@ -270,7 +270,7 @@ class Event(Strict):
     date: Date
     end_date: Date | None = None
     city: Id | None = None
-    national: bool = False
+    national: bool = Field(False, description="true for country-wide events; leave out both this and city when no source gives a place")
     aftermath: bool = Field(False, description="true for dated events after the timeline (trials, statements)")
     sources: SourceIds
     status: Status = "published"

@@ -291,8 +291,6 @@ def _check_records(records, site: Site | None, content_dir: Path) -> list[Diagno
             out.append(
                 error(rec.doc.position(("national",)), "an event is either national or in a city: remove 'city' or set 'national: false'")
             )
-        elif not rec.data.national and not rec.data.city:
-            out.append(error(rec.doc.position(), "say where the event took place: 'city: <id>' or 'national: true'"))
     for rec in records["days"].values():
         try:
             day = parse_partial_date(rec.id)

@@ -118,10 +118,12 @@ def test_warnings_do_not_fail_the_check(site, run):
     ]
 
 
-def test_event_must_say_where(site, run):
-    site.edit("events/emergency.md", "national: true\n", "")
+def test_event_is_in_a_city_or_national_not_both(site, run):
+    site.edit("events/emergency.md", "national: true\n", "national: true\ncity: almaty\n")
     code, _, err = run("check", "--content", "content")
-    assert errors_of(err) == ["content/events/emergency.md:2:1: error: say where the event took place: 'city: <id>' or 'national: true'"]
+    assert errors_of(err) == [
+        "content/events/emergency.md:5:11: error: an event is either national or in a city: remove 'city' or set 'national: false'"
+    ]
 
 
 def test_bad_file_names_and_day_files(site, run):
