@@ -187,6 +187,8 @@ def parse_yaml(text: str, shown: str, line_offset: int):
         return {}, {}, {}, []
     conv = _Converter(shown, line_offset)
     data = conv.convert(node, ())
+    if data is REFUSED:
+        return None, {}, {}, conv.problems
     if not isinstance(data, dict):
         return (
             None,
@@ -198,6 +200,8 @@ def parse_yaml(text: str, shown: str, line_offset: int):
 
 
 _SCALAR = yaml.constructor.SafeConstructor()
+REFUSED = object()  # a value that was reported and left out, so it causes no second error
+STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 
 
 class _Converter:
@@ -215,13 +219,17 @@ class _Converter:
         return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
 
     def convert(self, node, path: PathKey):
+        """Python data for ``node``; REFUSED (and a problem recorded) for what content may not use."""
         if id(node) in self.seen:
             # An alias: refused, because expanding them can blow up memory.
             self.problems.append(
                 error(Position(self.shown, *self._pos(node)), "YAML anchors and aliases (& and *) are not allowed; write the value out")
             )
-            return None
+            return REFUSED
         self.seen.add(id(node))
+        if node.tag not in STANDARD_TAGS:
+            self.problems.append(error(Position(self.shown, *self._pos(node)), f"YAML tag '{node.tag}' is not allowed; write plain values"))
+            return REFUSED
         self.values[path] = self._pos(node)
         if isinstance(node, yaml.MappingNode):
             out: dict = {}
@@ -243,10 +251,13 @@ class _Converter:
                     )
                     continue
                 self.keys[path + (key,)] = self._pos(key_node)
-                out[key] = self.convert(value_node, path + (key,))
+                value = self.convert(value_node, path + (key,))
+                if value is not REFUSED:
+                    out[key] = value
             return out
         if isinstance(node, yaml.SequenceNode):
-            return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
+            items = [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
+            return [item for item in items if item is not REFUSED]
         tag = node.tag
         if tag.endswith(":timestamp") or tag.endswith(":str") or node.style:
             return node.value  # dates stay text; validation parses them

@@ -9,6 +9,7 @@ source, and when each entry last changed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -57,8 +58,27 @@ class SiteModel:
 
 def sort_name(rec: Record) -> str:
     data = rec.data
+    if getattr(data, "display", "full") == "initials":
+        return initials(data.name).casefold()
     name = getattr(data, "sort_name", None) or getattr(data, "name", None) or getattr(data, "title", rec.id)
     return name.casefold()
+
+
+def initials(name: str) -> str:
+    """'Aigerim Nurlan-Kyzy' -> 'A. N.'"""
+    return " ".join(f"{word[0]}." for word in name.replace("-", " ").split() if word[0].isalpha())
+
+
+def shown_name(rec: Record) -> str:
+    """The name as pages show it: initials only for a living person who asked for it."""
+    return initials(rec.data.name) if rec.data.display == "initials" else rec.data.name
+
+
+def page_id(rec: Record) -> str:
+    """The person's address. The id is made from the full name, so an initials-only entry gets an opaque one."""
+    if rec.data.display == "initials":
+        return "p-" + hashlib.sha256(f"memorial-person:{rec.id}".encode()).hexdigest()[:12]
+    return rec.id
 
 
 def build_model(validated: Validated, last_changed: dict) -> SiteModel:
@@ -130,7 +150,7 @@ def cited_sources(rec: Record) -> list[str]:
             for item in value:
                 walk(item)
 
-    data = rec.data.model_dump(exclude={"sources"})
+    data = rec.data.model_dump(exclude={"sources", "private"})
     walk(data)
     seen.update(dict.fromkeys(getattr(rec.data, "sources", [])))
     return list(seen)

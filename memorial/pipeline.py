@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import routes
+from . import images, routes
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .load import last_changed, load_content
-from .model import SiteModel, build_model
+from .model import SiteModel, build_model, page_id
 from .render import render_site
 from .validate import Validated, validate
 from .write import asset_files, write_site
@@ -40,18 +40,10 @@ def build(content_dir: Path, out_dir: Path) -> Result:
     if has_errors(list(diagnostics)):
         return Result(diagnostics)
     model = build_model(validated, last_changed(content_dir))
-    pages = render_site(model, TEMPLATES)
-    write_site(pages, asset_files(ASSETS) + photo_files(model, content_dir), out_dir)
+    photos, photo_sizes = render_photos(model, content_dir)
+    pages = render_site(model, TEMPLATES, photo_sizes)
+    write_site(pages + photos, asset_files(ASSETS), out_dir)
     return Result(diagnostics, model, len(pages))
-
-
-def photo_files(model: SiteModel, content_dir: Path) -> list[tuple[Path, str]]:
-    out = []
-    for rec in model.people:
-        photo = rec.data.photo
-        if photo is not None:
-            out.append((content_dir / photo.file, routes.photo(rec.id, Path(photo.file).suffix)))
-    return out
 
 
 def check_output_dir(out_dir: Path, content_dir: Path) -> str | None:
@@ -67,3 +59,18 @@ def check_output_dir(out_dir: Path, content_dir: Path) -> str | None:
     ):
         return f"refusing to use {out_dir} as the output folder: it is replaced on every build, and it holds the project or the content"
     return None
+
+
+def render_photos(model: SiteModel, content_dir: Path) -> tuple[list[routes.Page], dict]:
+    """Each photo re-encoded at a few widths, and per person the versions its page lists."""
+    files: list[routes.Page] = []
+    sizes: dict[str, list[dict]] = {}
+    for rec in model.people:
+        if rec.data.photo is None:
+            continue
+        sizes[rec.id] = []
+        for w, h, data in images.encode(content_dir / rec.data.photo.file):
+            path = routes.photo(page_id(rec), w)
+            files.append(routes.Page(path, data))
+            sizes[rec.id].append({"url": path, "width": w, "height": h})
+    return files, sizes

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import posixpath
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import jinja2
 import markdown
@@ -19,7 +20,8 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from . import routes
-from .model import Happening, SiteModel, cited_sources
+from .model import Happening, SiteModel, cited_sources, page_id, shown_name, sort_name
+from .routes import Page
 from .schema import PartialDate
 from .validate import Record
 
@@ -90,32 +92,50 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set(), "ol": {"start"}}
 
 
-@dataclass(frozen=True)
-class Page:
-    path: str  # relative to the output root
-    data: bytes
-
-
 class Markdown:
     """Markdown → sanitised HTML. One instance per build (Python-Markdown keeps state)."""
 
     def __init__(self) -> None:
         self._md = markdown.Markdown(extensions=["sane_lists", "smarty", "tables"], output_format="html")
 
-    def __call__(self, text: str) -> Markup:
+    def __call__(self, text: str, page: str) -> Markup:
+        """``page`` is the output path of the page the text appears on, to judge relative links."""
         html = self._md.reset().convert(text)
-        return Markup(sanitise(html))
+        return Markup(sanitise(html, page))
 
 
-def sanitise(html: str) -> str:
+LINK_SCHEMES = {"http", "https", "mailto"}
+
+
+def sanitise(html: str, page: str) -> str:
+    """Keep only text structure and safe links; drop every active construct."""
+    page_dir = posixpath.dirname(page)
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "href":
+            return value if safe_href(value, page_dir) else None
+        return value
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=LINK_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        attribute_filter=keep,
     )
+
+
+def safe_href(value: str, page_dir: str) -> bool:
+    """A web or mail address, or a relative link that stays inside the site (file:// has no root)."""
+    parts = urlsplit(value.strip())
+    if parts.scheme:
+        return parts.scheme.lower() in LINK_SCHEMES and (parts.scheme.lower() == "mailto" or bool(parts.netloc))
+    if value.startswith(("/", "\\")) or parts.netloc:
+        return False
+    target = posixpath.normpath(posixpath.join(page_dir, unquote(parts.path))) if parts.path else page_dir
+    return not (target == ".." or target.startswith("../"))
 
 
 @functools.lru_cache(maxsize=4096)  # a few hundred distinct dates, formatted tens of thousands of times
@@ -163,8 +183,9 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
 class Renderer:
     """Turns the model into pages. Holds only what is fixed for the whole build."""
 
-    def __init__(self, model: SiteModel, templates_dir: Path, locale: str = "en"):
+    def __init__(self, model: SiteModel, templates_dir: Path, photos: dict, locale: str = "en"):
         self.m = model
+        self.photos = photos  # person id -> [{"url", "width", "height"}] from images.render_photos
         self.env = make_environment(templates_dir)
         self.md = Markdown()
         self.locale = locale
@@ -180,7 +201,7 @@ class Renderer:
         return {"name": self.m.cities[cid].data.name, "url": routes.city(cid)}
 
     def person_link(self, rec: Record) -> dict:
-        return {"name": rec.data.name, "url": routes.person(rec.id), "id": rec.id}
+        return {"name": shown_name(rec), "url": routes.person(page_id(rec))}
 
     def source_ref(self, sid: str) -> dict:
         s = self.m.sources[sid].data
@@ -268,7 +289,9 @@ class Renderer:
         for sid in m.sources:
             yield self.source(sid)
         for rec in m.pages:
-            yield self.render(routes.page(rec.id), "page.html", rec.data.title, body=self.md(rec.body), changed=self.changed(rec))
+            yield self.render(
+                routes.page(rec.id), "page.html", rec.data.title, body=self.md(rec.body, routes.page(rec.id)), changed=self.changed(rec)
+            )
 
     def home(self) -> Page:
         figures = [
@@ -287,7 +310,7 @@ class Renderer:
             routes.HOME,
             "home.html",
             self.m.site.title,
-            intro=self.md(self.m.site.intro),
+            intro=self.md(self.m.site.intro, routes.HOME),
             figures=figures,
             names=names,
             counts=self.counts(),
@@ -311,7 +334,7 @@ class Renderer:
         rows = {p.id: self.person_row(p) for p in m.people}
         by_name: dict[str, list] = {}
         for p in m.people:
-            letter = (p.data.sort_name or p.data.name)[:1].upper()
+            letter = sort_name(p)[:1].upper()
             by_name.setdefault(letter, []).append(rows[p.id])
         groups = {"name": [{"heading": k, "id": f"letter-{i}", "people": v} for i, (k, v) in enumerate(by_name.items())]}
 
@@ -360,14 +383,16 @@ class Renderer:
 
         events = sorted(enumerate(data.events), key=lambda ie: (ie[1].date.first_day, ie[1].date.precision != "day", ie[0]))
         view = {
-            "name": data.name,
-            "aliases": data.aliases,
-            "name_forms": [{"name": f.name, "language": f.language, "cites": cite(f.sources)} for f in data.name_forms],
+            "name": shown_name(rec),
+            "aliases": data.aliases if data.display == "full" else [],
+            "name_forms": [
+                {"name": f.name, "language": f.language, "cites": cite(f.sources)} for f in data.name_forms if data.display == "full"
+            ],
             "age": {"years": data.age.years, "as_of": self.date(data.age.as_of), "cites": cite(data.age.sources)} if data.age else None,
             "occupation": {"text": data.occupation.text, "cites": cite(data.occupation.sources)} if data.occupation else None,
             "city": self.city_link(data.city),
             "fates": [FATE_LABELS[f] for f in data.fates],
-            "story": self.md(rec.body),
+            "story": self.md(rec.body, routes.person(page_id(rec))),
             "events": [
                 {
                     "date": self.date(e.date),
@@ -400,13 +425,23 @@ class Renderer:
             "photo": self.photo(rec),
             "changed": self.changed(rec),
         }
-        return self.render(routes.person(rec.id), "person.html", data.name, person=view)
+        return self.render(routes.person(page_id(rec)), "person.html", shown_name(rec), person=view)
 
     def photo(self, rec: Record) -> dict | None:
         photo = rec.data.photo
         if photo is None:
             return None
-        return {"url": routes.photo(rec.id, Path(photo.file).suffix), "alt": photo.alt, "credit": photo.credit, "licence": photo.licence}
+        versions = self.photos[rec.id]
+        middle = versions[min(1, len(versions) - 1)]
+        return {
+            "src": middle["url"],
+            "versions": versions,
+            "width": middle["width"],
+            "height": middle["height"],
+            "alt": photo.alt,
+            "credit": photo.credit,
+            "licence": photo.licence,
+        }
 
     def city_summary(self, rec: Record) -> dict:
         return {
@@ -425,7 +460,7 @@ class Renderer:
             "region": data.region,
             "latitude": data.latitude,
             "longitude": data.longitude,
-            "body": self.md(rec.body),
+            "body": self.md(rec.body, routes.city(rec.id)),
             "people": [self.person_row(p) for p in self.m.people_by_city.get(rec.id, [])],
             "happenings": [self.happening(h, with_city=False) for h in self.m.happenings_by_city.get(rec.id, [])],
         }
@@ -472,7 +507,7 @@ class Renderer:
         view = {
             "date": format_day(d, self.locale),
             "iso": iso,
-            "summary": self.md(note.body) if note else None,
+            "summary": self.md(note.body, routes.day(iso)) if note else None,
             "summary_cites": [self.source_ref(s) for s in note.data.sources] if note else [],
             "happenings": [self.happening(h) for h in m.by_day[d]],
             "previous": {"url": routes.day(m.days[idx - 1].isoformat()), "date": format_day(m.days[idx - 1], self.locale)}
@@ -494,7 +529,7 @@ class Renderer:
             "day_url": routes.day(data.date.iso) if in_range else None,
             "city": self.city_link(data.city),
             "national": data.national,
-            "body": self.md(rec.body),
+            "body": self.md(rec.body, routes.event(rec.id)),
             "sources": [self.source_ref(s) for s in data.sources],
             "changed": self.changed(rec),
         }
@@ -519,8 +554,8 @@ class Renderer:
         return self.render(routes.source(sid), "source.html", self.m.sources[sid].data.title, source=view)
 
 
-def render_site(model: SiteModel, templates_dir: Path) -> list[Page]:
-    pages = list(Renderer(model, templates_dir).pages())
+def render_site(model: SiteModel, templates_dir: Path, photos: dict) -> list[Page]:
+    pages = list(Renderer(model, templates_dir, photos).pages())
     seen: dict[str, int] = {}
     for page in pages:
         if page.path in seen:

@@ -7,6 +7,17 @@ Templates receive ``root`` ("", "../") and join it with these paths.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: its path relative to the output root, and its bytes."""
+
+    path: str
+    data: bytes
+
+
 HOME = "index.html"
 PEOPLE = "people/index.html"
 PEOPLE_BY = {"name": "people/index.html", "city": "people/by-city.html", "date": "people/by-date.html", "fate": "people/by-fate.html"}
@@ -40,8 +51,8 @@ def page(pid: str) -> str:
     return f"{pid}.html"
 
 
-def photo(pid: str, suffix: str) -> str:
-    return f"photos/{pid}{suffix.lower()}"
+def photo(pid: str, width: int) -> str:
+    return f"photos/{pid}-{width}.jpg"
 
 
 def root_of(path: str) -> str:

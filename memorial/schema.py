@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
@@ -261,6 +261,8 @@ class Person(Strict):
     sources: SourceIds
     photo: Photo | None = None
     status: Status = "published"
+    display: Literal["full", "initials"] = Field("full", description="initials: a living person asked that only their initials be shown")
+    private: dict[str, Any] = Field({}, description="notes for editors only (contacts, consent records); never in any output")
 
 
 class Event(Strict):

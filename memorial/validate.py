@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, error, warning
+from .images import photo_problem as image_problem
 from .load import Loaded, RawDocument
 from .schema import MODELS, Site, parse_partial_date
 
@@ -201,7 +202,7 @@ def _walk_refs(value, path=()):
 
 
 def references(record: Record):
-    return _walk_refs(record.data.model_dump())
+    return _walk_refs(record.data.model_dump(exclude={"private"}))
 
 
 def _check_references(records, invalid) -> list[Diagnostic]:
@@ -243,7 +244,7 @@ def _check_dates(records, site: Site | None, today: dt.date) -> list[Diagnostic]
     out = []
     for kind in records:
         for rec in records[kind].values():
-            for path, value in _all_dates(rec.data.model_dump()):
+            for path, value in _all_dates(rec.data.model_dump(exclude={"private"})):
                 if value.first_day > today:
                     out.append(error(rec.doc.position(path), f"{path[-1]}: {value.iso} is in the future"))
             if site is None:
@@ -319,6 +320,8 @@ def _check_records(records, site: Site | None, content_dir: Path) -> list[Diagno
             problem = photo_problem(photo.file, content_dir)
             if problem:
                 out.append(error(rec.doc.position(("photo", "file")), f"photo file: {problem}"))
+        if rec.data.display == "initials":
+            out.extend(_initials_problems(rec))
         if not rec.body.strip():
             out.append(warning(rec.doc.position(), "the entry has no story; write a few sentences below the front matter"))
     return out
@@ -336,4 +339,28 @@ def photo_problem(file: str, content_dir: Path) -> str | None:
         return f"'{file}' leads outside content/"
     if not target.is_file():
         return f"'{file}' does not exist in content/"
-    return None
+    problem = image_problem(target)
+    return f"'{file}' {problem}" if problem else None
+
+
+def _initials_problems(rec: Record) -> list[Diagnostic]:
+    """An initials-only entry must not give the name away anywhere it is shown."""
+    out = []
+    if rec.data.photo is not None:
+        out.append(error(rec.doc.position(("photo",), key=True), "a person shown by initials cannot have a photo; remove it"))
+    if rec.data.sort_name:
+        out.append(error(rec.doc.position(("sort_name",), key=True), "a person shown by initials is sorted by initials; remove sort_name"))
+    words = {
+        w.casefold()
+        for n in [rec.data.name, *rec.data.aliases, *(f.name for f in rec.data.name_forms)]
+        for w in n.replace("-", " ").split()
+        if len(w) > 2
+    }
+    fields = [("story", rec.body), *((f"events {i + 1}", e.what) for i, e in enumerate(rec.data.events))]
+    if rec.data.justice and rec.data.justice.note:
+        fields.append(("justice note", rec.data.justice.note))
+    for where, text in fields:
+        found = sorted(w for w in words if w in text.casefold())
+        if found:
+            out.append(error(rec.doc.position(), f"display is 'initials' but the {where} contains '{found[0]}'; write initials there too"))
+    return out

@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .render import Page
+from .routes import Page
 
 
 def write_site(pages: list[Page], files: list[tuple[Path, str]], out_dir: Path) -> None:

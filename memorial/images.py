@@ -1,0 +1,56 @@
+"""Photos: re-encoded through Pillow so no metadata (EXIF, GPS, camera, ICC) reaches the site.
+
+Each photo is decoded, turned upright, and written fresh as JPEG at a few widths
+for phones and screens. Nothing from the original file is copied across.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+WIDTHS = (320, 640, 960)
+FORMATS = {"JPEG", "PNG", "WEBP"}
+MAX_PIXELS = 40_000_000  # refuse decompression bombs long before they fill memory
+
+
+def photo_problem(path: Path) -> str | None:
+    """Why a photo file cannot be used, or None."""
+    try:
+        with Image.open(path) as im:
+            if im.format not in FORMATS:
+                return f"is {im.format or 'not an image'}; use JPEG, PNG or WebP"
+            if im.width * im.height > MAX_PIXELS:
+                return f"is {im.width}×{im.height} pixels; scale it below {MAX_PIXELS // 1_000_000} megapixels first"
+            im.verify()
+    except (OSError, Image.DecompressionBombError, SyntaxError) as exc:
+        return f"cannot be read as an image ({exc.__class__.__name__}); use JPEG, PNG or WebP"
+    return None
+
+
+def widths_for(width: int) -> list[int]:
+    """The output widths for an original this wide: never upscaled."""
+    return [w for w in WIDTHS if w <= width] or [width]
+
+
+def encode(path: Path) -> list[tuple[int, int, bytes]]:
+    """(width, height, JPEG bytes) for each output width, with no metadata."""
+    out = []
+    with Image.open(path) as im:
+        im = ImageOps.exif_transpose(im)
+        if im.mode != "RGB":
+            background = Image.new("RGB", im.size, (255, 255, 255))
+            rgba = im.convert("RGBA")
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            im = background
+        for w in widths_for(im.width):
+            h = max(1, round(im.height * w / im.width))
+            resized = im.resize((w, h), Image.Resampling.LANCZOS) if w != im.width else im.copy()
+            clean = Image.new("RGB", resized.size)  # a new image carries no info/exif from the original
+            clean.paste(resized)
+            buf = io.BytesIO()
+            clean.save(buf, "JPEG", quality=82, optimize=True, progressive=False)
+            out.append((w, h, buf.getvalue()))
+    return out

@@ -1,0 +1,221 @@
+"""Hostile or broken input is harmless, and nothing private ever leaks."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from conftest import ROOT
+from PIL import Image
+
+from memorial.render import sanitise
+
+PERSON = """---
+name: Example Person Three
+city: almaty
+fates: [wounded]
+events:
+  - date: 2022-01-06
+    what: A fixture line.
+    sources: [report-a]
+sources: [report-a]
+---
+Story.
+"""
+
+
+def errors_of(err: str) -> list[str]:
+    return [line for line in err.splitlines() if ": error: " in line or ": warning: " in line]
+
+
+def all_output(out) -> str:
+    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in sorted(out.rglob("*")) if p.is_file())
+
+
+# ------------------------------------------------------------------ links in stories
+
+
+def test_story_links_cannot_leave_the_site_or_run_script():
+    html = sanitise(
+        '<a href="../../../etc/passwd">up</a> <a href="/root.html">root</a> <a href="//evil.example/x">proto</a> '
+        '<a href="JaVaScRiPt:alert(1)">js</a> <a href="data:text/html,x">data</a> <a href="../cities/almaty.html">ok</a> '
+        '<a href="https://example.org/">web</a> <a href="mailto:editors@example.org">mail</a>',
+        "people/x.html",
+    )
+    assert html.count("href=") == 3
+    assert 'href="../cities/almaty.html"' in html and 'href="https://example.org/"' in html and 'href="mailto:editors@example.org"' in html
+
+
+# ------------------------------------------------------------------ drafts, withdrawn, private
+
+
+def test_draft_withdrawn_and_private_reach_no_output(site, run):
+    site.write(
+        "people/withdrawn-one.md",
+        PERSON.replace("name: Example Person Three", "name: Withdrawnname Personsurname").replace(
+            "sources: [report-a]\n---", "sources: [report-a]\nstatus: withdrawn\n---"
+        ),
+    )
+    site.write(
+        "people/private-notes.md",
+        PERSON.replace("name: Example Person Three", "name: Example Person Four").replace(
+            "sources: [report-a]\n---",
+            "sources: [report-a]\nprivate:\n  contact: Secretcontact +7 700 000 0000\n  consent: spoken to Secretrelative\n---",
+        ),
+    )
+    assert run("build")[0] == 0
+    text = all_output(site.tmp / "output")
+    for needle in ("Withdrawnname", "withdrawn-one", "Draftonly", "hidden-draft", "Secretcontact", "Secretrelative", "+7 700"):
+        assert needle not in text, needle
+    assert "Example Person Four" in text
+
+
+def test_initials_only_person_shows_initials_everywhere(site, run):
+    site.write(
+        "people/aigerim-secretova.md",
+        PERSON.replace("name: Example Person Three", "name: Aigerim Secretova")
+        .replace("sources: [report-a]\n---", "sources: [report-a]\ndisplay: initials\n---")
+        .replace("Story.", "A. S. told the fixture report about her detention."),
+    )
+    assert run("build")[0] == 0
+    out = site.tmp / "output"
+    text = all_output(out)
+    assert "Secretova" not in text and "secretova" not in text and "Aigerim" not in text
+    pages = [p for p in (out / "people").glob("p-*.html")]
+    assert len(pages) == 1
+    assert "<h1>A. S.</h1>" in pages[0].read_text(encoding="utf-8")
+    assert "A. S." in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_initials_entry_that_names_the_person_fails_check(site, run):
+    site.write(
+        "people/aigerim-secretova.md",
+        PERSON.replace("name: Example Person Three", "name: Aigerim Secretova")
+        .replace("sources: [report-a]\n---", "sources: [report-a]\ndisplay: initials\n---")
+        .replace("Story.", "Aigerim was detained."),
+    )
+    code, _, err = run("check", "--content", "content")
+    assert code == 1
+    assert errors_of(err) == [
+        "content/people/aigerim-secretova.md:2:1: error: display is 'initials' but the story contains 'aigerim'; write initials there too"
+    ]
+
+
+# ------------------------------------------------------------------ photos
+
+
+def _jpeg_with_gps(width=1200, height=900) -> bytes:
+    im = Image.new("RGB", (width, height), (120, 110, 100))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCameraMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (43.0, 15.0, 0.0), 3: "E", 4: (76.0, 53.0, 0.0)}  # GPS IFD
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", exif=exif)
+    return buf.getvalue()
+
+
+PHOTO = "photo:\n  file: photos/three.jpg\n  credit: Family photo\n  licence: used with permission\n  alt: Example Person Three outdoors\n  consent: given by the family\n"
+
+
+def test_photos_are_reencoded_without_metadata_at_several_widths(site, run):
+    raw = _jpeg_with_gps()
+    assert b"SecretCameraMaker" in raw
+    (site.content / "photos").mkdir()
+    (site.content / "photos/three.jpg").write_bytes(raw)
+    site.write("people/three.md", PERSON.replace("sources: [report-a]\n---", "sources: [report-a]\n" + PHOTO + "---"))
+    assert run("build")[0] == 0
+    out = site.tmp / "output"
+    files = sorted(p.name for p in (out / "photos").iterdir())
+    assert files == ["three-320.jpg", "three-640.jpg", "three-960.jpg"]
+    for name in files:
+        data = (out / "photos" / name).read_bytes()
+        assert b"SecretCameraMaker" not in data and b"Exif" not in data
+        with Image.open(io.BytesIO(data)) as im:
+            assert not im.getexif() and "exif" not in im.info
+            assert im.width == int(name.split("-")[1].split(".")[0])
+    page = (out / "people/three.html").read_text(encoding="utf-8")
+    assert 'alt="Example Person Three outdoors"' in page and "../photos/three-320.jpg 320w" in page
+    assert not (out / "photos/three.jpg").exists()
+
+
+def test_photo_needs_alt_credit_licence_and_consent(site, run):
+    (site.content / "photos").mkdir()
+    (site.content / "photos/three.jpg").write_bytes(_jpeg_with_gps(100, 100))
+    site.write(
+        "people/three.md",
+        PERSON.replace("sources: [report-a]\n---", "sources: [report-a]\nphoto:\n  file: photos/three.jpg\n  credit: c\n---"),
+    )
+    code, _, err = run("check", "--content", "content")
+    assert code == 1
+    assert sorted(errors_of(err)) == [
+        "content/people/three.md:11:3: error: required field 'alt' is missing",
+        "content/people/three.md:11:3: error: required field 'consent' is missing",
+        "content/people/three.md:11:3: error: required field 'licence' is missing",
+    ]
+
+
+def test_a_photo_that_is_not_an_image_fails_check(site, run):
+    (site.content / "photos").mkdir()
+    (site.content / "photos/three.jpg").write_text("<svg onload=alert(1)>", encoding="utf-8")
+    site.write("people/three.md", PERSON.replace("sources: [report-a]\n---", "sources: [report-a]\n" + PHOTO + "---"))
+    code, _, err = run("check", "--content", "content")
+    assert errors_of(err) == [
+        "content/people/three.md:11:9: error: photo file: 'photos/three.jpg' cannot be read as an image (UnidentifiedImageError); use JPEG, PNG or WebP"
+    ]
+
+
+# ------------------------------------------------------------------ malformed input
+
+
+def test_very_large_file_is_refused(site, run):
+    size = len(site.write("people/huge.md", PERSON + ("word " * 250_000)).read_bytes())
+    code, _, err = run("check", "--content", "content")
+    assert code == 1
+    assert errors_of(err) == [f"content/people/huge.md:1:1: error: file is {size:,} bytes; the limit is 1,000,000 (split it or remove pasted material)"]
+
+
+def test_yaml_tags_and_aliases_are_refused(site, run):
+    site.write("people/tags.md", PERSON.replace("name: Example Person Three", "name: !!python/object/apply:os.system ['true']"))
+    site.write("people/alias.md", PERSON.replace("fates: [wounded]", "fates: &f [wounded]\naliases: *f"))
+    code, _, err = run("check", "--content", "content")
+    assert code == 1
+    assert errors_of(err) == [
+        "content/people/alias.md:4:8: error: YAML anchors and aliases (& and *) are not allowed; write the value out",
+        "content/people/tags.md:2:1: error: required field 'name' is missing",
+        "content/people/tags.md:2:7: error: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; write plain values",
+    ]
+
+
+# ------------------------------------------------------------------ a build killed midway
+
+
+def test_a_build_killed_midway_leaves_the_previous_output_whole(site, run, tmp_path):
+    assert run("build")[0] == 0
+    out = site.tmp / "output"
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    # Make the next build long enough to be killed while it writes: many people.
+    for i in range(1500):
+        site.write(f"people/many-{i}.md", PERSON.replace("Example Person Three", f"Example Many {i}"))
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "build"], cwd=site.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    staging_seen = False
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if list(site.tmp.glob(".output.building-*/people/*.html")):
+            staging_seen = True
+            break
+        time.sleep(0.005)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert staging_seen, "the build finished before it could be killed"
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    # the next build cleans up the leftover staging folder and succeeds
+    assert run("build")[0] == 0
+    assert not list(site.tmp.glob(".output.*"))
+    assert (out / "people/many-0.html").exists()
