@@ -129,7 +129,13 @@ def sanitise(html: str, page: str) -> str:
 
 def safe_href(value: str, page_dir: str) -> bool:
     """A web or mail address, or a relative link that stays inside the site (file:// has no root)."""
-    parts = urlsplit(value.strip())
+    value = value.strip()
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in value):
+        return False  # a real address has no raw spaces or controls; browsers drop some of them and read a scheme
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. a malformed [IPv6] host; nh3 would ignore an exception and keep the value
+        return False
     if parts.scheme:
         return parts.scheme.lower() in LINK_SCHEMES and (parts.scheme.lower() == "mailto" or bool(parts.netloc))
     if value.startswith(("/", "\\")) or parts.netloc:

@@ -43,7 +43,7 @@ def test_story_links_cannot_leave_the_site_or_run_script():
     html = sanitise(
         '<a href="../../../etc/passwd">up</a> <a href="/root.html">root</a> <a href="//evil.example/x">proto</a> '
         '<a href="JaVaScRiPt:alert(1)">js</a> <a href="data:text/html,x">data</a> <a href="../cities/almaty.html">ok</a> '
-        '<a href="https://example.org/">web</a> <a href="mailto:editors@example.org">mail</a>',
+        '<a href="https://example.org/">web</a> <a href="mailto:editors@example.org">mail</a> <a href="http://[bad-host]/">bad</a>',
         "people/x.html",
     )
     assert html.count("href=") == 3
@@ -175,7 +175,9 @@ def test_very_large_file_is_refused(site, run):
     size = len(site.write("people/huge.md", PERSON + ("word " * 250_000)).read_bytes())
     code, _, err = run("check", "--content", "content")
     assert code == 1
-    assert errors_of(err) == [f"content/people/huge.md:1:1: error: file is {size:,} bytes; the limit is 1,000,000 (split it or remove pasted material)"]
+    assert errors_of(err) == [
+        f"content/people/huge.md:1:1: error: file is {size:,} bytes; the limit is 1,000,000 (split it or remove pasted material)"
+    ]
 
 
 def test_yaml_tags_and_aliases_are_refused(site, run):

@@ -1,0 +1,74 @@
+"""Hostile content is harmless: no executable construct in any page, as Chromium parses it, and no dialog."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import xss_harness
+from playwright.sync_api import sync_playwright
+
+CORPUS = Path(__file__).parent / "xss" / "payloads.jsonl"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    payloads = [json.loads(line)["p"] for line in CORPUS.read_text(encoding="utf-8").strip().split("\n")]
+    return payloads, xss_harness.build(payloads, tmp_path_factory.mktemp("xss"))
+
+
+def test_corpus_covers_the_kinds_of_attack():
+    payloads = [json.loads(line)["p"].lower() for line in CORPUS.read_text(encoding="utf-8").strip().split("\n")]
+    assert len(payloads) >= 60
+    for needle in (
+        "<script",
+        "onerror",
+        "javascript:",
+        "data:text/html",
+        "<svg",
+        "<math",
+        "expression(",
+        "<iframe",
+        "<form",
+        "&#",
+        "](javascript",
+    ):
+        assert any(needle in p for p in payloads), needle
+
+
+def test_every_payload_reaches_the_pages_only_as_text(hostile_site):
+    payloads, out = hostile_site
+    person = (out / "people" / "p0.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in person  # the name, escaped, in the heading
+    for page in out.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script" not in html.lower(), page  # the site has no script at all yet
+        assert 'href="javascript' not in html.lower() and 'href="data:' not in html.lower(), page
+
+
+def test_no_executable_construct_in_the_dom_and_no_dialog(hostile_site):
+    _, out = hostile_site
+    with sync_playwright() as pw:
+        browser = xss_harness.launch(pw)
+        found, dialogs = xss_harness.judge(out, browser)
+        browser.close()
+    assert found == []
+    assert dialogs == []
+
+
+def test_the_judge_sees_what_a_browser_would_run(tmp_path):
+    """The checker itself: raw payloads in a page are found, and the dialog they open is seen."""
+    (tmp_path / "index.html").write_text(
+        "<!DOCTYPE html><title>t</title><p>ok</p><img src=x onerror=alert(1)>"
+        '<svg><a xlink:href="javascript:alert(2)"><text>x</text></a></svg><a href=" java&#x09;script:alert(3)">j</a>',
+        encoding="utf-8",
+    )
+    with sync_playwright() as pw:
+        browser = xss_harness.launch(pw)
+        found, dialogs = xss_harness.judge(tmp_path, browser)
+        browser.close()
+    assert any("event handler onerror" in f for f in found)
+    assert any("foreign (SVG/MathML) element" in f for f in found)
+    assert any("script URL in href" in f and "<a href=" in f for f in found)
+    assert len(dialogs) == 1
