@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 
-from . import pipeline
+from . import package, pipeline
 from .diagnostics import has_errors
 from .new import TEMPLATES, new_record
 from .schema import json_schemas
@@ -30,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if path else 1
     if command == "schema":
         return cmd_schema(Path(args.out))
+    if command in ("zip", "zim"):
+        return cmd_package(command, Path(args.content), Path(args.out) if args.out else None)
     return 2
 
 
@@ -51,6 +54,10 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--content", default="content")
     sc = sub.add_parser("schema", help="export the content model as JSON Schema files")
     sc.add_argument("--out", default="schema")
+    for kind, what in (("zip", "a reproducible zip of the site, with SHA256SUMS beside it"), ("zim", "a ZIM file for the Kiwix readers")):
+        k = sub.add_parser(kind, help=f"build the site and write {what}")
+        k.add_argument("--content", default="content")
+        k.add_argument("--out", help=f"the file to write (default: dist/memorial-<date of the last content change>.{kind})")
     return p
 
 
@@ -98,4 +105,35 @@ def cmd_schema(out: Path) -> int:
     for kind, schema in json_schemas().items():
         (out / f"{kind}.schema.json").write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {len(json_schemas())} schema files into {out}/")
+    return 0
+
+
+def cmd_package(kind: str, content: Path, out: Path | None) -> int:
+    """Build from content into a temporary folder (output/ is left alone), then package it."""
+    if not content.is_dir():
+        print(f"error: content folder '{content}' does not exist", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="memorial-") as tmp:
+        site_dir = Path(tmp) / "site"
+        result = pipeline.build(content, site_dir)
+        report(result.diagnostics)
+        if not result.ok:
+            return 1
+        site = result.model.site
+        date = package.content_date(result.model.last_changed)
+        out = out or Path("dist") / f"memorial-{date.isoformat()}.{kind}"
+        if kind == "zip":
+            digest = package.write_zip(site_dir, out, site.title, date)
+            print(f"wrote {out} ({out.stat().st_size:,} bytes, sha256 {digest}) and {out.parent / 'SHA256SUMS'}")
+        else:
+            package.write_zim(
+                site_dir,
+                out,
+                title=site.title,
+                description=site.description,
+                language=site.default_language,
+                date=date,
+                redirects=result.redirects,
+            )
+            print(f"wrote {out} ({out.stat().st_size:,} bytes)")
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import images, routes
@@ -23,6 +23,7 @@ class Result:
     diagnostics: tuple[Diagnostic, ...]
     model: SiteModel | None = None
     pages: int = 0
+    redirects: dict = field(default_factory=dict)  # former path -> current path, for archives
 
     @property
     def ok(self) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import posixpath
 import re
 from pathlib import Path
@@ -267,7 +268,12 @@ class Renderer:
             "root": routes.root_of(path),
             "path": path,
             "title": title,
-            "site": {"title": self.m.site.title, "description": self.m.site.description, "lang": self.m.site.default_language},
+            "site": {
+                "title": self.m.site.title,
+                "description": self.m.site.description,
+                "lang": self.m.site.default_language,
+                "base_url": self.m.site.base_url,
+            },
             "nav": self.nav(),
             "footer_pages": [{"title": p.data.title, "url": routes.page(p.id)} for p in self.m.pages],
             "stylesheet": routes.STYLESHEET,
@@ -541,6 +547,15 @@ class Renderer:
         }
         return self.render(routes.event(rec.id), "event.html", data.title, event=view)
 
+    def service_worker(self, pages: list[Page]) -> Page:
+        """sw.js for the hosted copy; its cache name changes whenever any page does."""
+        digest = hashlib.sha256()
+        for page in sorted(pages, key=lambda p: p.path):
+            digest.update(page.path.encode() + b"\0" + page.data)
+        core = [routes.HOME, routes.PEOPLE, routes.TIMELINE, routes.CITIES, routes.SOURCES, routes.STYLESHEET]
+        js = self.env.get_template("sw.js").render(version=digest.hexdigest()[:16], core=core)
+        return Page("sw.js", js.encode("utf-8"))
+
     def source_summary(self, sid: str) -> dict:
         c = self.m.citing[sid]
         return {**self.source_ref(sid), "people": len(c["people"]), "events": len(c["events"]) + len(c["figures"]) + len(c["days"])}
@@ -561,7 +576,10 @@ class Renderer:
 
 
 def render_site(model: SiteModel, templates_dir: Path, photos: dict) -> list[Page]:
-    pages = list(Renderer(model, templates_dir, photos).pages())
+    renderer = Renderer(model, templates_dir, photos)
+    pages = list(renderer.pages())
+    if model.site.base_url:
+        pages.append(renderer.service_worker(pages))
     seen: dict[str, int] = {}
     for page in pages:
         if page.path in seen:

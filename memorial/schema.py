@@ -163,6 +163,12 @@ class Site(Strict):
     intro: str = Field("", description="Markdown shown at the top of the home page")
 
     @model_validator(mode="after")
+    def _base_url_is_a_folder(self):
+        if self.base_url and not self.base_url.endswith("/"):
+            raise ValueError(f"base_url '{self.base_url}' must end with '/' (the folder the site is served from)")
+        return self
+
+    @model_validator(mode="after")
     def _default_is_listed(self):
         if self.default_language not in self.languages:
             raise ValueError(f"default_language '{self.default_language}' must be one of languages {self.languages}")

@@ -79,7 +79,8 @@ def problems(out: Path) -> list[str]:
             elif parts.fragment and target in parsed and unquote(parts.fragment) not in parsed[target].ids:
                 found.append(f"{rel}: {value}: no element with id '{parts.fragment}'")
     for path in out.rglob("*"):
-        if path.suffix in (".js", ".html") and path.is_file():
+        # sw.js runs only on the hosted copy (never from file://), and fetching is its job
+        if path.suffix in (".js", ".html") and path.is_file() and path.relative_to(out).as_posix() != "sw.js":
             data = path.read_text(encoding="utf-8")
             if "fetch(" in data or "import(" in data:
                 found.append(f"{path.relative_to(out)}: fetch() or dynamic import fails on file://")

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 # Elements the templates and the sanitiser may produce; anything else in a page is an injection.
 ALLOWED_ELEMENTS = sorted(
     "html head meta title link body a header nav ul ol li main footer p h1 h2 h3 h4 section article dl dt dd div span sup sub "
-    "time strong em b i q blockquote code pre hr table caption thead tbody tr th td abbr cite br figure figcaption img".split()
+    "time strong em b i q blockquote code pre hr table caption thead tbody tr th td abbr cite br figure figcaption img script".split()
 )
 
 SCAN_JS = """(allowed) => {
@@ -37,6 +37,7 @@ SCAN_JS = """(allowed) => {
       else if (!ok.has(el.localName)) say(el, 'element not allowed');
       if (el.localName === 'meta' && (el.getAttribute('http-equiv') || '').toLowerCase() === 'refresh') say(el, 'meta refresh');
       if (el.localName === 'link' && !/^(\\.\\.\\/)*assets\\//.test(el.getAttribute('href') || '')) say(el, 'link outside assets');
+      if (el.localName === 'script' && !/^(\\.\\.\\/)*assets\\/sw-register\\.js$/.test(el.getAttribute('src') || '')) say(el, 'script');
       if (el.localName === 'img' && !/^(\\.\\.\\/)*photos\\//.test(el.getAttribute('src') || '')) say(el, 'img outside photos');
       for (const a of el.attributes) {
         const n = a.name.toLowerCase();
