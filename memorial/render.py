@@ -20,7 +20,7 @@ import nh3
 from babel.dates import format_date
 from markupsafe import Markup
 
-from . import routes
+from . import charts, routes
 from .model import Happening, SiteModel, cited_sources, page_id, shown_name, sort_name
 from .routes import Page
 from .schema import PartialDate
@@ -196,6 +196,7 @@ class Renderer:
         self.env = make_environment(templates_dir)
         self.md = Markdown()
         self.locale = locale
+        self.outline = charts.load_outline()
 
     # -------------------------------------------------------------- helpers
 
@@ -246,7 +247,7 @@ class Renderer:
             "kind": "event",
             "date": self.date(data.date),
             "iso": data.date.iso,
-            "title": data.title,
+            "title": typeset(data.title),
             "url": routes.event(h.record.id),
             "until": self.date(data.end_date) if data.end_date else None,
             "city": self.city_link(data.city) if with_city else None,
@@ -289,7 +290,9 @@ class Renderer:
         yield from self.people_indexes()
         for rec in m.people:
             yield self.person(rec)
-        yield self.render(routes.CITIES, "cities.html", "Cities and towns", cities=[self.city_summary(c) for c in m.cities.values()])
+        yield self.render(
+            routes.CITIES, "cities.html", "Cities and towns", cities=[self.city_summary(c) for c in m.cities.values()], map=self.map("../")
+        )
         for rec in m.cities.values():
             yield self.city(rec)
         yield self.timeline()
@@ -326,7 +329,24 @@ class Renderer:
             figures=figures,
             names=names,
             counts=self.counts(),
+            map=self.map(""),
         )
+
+    def map(self, root: str) -> dict:
+        """The map of Kazakhstan with a circle per city, and its text equivalent."""
+        cities = [
+            {
+                "id": cid,
+                "name": rec.data.name,
+                "lat": rec.data.latitude,
+                "lon": rec.data.longitude,
+                "count": len(self.m.people_by_city.get(cid, [])),
+                "url": routes.city(cid),
+            }
+            for cid, rec in self.m.cities.items()
+        ]
+        svg = charts.kazakhstan_map(cities, self.outline, root, title="Map of Kazakhstan: the cities and towns on this memorial")
+        return {"svg": Markup(svg), "credit": charts.credit(), "cities": sorted(cities, key=lambda c: (-c["count"], c["name"]))}
 
     def counts(self) -> dict:
         return {"people": len(self.m.people), "cities": len(self.m.cities), "events": len(self.m.events), "sources": len(self.m.sources)}
@@ -476,6 +496,11 @@ class Renderer:
             "people": [self.person_row(p) for p in self.m.people_by_city.get(rec.id, [])],
             "happenings": [self.happening(h, with_city=False) for h in self.m.happenings_by_city.get(rec.id, [])],
         }
+        people = self.m.people_by_city.get(rec.id, [])
+        fates = [{"label": label, "count": sum(fate in p.data.fates for p in people)} for fate, label in FATE_LABELS.items()]
+        view["fates"] = [f for f in fates if f["count"]]
+        if view["fates"]:
+            view["fate_chart"] = Markup(charts.fate_chart(view["fates"], title=f"What happened to the people recorded in {data.name}"))
         return self.render(routes.city(rec.id), "city.html", data.name, city=view)
 
     def timeline(self) -> Page:
@@ -490,7 +515,7 @@ class Renderer:
                     "url": routes.day(d.isoformat()),
                     "people": len({h.record.id for h in hs if h.kind == "people"}),
                     "events": sum(1 for h in hs if h.kind == "events"),
-                    "titles": [h.record.data.title for h in hs if h.kind == "events"],
+                    "titles": [typeset(h.record.data.title) for h in hs if h.kind == "events"],
                 }
             )
         start, end = m.days[0], m.days[-1]
@@ -509,6 +534,21 @@ class Renderer:
             after=after,
             start=format_day(start, self.locale),
             end=format_day(end, self.locale),
+            chart=Markup(
+                charts.day_chart(
+                    [
+                        {
+                            "label": format_date(dt.date.fromisoformat(d["iso"]), "d MMM", locale=self.locale),
+                            "iso": d["iso"],
+                            "count": d["people"],
+                            "url": d["url"],
+                        }
+                        for d in days
+                    ],
+                    "",
+                    title=f"People with something recorded on each day, {format_day(start, self.locale)} – {format_day(end, self.locale)}",
+                )
+            ),
         )
 
     def day(self, d: dt.date) -> Page:
