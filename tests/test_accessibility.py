@@ -1,0 +1,94 @@
+"""WCAG 2.1 AA: axe-core in Chromium over one page of each kind, light and dark; print and phone layouts."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+from playwright.sync_api import sync_playwright
+from test_browser import CHROMIUM, FLAGS
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # installed by `npm ci` in .ci/run
+
+PAGES = [
+    "index.html",
+    "people/index.html",
+    "people/by-city.html",
+    "people/yernazar-kyrykbayev.html",
+    "cities/index.html",
+    "cities/almaty.html",
+    "timeline.html",
+    "days/2022-01-05.html",
+    "events/tokayev-shoot-to-kill-order.html",
+    "sources/index.html",
+    "sources/odf-2022-02.html",
+    "about.html",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert AXE.is_file(), "axe-core is missing: run `npm ci --ignore-scripts` (as .ci/run does)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations(browser, built_content, scheme):
+    # The pages' CSP forbids injected scripts; bypass it for axe only.
+    context = browser.new_context(bypass_csp=True, color_scheme=scheme)
+    page = context.new_page()
+    problems = []
+    for rel in PAGES:
+        page.goto((built_content / rel).as_uri())
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})")
+        for v in result["violations"]:
+            problems.append(f"{rel}: {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}")
+    context.close()
+    assert problems == []
+
+
+def test_keyboard_reaches_the_skip_link_first_and_focus_is_visible(browser, built_content):
+    page = browser.new_page()
+    page.goto((built_content / "people/yernazar-kyrykbayev.html").as_uri())
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.className, document.activeElement.getAttribute('href')]")
+    assert focused == ["skip", "#main"]
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.close()
+
+
+def test_print_hides_navigation_and_keeps_citations(browser, built_content):
+    page = browser.new_page()
+    page.goto((built_content / "people/yernazar-kyrykbayev.html").as_uri())
+    page.emulate_media(media="print")
+    assert page.locator("nav[aria-label=Main]").is_hidden()
+    assert page.locator("footer nav").is_hidden()
+    assert page.locator(".citations").is_visible()
+    assert page.locator(".citations li").count() >= 2
+    assert page.locator("h1").is_visible()
+    page.close()
+
+
+def test_phone_width_has_no_sideways_scrolling(browser, built_content):
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    for rel in PAGES:
+        page.goto((built_content / rel).as_uri())
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, rel
+    page.close()
+
+
+def test_pictures_have_text_equivalents(built_content):
+    home = (built_content / "index.html").read_text(encoding="utf-8")
+    assert "<svg" in home and 'aria-labelledby="map-title map-desc"' in home
+    assert "The map as a list" in home and "Natural Earth" in home
+    timeline = (built_content / "timeline.html").read_text(encoding="utf-8")
+    assert 'class="chart day-chart"' in timeline and "<caption>Day by day</caption>" in timeline
+    city = (built_content / "cities/almaty.html").read_text(encoding="utf-8")
+    assert "fate-chart" in city and 'class="text-equivalent"' in city
