@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "build":
         return cmd_build(Path(getattr(args, "content", "content")), Path(getattr(args, "out", "output")))
     if command == "check":
-        return cmd_check(Path(args.content))
+        return cmd_check(Path(args.content), [Path(p) for p in args.paths])
     if command == "serve":
         from .serve import serve
 
@@ -44,6 +44,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="output", help="output folder, replaced when the build succeeds (default: output)")
     c = sub.add_parser("check", help="report every problem in content/ without building")
     c.add_argument("--content", default="content")
+    c.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="check only these files and the cities and sources they refer to (fast; unused sources and duplicates need the full check)",
+    )
     s = sub.add_parser("serve", help="live preview: rebuild on save and reload the browser")
     s.add_argument("--content", default="content")
     s.add_argument("--out", default="output")
@@ -70,11 +76,11 @@ def report(diagnostics) -> None:
         print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
 
 
-def cmd_check(content: Path) -> int:
+def cmd_check(content: Path, paths: list[Path] | None = None) -> int:
     if not content.is_dir():
         print(f"error: content folder '{content}' does not exist", file=sys.stderr)
         return 2
-    validated, diagnostics = pipeline.check(content)
+    validated, diagnostics = pipeline.check(content, paths)
     report(diagnostics)
     if has_errors(list(diagnostics)):
         return 1

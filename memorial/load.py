@@ -103,6 +103,61 @@ def load_content(content_dir: Path) -> Loaded:
     return Loaded(tuple(docs), tuple(diags), frozenset(unreadable))
 
 
+def load_paths(content_dir: Path, paths: list[Path]) -> Loaded:
+    """Load the given files, site.yaml, and every city and source they refer to: a quick check of a change."""
+    shown_root = display_root(content_dir)
+    root = content_dir.resolve()
+    docs: list[RawDocument] = []
+    diags: list[Diagnostic] = []
+    unreadable: set[tuple[str, str]] = set()
+    todo: list[tuple[str, Path]] = [("site", content_dir / SITE_FILE)]
+    for path in paths:
+        rel = path.resolve().relative_to(root) if path.resolve().is_relative_to(root) else None
+        if rel is None or len(rel.parts) != 2 or rel.parts[0] not in KINDS:
+            diags.append(
+                error(
+                    Position(str(path)), f"not a content file: give files inside {shown_root}/<kind>/, such as {shown_root}/people/name.md"
+                )
+            )
+            continue
+        todo.append((rel.parts[0], content_dir / rel))
+    seen: set[Path] = set()
+    while todo:
+        kind, path = todo.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        if not path.is_file():
+            if kind == "site":
+                diags.append(error(Position(f"{shown_root}/{SITE_FILE}"), "site.yaml is missing; every site needs one"))
+            continue
+        shown = f"{shown_root}/{SITE_FILE}" if kind == "site" else f"{shown_root}/{kind}/{path.name}"
+        doc = None
+        if _collect(load_file(path, kind, shown), docs, diags):
+            doc = docs[-1]
+        else:
+            unreadable.add((kind, path.stem))
+        for target, ref in _refs(doc.data if doc else {}):
+            for ext in KINDS[target]:
+                todo.append((target, content_dir / target / f"{ref}{ext}"))
+    return Loaded(tuple(docs), tuple(diags), frozenset(unreadable))
+
+
+def _refs(value):
+    """(kind, id) of every city and source a raw document mentions."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "city" and isinstance(item, str):
+                yield "cities", item
+            elif key == "sources" and isinstance(item, list):
+                yield from (("sources", ref) for ref in item if isinstance(ref, str))
+            else:
+                yield from _refs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _refs(item)
+
+
 def _collect(result, docs, diags):
     doc, problems = result
     diags.extend(problems)

@@ -13,6 +13,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
+from . import routes
 from .schema import PartialDate, Site
 from .validate import Record, Validated
 
@@ -54,6 +55,7 @@ class SiteModel:
     happenings_by_city: dict  # city id -> [Happening]
     citing: dict  # source id -> {"people": [...], "events": [...], "figures": [...]}
     last_changed: dict  # record path (str) -> dt.date
+    redirects: dict  # former output path -> current output path, from former_ids
 
 
 def sort_name(rec: Record) -> str:
@@ -132,7 +134,25 @@ def build_model(validated: Validated, last_changed: dict) -> SiteModel:
         happenings_by_city=dict(by_city),
         citing=citing,
         last_changed=last_changed,
+        redirects=redirects(people, recs["cities"].values(), events, recs["sources"].values(), pages),
     )
+
+
+def redirects(people, cities, events, sources, pages) -> dict[str, str]:
+    """Old addresses that must keep working: each former id's route leads to the record's route now."""
+    out: dict[str, str] = {}
+    for group, route in (
+        (people, routes.person),
+        (cities, routes.city),
+        (events, routes.event),
+        (sources, routes.source),
+        (pages, routes.page),
+    ):
+        for rec in group:
+            new = route(page_id(rec)) if rec.kind == "people" else route(rec.id)
+            for old in rec.data.former_ids:
+                out[route(old)] = new
+    return dict(sorted(out.items()))
 
 
 def cited_sources(rec: Record) -> list[str]:

@@ -152,6 +152,7 @@ def write_zim(
         ):
             creator.add_metadata(name, value)
         for name, path in site_files(site_dir):
-            creator.add_item(FileItem(name, path))
+            if name not in redirects:  # the redirect page's address becomes a real ZIM redirect below
+                creator.add_item(FileItem(name, path))
         for old, new in sorted(redirects.items()):
             creator.add_redirection(old, "", new, {Hint.FRONT_ARTICLE: False})

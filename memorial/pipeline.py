@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import images, routes
+from . import export, images, routes
 from .diagnostics import Diagnostic, has_errors, sort_key
-from .load import last_changed, load_content
+from .load import last_changed, load_content, load_paths
 from .model import SiteModel, build_model, page_id
 from .render import render_site
 from .validate import Validated, validate
@@ -30,9 +30,12 @@ class Result:
         return not has_errors(list(self.diagnostics))
 
 
-def check(content_dir: Path) -> tuple[Validated, tuple[Diagnostic, ...]]:
-    """The build minus render and write: every problem in the content."""
-    validated = validate(load_content(content_dir), content_dir)
+def check(content_dir: Path, paths: list[Path] | None = None) -> tuple[Validated, tuple[Diagnostic, ...]]:
+    """The build minus render and write: every problem in the content, or in ``paths`` and what they refer to."""
+    if paths:
+        validated = validate(load_paths(content_dir, paths), content_dir, partial=True)
+    else:
+        validated = validate(load_content(content_dir), content_dir)
     return validated, tuple(sorted(validated.diagnostics, key=sort_key))
 
 
@@ -42,9 +45,9 @@ def build(content_dir: Path, out_dir: Path) -> Result:
         return Result(diagnostics)
     model = build_model(validated, last_changed(content_dir))
     photos, photo_sizes = render_photos(model, content_dir)
-    pages = render_site(model, TEMPLATES, photo_sizes)
+    pages = render_site(model, TEMPLATES, photo_sizes) + export.data_files(model)
     write_site(pages + photos, asset_files(ASSETS), out_dir)
-    return Result(diagnostics, model, len(pages))
+    return Result(diagnostics, model, len(pages), model.redirects)
 
 
 def check_output_dir(out_dir: Path, content_dir: Path) -> str | None:

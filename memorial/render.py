@@ -303,6 +303,8 @@ class Renderer:
         yield self.render(routes.SOURCES, "sources.html", "Sources", sources=[self.source_summary(sid) for sid in m.sources])
         for sid in m.sources:
             yield self.source(sid)
+        for old, new in m.redirects.items():
+            yield self.redirect(old, new)
         for rec in m.pages:
             yield self.render(
                 routes.page(rec.id), "page.html", rec.data.title, body=self.md(rec.body, routes.page(rec.id)), changed=self.changed(rec)
@@ -586,6 +588,11 @@ class Renderer:
             "changed": self.changed(rec),
         }
         return self.render(routes.event(rec.id), "event.html", data.title, event=view)
+
+    def redirect(self, old: str, new: str) -> Page:
+        """A page at a former address that sends the reader on to the current one."""
+        target = posixpath.relpath(new, posixpath.dirname(old) or ".")
+        return self.render(old, "redirect.html", "This page has moved", target=target, new=new)
 
     def service_worker(self, pages: list[Page]) -> Page:
         """sw.js for the hosted copy; its cache name changes whenever any page does."""

@@ -187,6 +187,7 @@ class Source(Strict):
     language: Language
     kind: SourceKind
     note: Line | None = None
+    former_ids: list[Id] = Field([], description="earlier ids (file names) of this record; their old addresses redirect here")
 
 
 class NameForm(Strict):
@@ -204,6 +205,7 @@ class City(Strict):
     region: Line | None = None
     latitude: Annotated[float, Field(ge=40.0, le=56.0, description="Kazakhstan lies between 40.5 and 55.5 N")]
     longitude: Annotated[float, Field(ge=46.0, le=88.0, description="Kazakhstan lies between 46.5 and 87.4 E")]
+    former_ids: list[Id] = Field([], description="earlier ids (file names) of this record; their old addresses redirect here")
 
 
 class Age(Strict):
@@ -268,6 +270,8 @@ class Person(Strict):
     photo: Photo | None = None
     status: Status = "published"
     display: Literal["full", "initials"] = Field("full", description="initials: a living person asked that only their initials be shown")
+    not_duplicate_of: list[Id] = Field([], description="ids of people an editor has checked are not this person")
+    former_ids: list[Id] = Field([], description="earlier ids (file names) of this record; their old addresses redirect here")
     private: dict[str, Any] = Field({}, description="notes for editors only (contacts, consent records); never in any output")
 
 
@@ -282,6 +286,7 @@ class Event(Strict):
     aftermath: bool = Field(False, description="true for dated events after the timeline (trials, statements)")
     sources: SourceIds
     status: Status = "published"
+    former_ids: list[Id] = Field([], description="earlier ids (file names) of this record; their old addresses redirect here")
 
 
 class Day(Strict):
@@ -308,6 +313,7 @@ class Page(Strict):
     title: Line
     order: int = 100
     status: Status = "published"
+    former_ids: list[Id] = Field([], description="earlier ids (file names) of this record; their old addresses redirect here")
 
 
 MODELS: dict[str, type[Strict]] = {

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ValidationError
 
+from . import duplicates
 from .diagnostics import Diagnostic, error, warning
 from .images import photo_problem as image_problem
 from .load import Loaded, RawDocument
@@ -44,7 +45,9 @@ class Validated:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def validate(loaded: Loaded, content_dir: Path, today: dt.date | None = None) -> Validated:
+def validate(loaded: Loaded, content_dir: Path, today: dt.date | None = None, *, partial: bool = False) -> Validated:
+    """Typed records and every problem. ``partial``: only some files were loaded (``check PATH...``),
+    so checks that need the whole record (unused sources, duplicates) are left to the full check."""
     today = today or dt.date.today()
     diags: list[Diagnostic] = list(loaded.diagnostics)
     records: dict[str, dict[str, Record]] = {kind: {} for kind in MODELS if kind != "site"}
@@ -69,9 +72,12 @@ def validate(loaded: Loaded, content_dir: Path, today: dt.date | None = None) ->
             diags.append(error(doc.position(), f"id '{doc.id}' is used by {same.doc.display} too; ids must be unique — rename one file"))
             continue
         records[doc.kind][doc.id] = Record(doc.kind, doc.id, data, doc.body, doc)
-    diags.extend(_check_references(records, invalid))
+    diags.extend(_check_references(records, invalid, partial))
     diags.extend(_check_dates(records, site, today))
     diags.extend(_check_records(records, site, content_dir))
+    diags.extend(_check_ids(records))
+    if not partial:
+        diags.extend(_check_duplicates(records))
     return Validated(site, records, tuple(diags))
 
 
@@ -205,7 +211,7 @@ def references(record: Record):
     return _walk_refs(record.data.model_dump(exclude={"private"}))
 
 
-def _check_references(records, invalid) -> list[Diagnostic]:
+def _check_references(records, invalid, partial: bool = False) -> list[Diagnostic]:
     out = []
     noun = {"cities": "city", "sources": "source"}
     for kind in records:
@@ -218,6 +224,17 @@ def _check_references(records, invalid) -> list[Diagnostic]:
                             rec.doc.position(path), f"{noun[target]} '{ref}' is not defined{hint or f' (add content/{target}/{ref}.yaml)'}"
                         )
                     )
+    for rec in records["people"].values():
+        for i, other in enumerate(rec.data.not_duplicate_of):
+            if other not in records["people"] and other not in invalid["people"] and not partial:
+                out.append(
+                    error(
+                        rec.doc.position(("not_duplicate_of", i)),
+                        f"person '{other}' is not defined{_did_you_mean(other, records['people'])}",
+                    )
+                )
+    if partial:
+        return out
     cited = {ref for kind in records for rec in records[kind].values() for _, target, ref in references(rec) if target == "sources"}
     for sid, rec in records["sources"].items():
         if sid not in cited:
@@ -363,4 +380,47 @@ def _initials_problems(rec: Record) -> list[Diagnostic]:
         found = sorted(w for w in words if w in text.casefold())
         if found:
             out.append(error(rec.doc.position(), f"display is 'initials' but the {where} contains '{found[0]}'; write initials there too"))
+    return out
+
+
+def _check_ids(records) -> list[Diagnostic]:
+    """Former ids keep old addresses alive: they must not clash with a current id or with each other."""
+    out = []
+    for kind, recs in records.items():
+        claimed: dict[str, str] = {}
+        for rec in recs.values():
+            former = getattr(rec.data, "former_ids", [])
+            if former and getattr(rec.data, "display", "full") == "initials":
+                out.append(
+                    error(
+                        rec.doc.position(("former_ids",), key=True),
+                        "a person shown by initials cannot keep former ids: they are made from the full name",
+                    )
+                )
+            for i, old in enumerate(former):
+                where = rec.doc.position(("former_ids", i))
+                if old in recs:
+                    out.append(
+                        error(where, f"former id '{old}' is the id of {recs[old].doc.display}; an address can lead to one record only")
+                    )
+                elif old in claimed:
+                    out.append(error(where, f"former id '{old}' is also claimed by {claimed[old]}"))
+                elif kind == "pages" and old in RESERVED_PAGE_IDS:
+                    out.append(error(where, f"former id '{old}' is taken by the site itself"))
+                claimed.setdefault(old, rec.doc.display)
+    return out
+
+
+def _check_duplicates(records) -> list[Diagnostic]:
+    people = records["people"]
+    out = []
+    for s in duplicates.find({pid: rec.data for pid, rec in people.items()}):
+        a, b = people[s.a], people[s.b]
+        out.append(
+            warning(
+                a.doc.position(("name",)),
+                f"'{a.data.name}' may be the same person as '{b.data.name}' in {b.doc.display} ({s.why}); "
+                f"merge the two entries, or if someone has checked they are different people add 'not_duplicate_of: [{s.b}]' here",
+            )
+        )
     return out

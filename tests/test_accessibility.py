@@ -43,7 +43,9 @@ def test_axe_finds_no_violations(browser, built_content, scheme):
     for rel in PAGES:
         page.goto((built_content / rel).as_uri())
         page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})")
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
+        )
         for v in result["violations"]:
             problems.append(f"{rel}: {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}")
     context.close()

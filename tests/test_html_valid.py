@@ -11,7 +11,9 @@ VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"  # instal
 
 def _vnu(folder) -> subprocess.CompletedProcess:
     assert VNU.is_file(), "the Nu HTML Checker is missing: run `npm ci --ignore-scripts` (as .ci/run does)"
-    return subprocess.run(["java", "-jar", str(VNU), "--skip-non-html", "--errors-only", "--format", "gnu", str(folder)], capture_output=True, text=True)
+    return subprocess.run(
+        ["java", "-jar", str(VNU), "--skip-non-html", "--errors-only", "--format", "gnu", str(folder)], capture_output=True, text=True
+    )
 
 
 def test_every_shipped_page_is_valid_html(built_content):

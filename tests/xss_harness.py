@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 # Elements the templates and the sanitiser may produce; anything else in a page is an injection.
 ALLOWED_ELEMENTS = sorted(
     "html head meta title link body a header nav ul ol li main footer p h1 h2 h3 h4 section article dl dt dd div span sup sub "
-    "time strong em b i q blockquote code pre hr table caption thead tbody tr th td abbr cite br figure figcaption img script".split()
+    "time strong em b i q blockquote code pre hr table caption thead tbody tr th td abbr cite br figure figcaption img script details summary".split()
 )
 
 SCAN_JS = """(allowed) => {

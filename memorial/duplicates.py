@@ -1,0 +1,102 @@
+"""Two entries that may be one person, across scripts and spellings.
+
+Names are folded to a rough Latin key (anyascii for Cyrillic and Kazakh, then
+the usual transliteration variants merged: Zh/J, Kh/H, Y/I, Ye/E, doubled
+letters), then compared with rapidfuzz. City and dates weigh in. A pair an
+editor has checked is silenced with `not_duplicate_of: [id]` on either entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import combinations
+
+from anyascii import anyascii
+from rapidfuzz import fuzz
+
+THRESHOLD = 90  # out of 100, after weighing city and dates: known variant pairs score 96-100
+_VARIANTS = [  # order matters: longer spellings first
+    ("dzh", "j"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("ts", "c"),
+    ("sh", "s"),
+    ("ch", "c"),
+    ("yi", "i"),
+    ("iy", "i"),
+    ("ye", "e"),
+    ("yo", "o"),
+    ("yu", "u"),
+    ("ya", "a"),
+    ("q", "k"),
+    ("w", "v"),
+    ("y", "i"),
+]
+
+
+def fold(name: str) -> str:
+    """'Кайрат Жагипаров' and 'Qairat Zhagiparov' -> 'kairat jagiparov'."""
+    text = anyascii(name).casefold()
+    text = re.sub(r"[^a-z ]+", " ", text.replace("'", ""))
+    for a, b in _VARIANTS:
+        text = text.replace(a, b)
+    text = re.sub(r"(.)\1+", r"\1", text)  # Kiisimbaev / Kisimbaev
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Suspect:
+    a: str  # person id
+    b: str
+    score: int
+    why: str
+
+
+def _names(person) -> list[str]:
+    return [person.name, *person.aliases, *(f.name for f in person.name_forms)]
+
+
+def find(people: dict) -> list[Suspect]:
+    """Pairs of people (id -> schema.Person) that look like one person, best match first."""
+    keys = {pid: sorted({fold(n) for n in _names(p)} - {""}) for pid, p in people.items()}
+    # Only compare people who share the start of some name part: 10,000 people stay fast.
+    blocks: dict[str, set[str]] = defaultdict(set)
+    for pid, names in keys.items():
+        for name in names:
+            for token in name.split():
+                if len(token) >= 3:
+                    blocks[token[:3]].add(pid)
+    pairs = set()
+    for ids in blocks.values():
+        if len(ids) > 1:
+            pairs.update(combinations(sorted(ids), 2))
+    found = []
+    for a, b in sorted(pairs):
+        pa, pb = people[a], people[b]
+        if b in pa.not_duplicate_of or a in pb.not_duplicate_of:
+            continue
+        best = max(fuzz.token_sort_ratio(x, y) for x in keys[a] for y in keys[b])
+        if best < THRESHOLD - 10:
+            continue
+        score, reasons = best, [f"names {best:.0f}% alike"]
+        cities_a, cities_b = _cities(pa), _cities(pb)
+        if cities_a and cities_b:
+            if cities_a & cities_b:
+                score += 2
+                reasons.append("same city")
+            else:
+                score -= 10
+                reasons.append("different cities")
+        if {e.date for e in pa.events} & {e.date for e in pb.events}:
+            score += 2
+            reasons.append("a date in common")
+        if score >= THRESHOLD:
+            found.append(Suspect(a, b, round(min(score, 100)), ", ".join(reasons)))
+    return sorted(found, key=lambda s: (-s.score, s.a, s.b))
+
+
+def _cities(person) -> set[str]:
+    return {c for c in [person.city, *(e.city for e in person.events)] if c}

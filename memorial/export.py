@@ -1,0 +1,416 @@
+"""Open data: the memorial's published records as CSV and JSON, described by a Frictionless data package.
+
+``data_files(model)`` is pure: it reads only the ``SiteModel`` (which holds
+published records only) and returns the files as ``Page`` objects, the same
+deterministic bytes on every call. Nothing from ``private:`` is ever read, and
+a person shown by initials appears with initials and an opaque id only, without
+aliases or name forms, exactly as their page shows them.
+
+Files (under ``base_path``, default ``data/``):
+
+- ``people.csv`` / ``people.json``: one row per published person;
+- ``events.csv``: one row per dated fact, each person's and each general event;
+- ``sources.csv``: every source, so the ids in the other files can be resolved;
+- ``datapackage.json``: the Frictionless Data Package describing them.
+
+Dates are written as the content gives them (``2022-01-05``, ``2022-01`` or
+``2022``), so they are strings; ``events.csv`` adds the earliest and latest day
+each date can mean, which are full dates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .model import SiteModel, cited_sources, page_id, shown_name
+from .new import make_id
+from .routes import Page, event, person, source
+from .schema import FATES, JUSTICE_STATUSES, SourceKind
+
+LIST_SEPARATOR = "; "
+SOURCE_KINDS: tuple[str, ...] = SourceKind.__args__
+PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_PRECISION_ORDER = {"day": 0, "month": 1, "year": 2}
+
+_FATE_RE = "(" + "|".join(FATES) + ")"
+_FATES_PATTERN = f"^{_FATE_RE}({LIST_SEPARATOR}{_FATE_RE})*$"
+
+
+def _partial(name: str, description: str) -> dict:
+    return {
+        "name": name,
+        "type": "string",
+        "description": description + " Written as precisely as the source gives it: 2022-01-05 (day), 2022-01 (month) or 2022 (year).",
+        "constraints": {"pattern": PARTIAL_DATE},
+    }
+
+
+def _list(name: str, description: str, *, as_array: bool, required: bool = False, pattern: str | None = None) -> dict:
+    if as_array:
+        field = {"name": name, "type": "array", "description": description}
+        if required:
+            field["constraints"] = {"required": True}
+        return field
+    field = {"name": name, "type": "string", "description": f"{description} Several values are separated by '{LIST_SEPARATOR}'."}
+    constraints = {"required": True} if required else {}
+    if pattern:
+        constraints["pattern"] = pattern
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def _people_fields(as_array: bool) -> list[dict]:
+    return [
+        {
+            "name": "id",
+            "type": "string",
+            "description": "The person's id, as in the address of their page. A person shown by initials has an opaque id (p-…).",
+            "constraints": {"required": True, "unique": True},
+        },
+        {
+            "name": "name",
+            "type": "string",
+            "description": "The name as the memorial shows it; initials only for a living person who asked for that.",
+            "constraints": {"required": True},
+        },
+        _list("aliases", "Other spellings of the name met in the sources (never given for a person shown by initials).", as_array=as_array),
+        {"name": "city", "type": "string", "description": "Id of the person's city, when a source gives it."},
+        {"name": "city_name", "type": "string", "description": "Name of the person's city."},
+        _list(
+            "fates",
+            "What happened to the person: " + ", ".join(FATES) + ".",
+            as_array=as_array,
+            required=True,
+            pattern=None if as_array else _FATES_PATTERN,
+        ),
+        {"name": "age", "type": "integer", "description": "Age in years, when a source gives it.", "constraints": {"minimum": 0}},
+        _partial("age_as_of", "The date the age refers to."),
+        {"name": "occupation", "type": "string", "description": "Occupation, when a source gives it."},
+        _partial("first_event_date", "The earliest dated fact about the person."),
+        _partial("last_event_date", "The latest dated fact about the person."),
+        {
+            "name": "justice_status",
+            "type": "string",
+            "description": "Where accountability stands, as the sources report it: " + ", ".join(JUSTICE_STATUSES) + ".",
+            "constraints": {"enum": list(JUSTICE_STATUSES)},
+        },
+        _list(
+            "sources",
+            "Ids of every source the entry cites, in the order of the numbered citations on the person's page (see sources.csv).",
+            as_array=as_array,
+            required=True,
+        ),
+        {
+            "name": "page",
+            "type": "string",
+            "description": "The person's page, relative to the root of the site.",
+            "constraints": {"required": True},
+        },
+    ]
+
+
+EVENT_FIELDS = [
+    {
+        "name": "kind",
+        "type": "string",
+        "description": "person: a dated fact about one person; event: a general event.",
+        "constraints": {"required": True, "enum": ["person", "event"]},
+    },
+    {
+        "name": "id",
+        "type": "string",
+        "description": "The person's id (as in people.csv) or the event's id.",
+        "constraints": {"required": True},
+    },
+    {"name": "name", "type": "string", "description": "For kind person: the person's name as the memorial shows it."},
+    _partial("date", "When it happened."),
+    {
+        "name": "date_precision",
+        "type": "string",
+        "description": "How precise the date is.",
+        "constraints": {"required": True, "enum": ["day", "month", "year"]},
+    },
+    {
+        "name": "earliest_day",
+        "type": "date",
+        "format": "default",
+        "description": "The first day the date can mean (2022-01 gives 2022-01-01).",
+        "constraints": {"required": True},
+    },
+    {
+        "name": "latest_day",
+        "type": "date",
+        "format": "default",
+        "description": "The last day the date can mean (2022-01 gives 2022-01-31).",
+        "constraints": {"required": True},
+    },
+    _partial("end_date", "For general events that lasted: when they ended."),
+    {
+        "name": "city",
+        "type": "string",
+        "description": "Id of the city where it happened; 'national' for a country-wide event; empty when no source gives a place.",
+    },
+    {"name": "city_name", "type": "string", "description": "Name of that city."},
+    {
+        "name": "what",
+        "type": "string",
+        "description": "For kind person: the dated fact, in the memorial's words. For kind event: the event's title.",
+        "constraints": {"required": True},
+    },
+    {"name": "date_note", "type": "string", "description": "Why the date is written as it is, e.g. a year the source misprints."},
+    _list("sources", "Ids of the sources for this fact (see sources.csv).", as_array=False, required=True),
+    {
+        "name": "page",
+        "type": "string",
+        "description": "The page that shows it, relative to the root of the site.",
+        "constraints": {"required": True},
+    },
+]
+
+SOURCE_FIELDS = [
+    {
+        "name": "id",
+        "type": "string",
+        "description": "The source's id, as used in the other files.",
+        "constraints": {"required": True, "unique": True},
+    },
+    {"name": "publisher", "type": "string", "constraints": {"required": True}},
+    {"name": "title", "type": "string", "constraints": {"required": True}},
+    {"name": "author", "type": "string"},
+    _partial("date", "When it was published."),
+    {"name": "url", "type": "string", "format": "uri", "description": "Where it was published."},
+    {"name": "archived_url", "type": "string", "format": "uri", "description": "An archived copy."},
+    {"name": "language", "type": "string", "description": "ISO 639-1 code of its language."},
+    {
+        "name": "kind",
+        "type": "string",
+        "description": "What sort of source it is.",
+        "constraints": {"required": True, "enum": list(SOURCE_KINDS)},
+    },
+    {
+        "name": "page",
+        "type": "string",
+        "description": "The source's page, relative to the root of the site.",
+        "constraints": {"required": True},
+    },
+]
+
+
+def data_files(model: SiteModel, base_path: str = "data/") -> list[Page]:
+    """The open-data files for ``model``, as pages under ``base_path``; identical bytes on every call."""
+    base = base_path if base_path.endswith("/") or not base_path else base_path + "/"
+    people = people_rows(model)
+    events = event_rows(model)
+    sources = source_rows(model)
+    people_fields = _people_fields(as_array=False)
+    # people.json is written with sorted keys, and Frictionless reads its columns in that order.
+    json_fields = sorted(_people_fields(as_array=True), key=lambda f: f["name"])
+    files = {
+        "people.csv": _csv([f["name"] for f in people_fields], [_joined(r) for r in people]),
+        "people.json": _json(people),
+        "events.csv": _csv([f["name"] for f in EVENT_FIELDS], events),
+        "sources.csv": _csv([f["name"] for f in SOURCE_FIELDS], sources),
+    }
+    files["datapackage.json"] = _json(_package(model, people_fields, json_fields))
+    return [Page(base + name, data) for name, data in sorted(files.items())]
+
+
+# ------------------------------------------------------------------ rows
+
+
+def people_rows(model: SiteModel) -> list[dict]:
+    """One dict per published person, lists kept as lists, sorted by id."""
+    rows = []
+    for rec in model.people:
+        data = rec.data
+        full = data.display == "full"
+        pid = page_id(rec)
+        dates = sorted((e.date for e in data.events), key=lambda d: (d.first_day, _PRECISION_ORDER[d.precision], d.iso))
+        rows.append(
+            {
+                "id": pid,
+                "name": shown_name(rec),
+                "aliases": list(data.aliases) if full else [],
+                "city": data.city or None,
+                "city_name": _city_name(model, data.city),
+                "fates": list(data.fates),
+                "age": data.age.years if data.age else None,
+                "age_as_of": data.age.as_of.iso if data.age else None,
+                "occupation": data.occupation.text if data.occupation else None,
+                "first_event_date": dates[0].iso if dates else None,
+                "last_event_date": dates[-1].iso if dates else None,
+                "justice_status": data.justice.status if data.justice else None,
+                "sources": cited_sources(rec),
+                "page": person(pid),
+            }
+        )
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def event_rows(model: SiteModel) -> list[dict]:
+    """One dict per dated fact: every person's events and every general event, sorted by date."""
+    rows = []
+    for rec in model.people:
+        pid = page_id(rec)
+        for index, e in enumerate(rec.data.events):
+            rows.append(
+                (
+                    _date_key(e.date) + ("person", pid, index),
+                    {
+                        "kind": "person",
+                        "id": pid,
+                        "name": shown_name(rec),
+                        **_date_cells(e.date),
+                        "end_date": None,
+                        "city": e.city,
+                        "city_name": _city_name(model, e.city),
+                        "what": e.what,
+                        "date_note": e.date_note,
+                        "sources": LIST_SEPARATOR.join(e.sources),
+                        "page": person(pid),
+                    },
+                )
+            )
+    for rec in model.events:
+        data = rec.data
+        rows.append(
+            (
+                _date_key(data.date) + ("event", rec.id, 0),
+                {
+                    "kind": "event",
+                    "id": rec.id,
+                    "name": None,
+                    **_date_cells(data.date),
+                    "end_date": data.end_date.iso if data.end_date else None,
+                    "city": data.city or ("national" if data.national else None),
+                    "city_name": _city_name(model, data.city),
+                    "what": data.title,
+                    "date_note": None,
+                    "sources": LIST_SEPARATOR.join(data.sources),
+                    "page": event(rec.id),
+                },
+            )
+        )
+    rows.sort(key=lambda kr: kr[0])
+    return [row for _, row in rows]
+
+
+def source_rows(model: SiteModel) -> list[dict]:
+    rows = []
+    for sid, rec in model.sources.items():
+        data = rec.data
+        rows.append(
+            {
+                "id": sid,
+                "publisher": data.publisher,
+                "title": data.title,
+                "author": data.author,
+                "date": data.date.iso,
+                "url": data.url,
+                "archived_url": data.archived_url,
+                "language": data.language,
+                "kind": data.kind,
+                "page": source(sid),
+            }
+        )
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def _date_key(date) -> tuple:
+    return (date.first_day.isoformat(), _PRECISION_ORDER[date.precision])
+
+
+def _date_cells(date) -> dict:
+    return {
+        "date": date.iso,
+        "date_precision": date.precision,
+        "earliest_day": date.first_day.isoformat(),
+        "latest_day": date.last_day.isoformat(),
+    }
+
+
+def _city_name(model: SiteModel, cid: str | None) -> str | None:
+    rec = model.cities.get(cid) if cid else None
+    return rec.data.name if rec else None
+
+
+def _joined(row: dict) -> dict:
+    return {k: LIST_SEPARATOR.join(v) if isinstance(v, list) else v for k, v in row.items()}
+
+
+# ------------------------------------------------------------------ bytes
+
+
+def _cell(value) -> str:
+    """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice)."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and isinstance(value, str) else text
+
+
+def _csv(columns: list[str], rows: list[dict]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return buf.getvalue().encode("utf-8")
+
+
+def _json(value) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+
+
+# ------------------------------------------------------------------ the data package
+
+
+def _package(model: SiteModel, people_fields: list[dict], json_fields: list[dict]) -> dict:
+    site = model.site
+    description = (
+        f"{site.description} Published for remembrance and research. Only published entries are included; a living person "
+        "who asked to be shown by initials appears by initials only. Every fact carries the ids of its sources (sources.csv). "
+        "No licence has been stated for this data: to reuse it beyond quotation, ask the memorial's editors."
+    )
+    package = {
+        "name": make_id(site.title) or "memorial",
+        "title": site.title,
+        "description": description,
+        "resources": [
+            _resource("people", "people.csv", "csv", "One row per published person.", people_fields, primary_key="id"),
+            _resource(
+                "people-json",
+                "people.json",
+                "json",
+                "The same people as people.csv, with aliases, fates and sources as lists.",
+                json_fields,
+                primary_key="id",
+            ),
+            _resource(
+                "events", "events.csv", "csv", "One row per dated fact: each person's dated facts and each general event.", EVENT_FIELDS
+            ),
+            _resource("sources", "sources.csv", "csv", "Every source the memorial cites.", SOURCE_FIELDS, primary_key="id"),
+        ],
+    }
+    if site.base_url:
+        package["homepage"] = site.base_url
+    return package
+
+
+def _resource(name: str, path: str, fmt: str, description: str, fields: list[dict], primary_key: str | None = None) -> dict:
+    schema: dict = {"fields": fields, "missingValues": [""]}
+    if primary_key:
+        schema["primaryKey"] = [primary_key]
+    return {
+        "name": name,
+        "type": "table",
+        "path": path,
+        "format": fmt,
+        "mediatype": "text/csv" if fmt == "csv" else "application/json",
+        "encoding": "utf-8",
+        "description": description,
+        "schema": schema,
+    }
