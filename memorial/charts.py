@@ -265,7 +265,7 @@ def _day_of_month(day: Mapping[str, Any]) -> str:
 
 # ---------------------------------------------------------------- what happened
 
-FATE_WIDTH = 640.0
+FATE_WIDTH = 400.0  # narrow enough that a phone shows it near full size
 ROW = 26.0
 FATE_FONT = 13.0  # keep in step with .bar-label's font-size in the CSS
 

@@ -155,6 +155,13 @@ def format_partial(value: PartialDate, locale: str = "en") -> str:
     return str(value.year)
 
 
+def format_span(start: dt.date, end: dt.date, locale: str = "en") -> str:
+    """'2–21 January 2022' rather than repeating the month and year."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{format_day(end, locale)}"
+    return f"{format_day(start, locale)} – {format_day(end, locale)}"
+
+
 @functools.lru_cache(maxsize=4096)
 def format_day(d: dt.date, locale: str = "en") -> str:
     return format_date(d, "d MMMM y", locale=locale)
@@ -276,6 +283,7 @@ class Renderer:
                 "base_url": self.m.site.base_url,
             },
             "nav": self.nav(),
+            "section": next((item["url"] for item in self.nav()[1:] if path.split("/")[0] == item["url"].split("/")[0] or (path.startswith("days/") and item["url"] == routes.TIMELINE)), None),
             "footer_pages": [{"title": p.data.title, "url": routes.page(p.id)} for p in self.m.pages],
             "stylesheet": routes.STYLESHEET,
         }
@@ -356,11 +364,15 @@ class Renderer:
     def person_row(self, rec: Record) -> dict:
         data = rec.data
         first = min((e.date for e in data.events), default=None, key=lambda d: d.first_day)
+        city = self.city_link(data.city)
+        fates = ", ".join(FATE_LABELS[f] for f in data.fates)
         return {
             **self.person_link(rec),
-            "city": self.city_link(data.city),
+            "city": city,
             "fates": [FATE_LABELS[f] for f in data.fates],
             "first_date": self.date(first) if first else None,
+            "meta": " · ".join(x for x in (city and city["name"], self.date(first) if first else None, fates) if x),
+            "meta_without_city": " · ".join(x for x in (self.date(first) if first else None, fates) if x),
         }
 
     def people_indexes(self):
@@ -512,7 +524,7 @@ class Renderer:
             hs = m.by_day[d]
             days.append(
                 {
-                    "date": format_day(d, self.locale),
+                    "date": format_date(d, "d MMMM", locale=self.locale),
                     "iso": d.isoformat(),
                     "url": routes.day(d.isoformat()),
                     "people": len({h.record.id for h in hs if h.kind == "people"}),
@@ -536,6 +548,7 @@ class Renderer:
             after=after,
             start=format_day(start, self.locale),
             end=format_day(end, self.locale),
+            span=format_span(start, end, self.locale),
             chart=Markup(
                 charts.day_chart(
                     [
@@ -548,7 +561,7 @@ class Renderer:
                         for d in days
                     ],
                     "",
-                    title=f"People with something recorded on each day, {format_day(start, self.locale)} – {format_day(end, self.locale)}",
+                    title=f"People with something recorded on each day, {format_span(start, end, self.locale)}",
                 )
             ),
         )
