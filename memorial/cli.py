@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     command = args.command or "build"
     if command == "build":
-        return cmd_build(Path(getattr(args, "content", "content")), Path(getattr(args, "out", "output")))
+        return cmd_build(Path(getattr(args, "content", "content")), Path(getattr(args, "out", "output")), getattr(args, "jobs", None))
     if command == "check":
         return cmd_check(Path(args.content), [Path(p) for p in args.paths])
     if command == "serve":
@@ -42,6 +42,7 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="validate content/ and build the site into output/ (the default command)")
     b.add_argument("--content", default="content", help="content folder (default: content)")
     b.add_argument("--out", default="output", help="output folder, replaced when the build succeeds (default: output)")
+    b.add_argument("--jobs", type=int, help="processes for rendering (default: one per core)")
     c = sub.add_parser("check", help="report every problem in content/ without building")
     c.add_argument("--content", default="content")
     c.add_argument(
@@ -89,7 +90,7 @@ def cmd_check(content: Path, paths: list[Path] | None = None) -> int:
     return 0
 
 
-def cmd_build(content: Path, out: Path) -> int:
+def cmd_build(content: Path, out: Path, jobs: int | None = None) -> int:
     if not content.is_dir():
         print(f"error: content folder '{content}' does not exist", file=sys.stderr)
         return 2
@@ -97,12 +98,16 @@ def cmd_build(content: Path, out: Path) -> int:
     if refusal:
         print(f"error: {refusal}", file=sys.stderr)
         return 2
-    result = pipeline.build(content, out)
+    result = pipeline.build(content, out, workers=jobs)
     report(result.diagnostics)
     if not result.ok:
         print(f"build stopped; {out}/ was left as it was", file=sys.stderr)
         return 1
-    print(f"built {result.pages} pages into {out}/")
+    if result.unchanged:
+        print(f"nothing changed since the last build; {out}/ is up to date")
+        return 0
+    c = result.counts
+    print(f"built {result.pages} pages into {out}/ ({c['written']} written, {c['removed']} removed, {c['unchanged']} unchanged files)")
     return 0
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import combinations
 
+import numpy as np
 from anyascii import anyascii
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 THRESHOLD = 90  # out of 100, after weighing city and dates: known variant pairs score 96-100
 _VARIANTS = [  # order matters: longer spellings first
@@ -69,19 +69,25 @@ def find(people: dict) -> list[Suspect]:
             for token in name.split():
                 if len(token) >= 3:
                     blocks[token[:3]].add(pid)
-    pairs = set()
+    # Score every pair inside each block at once, in rapidfuzz's C++ (a Python loop over pairs is too slow).
+    best: dict[tuple[str, str], float] = {}
     for ids in blocks.values():
-        if len(ids) > 1:
-            pairs.update(combinations(sorted(ids), 2))
+        if len(ids) < 2:
+            continue
+        owners = [(pid, name) for pid in sorted(ids) for name in keys[pid]]
+        names = [name for _, name in owners]
+        scores = process.cdist(names, names, scorer=fuzz.token_sort_ratio, score_cutoff=THRESHOLD - 12, dtype=np.uint8)
+        for i, j in zip(*np.nonzero(np.triu(scores, k=1)), strict=True):
+            a, b = owners[i][0], owners[j][0]
+            if a != b:
+                pair = (a, b) if a < b else (b, a)
+                best[pair] = max(best.get(pair, 0), float(scores[i, j]))
     found = []
-    for a, b in sorted(pairs):
+    for (a, b), name_score in sorted(best.items()):
         pa, pb = people[a], people[b]
         if b in pa.not_duplicate_of or a in pb.not_duplicate_of:
             continue
-        best = max(fuzz.token_sort_ratio(x, y) for x in keys[a] for y in keys[b])
-        if best < THRESHOLD - 10:
-            continue
-        score, reasons = best, [f"names {best:.0f}% alike"]
+        score, reasons = name_score, [f"names {name_score:.0f}% alike"]
         cities_a, cities_b = _cities(pa), _cities(pb)
         if cities_a and cities_b:
             if cities_a & cities_b:

@@ -10,6 +10,7 @@ alike and validated in one place.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import subprocess
@@ -50,6 +51,7 @@ class RawDocument:
     body_line: int = 1  # line of the body's first line in the file
     values: dict = field(default_factory=dict)  # PathKey -> (line, col) of a value
     keys: dict = field(default_factory=dict)  # PathKey -> (line, col) of its key
+    sha: str = ""  # hash of the file's bytes: the key of the build cache
 
     def position(self, path: PathKey = (), *, key: bool = False) -> Position:
         """The most precise known position for ``path`` (falls back to its parents)."""
@@ -70,17 +72,22 @@ class Loaded:
     documents: tuple[RawDocument, ...]
     diagnostics: tuple[Diagnostic, ...]
     unreadable: frozenset = frozenset()  # (kind, id) of files that could not be parsed
+    parsed: dict = field(default_factory=dict)  # (shown path, sha) -> (document, problems): the parse cache for next time
 
 
-def load_content(content_dir: Path) -> Loaded:
-    """Read every content file under ``content_dir``; never raises for bad content."""
+def load_content(content_dir: Path, cache: dict | None = None) -> Loaded:
+    """Read every content file under ``content_dir``; never raises for bad content.
+
+    ``cache`` is the ``parsed`` table of an earlier load: files whose bytes are unchanged are not parsed again."""
+    cache = cache or {}
+    parsed: dict = {}
     docs: list[RawDocument] = []
     diags: list[Diagnostic] = []
     unreadable: set[tuple[str, str]] = set()
     shown_root = display_root(content_dir)  # once, not per file: resolving paths is slow at 10,000 files
     site = content_dir / SITE_FILE
     if site.is_file():
-        _collect(load_file(site, "site", f"{shown_root}/{SITE_FILE}"), docs, diags)
+        _collect(_cached_load(site, "site", f"{shown_root}/{SITE_FILE}", cache, parsed), docs, diags)
     else:
         diags.append(
             error(Position(f"{shown_root}/{SITE_FILE}"), "site.yaml is missing; every site needs one (see README: content/site.yaml)")
@@ -98,9 +105,19 @@ def load_content(content_dir: Path) -> Loaded:
                 hint = " (rename it to .yaml)" if path.suffix == ".yml" else ""
                 diags.append(warning(Position(shown), f"ignored: a file in {kind}/ must end in {' or '.join(exts)}{hint}"))
                 continue
-            if not _collect(load_file(path, kind, shown), docs, diags):
+            if not _collect(_cached_load(path, kind, shown, cache, parsed), docs, diags):
                 unreadable.add((kind, path.stem))
-    return Loaded(tuple(docs), tuple(diags), frozenset(unreadable))
+    return Loaded(tuple(docs), tuple(diags), frozenset(unreadable), parsed)
+
+
+def _cached_load(path: Path, kind: str, shown: str, cache: dict, parsed: dict):
+    raw = path.read_bytes()
+    key = (shown, hashlib.blake2b(raw, digest_size=16).hexdigest())
+    result = cache.get(key)
+    if result is None:
+        result = parse_file(raw, path, kind, shown, key[1])
+    parsed[key] = result
+    return result
 
 
 def load_paths(content_dir: Path, paths: list[Path]) -> Loaded:
@@ -169,6 +186,11 @@ def _collect(result, docs, diags):
 def load_file(path: Path, kind: str, shown: str) -> tuple[RawDocument | None, list[Diagnostic]]:
     """Read one file; ``shown`` is its path as printed in messages."""
     raw = path.read_bytes()
+    return parse_file(raw, path, kind, shown, hashlib.blake2b(raw, digest_size=16).hexdigest())
+
+
+def parse_file(raw: bytes, path: Path, kind: str, shown: str, sha: str) -> tuple[RawDocument | None, list[Diagnostic]]:
+    """One file's bytes -> its document and problems."""
     if len(raw) > MAX_FILE_BYTES:
         return None, [
             error(Position(shown), f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} (split it or remove pasted material)")
@@ -209,7 +231,7 @@ def load_file(path: Path, kind: str, shown: str) -> tuple[RawDocument | None, li
     problems.extend(yaml_problems)
     if data is None:
         return None, problems
-    doc = RawDocument(path, shown, kind, doc_id, data, body, body_line, values, keys)
+    doc = RawDocument(path, shown, kind, doc_id, data, body, body_line, values, keys, sha)
     return doc, problems
 
 

@@ -1,17 +1,27 @@
-"""The build, one call per stage: load → validate → model → render → write."""
+"""The build, one call per stage: load → validate → model → render → write.
+
+Around the stages, the build cache (memorial/cache.py) lets a rebuild skip
+what has not changed: everything, when no input changed; parsing, for
+unchanged files; rendering, for person pages whose inputs are unchanged.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import export, images, routes
+from tqdm import tqdm
+
+from . import cache, export, images, routes
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .load import last_changed, load_content, load_paths
 from .model import SiteModel, build_model, page_id
 from .render import render_site
 from .validate import Validated, validate
-from .write import asset_files, write_site
+from .write import asset_files, live_tree, read_manifest, write_site
 
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"
@@ -24,6 +34,8 @@ class Result:
     model: SiteModel | None = None
     pages: int = 0
     redirects: dict = field(default_factory=dict)  # former path -> current path, for archives
+    unchanged: bool = False  # nothing to do: the output already shows this content
+    counts: dict = field(default_factory=dict)  # files written, removed, unchanged; pages re-used
 
     @property
     def ok(self) -> bool:
@@ -39,20 +51,69 @@ def check(content_dir: Path, paths: list[Path] | None = None) -> tuple[Validated
     return validated, tuple(sorted(validated.diagnostics, key=sort_key))
 
 
-def build(content_dir: Path, out_dir: Path) -> Result:
-    validated, diagnostics = check(content_dir)
+def build(content_dir: Path, out_dir: Path, *, workers: int | None = None) -> Result:
+    out_dir = out_dir.absolute()
+    code = cache.code_key()
+    quick = cache.quick_key(content_dir, code)
+    previous = cache.unchanged(out_dir, quick)
+    if previous is not None:
+        return Result(tuple(previous), unchanged=True)
+    state = cache.load(out_dir)
+    loaded = load_content(content_dir, state.parsed)
+    validated = validate(loaded, content_dir)
+    diagnostics = tuple(sorted(validated.diagnostics, key=sort_key))
     if has_errors(list(diagnostics)):
         return Result(diagnostics)
     model = build_model(validated, last_changed(content_dir))
-    photos, photo_sizes = render_photos(model, content_dir)
-    pages = render_site(model, TEMPLATES, photo_sizes) + export.data_files(model)
-    write_site(pages + photos, asset_files(ASSETS), out_dir)
-    return Result(diagnostics, model, len(pages), model.redirects)
+    photo_files, photo_sizes, photo_shas = render_photos(model, content_dir)
+    keys = cache.person_keys(model, validated.records, code, photo_shas)
+    keep = reusable_pages(model, keys, state, out_dir)
+    with tqdm(desc="rendering", unit="page", delay=1.0, disable=not sys.stderr.isatty(), file=sys.stderr, leave=False) as bar:
+        pages = render_site(model, TEMPLATES, photo_sizes, keep=keep, workers=workers or os.cpu_count() or 1, progress=bar)
+    pages += export.data_files(model)
+    counts = write_site(pages + photo_files, asset_files(ASSETS), out_dir)
+    counts["reused"] = len(keep)
+    digests = {p.path: routes.page_digest(p) for p in pages}
+    person_state = {rec.id: (keys[rec.id], routes.person(page_id(rec)), digests[routes.person(page_id(rec))]) for rec in model.people}
+    cache.save(out_dir, cache.BuildState(loaded.parsed, person_state), quick, diagnostics)
+    return Result(diagnostics, model, len(pages), model.redirects, counts=counts)
+
+
+def reusable_pages(model: SiteModel, keys: dict, state: cache.BuildState, out_dir: Path) -> dict:
+    """Person pages whose inputs match the last build and whose bytes are in the live output."""
+    live = live_tree(out_dir)
+    if live is None:
+        return {}
+    manifest = read_manifest(out_dir, live)
+    keep = {}
+    for rec in model.people:
+        before = state.person_keys.get(rec.id)
+        if before and before[0] == keys[rec.id] and manifest.get(before[1]) == before[2]:
+            keep[rec.id] = routes.Kept(before[1], before[2])
+    return keep
+
+
+def render_photos(model: SiteModel, content_dir: Path) -> tuple[list[routes.Page], dict, dict]:
+    """Each photo re-encoded at a few widths, per person the versions its page lists, and the originals' hashes."""
+    files: list[routes.Page] = []
+    sizes: dict[str, list[dict]] = {}
+    shas: dict[str, str] = {}
+    for rec in model.people:
+        if rec.data.photo is None:
+            continue
+        source = content_dir / rec.data.photo.file
+        shas[rec.id] = hashlib.blake2b(source.read_bytes(), digest_size=16).hexdigest()
+        sizes[rec.id] = []
+        for w, h, data in images.encode(source):
+            path = routes.photo(page_id(rec), w)
+            files.append(routes.Page(path, data))
+            sizes[rec.id].append({"url": path, "width": w, "height": h})
+    return files, sizes, shas
 
 
 def check_output_dir(out_dir: Path, content_dir: Path) -> str | None:
     """Refuse an output folder whose replacement would delete the project or the content."""
-    out, content = out_dir.resolve(), content_dir.resolve()
+    out, content = out_dir.absolute(), content_dir.resolve()
     if (
         out == Path(out.anchor)
         or out == Path.home()
@@ -63,18 +124,3 @@ def check_output_dir(out_dir: Path, content_dir: Path) -> str | None:
     ):
         return f"refusing to use {out_dir} as the output folder: it is replaced on every build, and it holds the project or the content"
     return None
-
-
-def render_photos(model: SiteModel, content_dir: Path) -> tuple[list[routes.Page], dict]:
-    """Each photo re-encoded at a few widths, and per person the versions its page lists."""
-    files: list[routes.Page] = []
-    sizes: dict[str, list[dict]] = {}
-    for rec in model.people:
-        if rec.data.photo is None:
-            continue
-        sizes[rec.id] = []
-        for w, h, data in images.encode(content_dir / rec.data.photo.file):
-            path = routes.photo(page_id(rec), w)
-            files.append(routes.Page(path, data))
-            sizes[rec.id].append({"url": path, "width": w, "height": h})
-    return files, sizes

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import multiprocessing
 import posixpath
 import re
 from pathlib import Path
@@ -22,7 +23,7 @@ from markupsafe import Markup
 
 from . import charts, routes
 from .model import Happening, SiteModel, cited_sources, page_id, shown_name, sort_name
-from .routes import Page
+from .routes import Kept, Page, page_digest
 from .schema import PartialDate
 from .validate import Record
 
@@ -204,6 +205,9 @@ class Renderer:
         self.md = Markdown()
         self.locale = locale
         self.outline = charts.load_outline()
+        self.people_by_id = {rec.id: rec for rec in model.people}
+        self.events_by_id = {rec.id: rec for rec in model.events}
+        self.pages_by_id = {rec.id: rec for rec in model.pages}
 
     # -------------------------------------------------------------- helpers
 
@@ -283,7 +287,14 @@ class Renderer:
                 "base_url": self.m.site.base_url,
             },
             "nav": self.nav(),
-            "section": next((item["url"] for item in self.nav()[1:] if path.split("/")[0] == item["url"].split("/")[0] or (path.startswith("days/") and item["url"] == routes.TIMELINE)), None),
+            "section": next(
+                (
+                    item["url"]
+                    for item in self.nav()[1:]
+                    if path.split("/")[0] == item["url"].split("/")[0] or (path.startswith("days/") and item["url"] == routes.TIMELINE)
+                ),
+                None,
+            ),
             "footer_pages": [{"title": p.data.title, "url": routes.page(p.id)} for p in self.m.pages],
             "stylesheet": routes.STYLESHEET,
         }
@@ -292,31 +303,55 @@ class Renderer:
 
     # -------------------------------------------------------------- pages
 
-    def pages(self):
+    def tasks(self) -> list[tuple[str, str | None]]:
+        """Every page to make, as (kind, id): the units of work shared out among processes."""
         m = self.m
-        yield self.home()
-        yield from self.people_indexes()
-        for rec in m.people:
-            yield self.person(rec)
-        yield self.render(
-            routes.CITIES, "cities.html", "Cities and towns", cities=[self.city_summary(c) for c in m.cities.values()], map=self.map("../")
-        )
-        for rec in m.cities.values():
-            yield self.city(rec)
-        yield self.timeline()
-        for d in m.days:
-            yield self.day(d)
-        for rec in m.events:
-            yield self.event(rec)
-        yield self.render(routes.SOURCES, "sources.html", "Sources", sources=[self.source_summary(sid) for sid in m.sources])
-        for sid in m.sources:
-            yield self.source(sid)
-        for old, new in m.redirects.items():
-            yield self.redirect(old, new)
-        for rec in m.pages:
-            yield self.render(
-                routes.page(rec.id), "page.html", rec.data.title, body=self.md(rec.body, routes.page(rec.id)), changed=self.changed(rec)
-            )
+        out: list[tuple[str, str | None]] = [
+            ("home", None),
+            ("people-indexes", None),
+            ("cities", None),
+            ("timeline", None),
+            ("sources", None),
+        ]
+        out += [("person", rec.id) for rec in m.people]
+        out += [("city", cid) for cid in m.cities]
+        out += [("day", d.isoformat()) for d in m.days]
+        out += [("event", rec.id) for rec in m.events]
+        out += [("source", sid) for sid in m.sources]
+        out += [("redirect", old) for old in m.redirects]
+        out += [("page", rec.id) for rec in m.pages]
+        return out
+
+    def run(self, task: tuple[str, str | None]) -> list[Page]:
+        kind, key = task
+        m = self.m
+        if kind == "home":
+            return [self.home()]
+        if kind == "people-indexes":
+            return list(self.people_indexes())
+        if kind == "cities":
+            summaries = [self.city_summary(c) for c in m.cities.values()]
+            return [self.render(routes.CITIES, "cities.html", "Cities and towns", cities=summaries, map=self.map("../"))]
+        if kind == "timeline":
+            return [self.timeline()]
+        if kind == "sources":
+            return [self.render(routes.SOURCES, "sources.html", "Sources", sources=[self.source_summary(sid) for sid in m.sources])]
+        if kind == "person":
+            return [self.person(self.people_by_id[key])]
+        if kind == "city":
+            return [self.city(m.cities[key])]
+        if kind == "day":
+            return [self.day(dt.date.fromisoformat(key))]
+        if kind == "event":
+            return [self.event(self.events_by_id[key])]
+        if kind == "source":
+            return [self.source(key)]
+        if kind == "redirect":
+            return [self.redirect(key, m.redirects[key])]
+        rec = self.pages_by_id[key]
+        return [
+            self.render(routes.page(key), "page.html", rec.data.title, body=self.md(rec.body, routes.page(key)), changed=self.changed(rec))
+        ]
 
     def home(self) -> Page:
         figures = [
@@ -607,11 +642,11 @@ class Renderer:
         target = posixpath.relpath(new, posixpath.dirname(old) or ".")
         return self.render(old, "redirect.html", "This page has moved", target=target, new=new)
 
-    def service_worker(self, pages: list[Page]) -> Page:
+    def service_worker(self, pages: list) -> Page:
         """sw.js for the hosted copy; its cache name changes whenever any page does."""
         digest = hashlib.sha256()
         for page in sorted(pages, key=lambda p: p.path):
-            digest.update(page.path.encode() + b"\0" + page.data)
+            digest.update(page.path.encode() + b"\0" + page_digest(page).encode())
         core = [routes.HOME, routes.PEOPLE, routes.TIMELINE, routes.CITIES, routes.SOURCES, routes.STYLESHEET]
         js = self.env.get_template("sw.js").render(version=digest.hexdigest()[:16], core=core)
         return Page("sw.js", js.encode("utf-8"))
@@ -635,14 +670,46 @@ class Renderer:
         return self.render(routes.source(sid), "source.html", self.m.sources[sid].data.title, source=view)
 
 
-def render_site(model: SiteModel, templates_dir: Path, photos: dict) -> list[Page]:
+def render_site(
+    model: SiteModel, templates_dir: Path, photos: dict, *, keep: dict | None = None, workers: int = 1, progress=None
+) -> list[Page | Kept]:
+    """Every page of the site. ``keep`` maps person ids to the page an earlier build made from the same
+    inputs (a Kept entry): those are not rendered again. ``workers`` > 1 shares the work among processes."""
+    keep = keep or {}
     renderer = Renderer(model, templates_dir, photos)
-    pages = list(renderer.pages())
+    tasks = [t for t in renderer.tasks() if not (t[0] == "person" and t[1] in keep)]
+    out: list[Page | Kept] = list(keep.values())
+    if progress is not None:
+        progress.total = len(tasks)
+    if workers > 1 and len(tasks) > 200:
+        # fork: the workers inherit the renderer (model, templates) instead of receiving it pickled
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_adopt, initargs=(renderer,)) as pool:
+            for pages in pool.imap_unordered(_run, tasks, chunksize=32):
+                out.extend(pages)
+                if progress is not None:
+                    progress.update(1)
+    else:
+        for task in tasks:
+            out.extend(renderer.run(task))
+            if progress is not None:
+                progress.update(1)
     if model.site.base_url:
-        pages.append(renderer.service_worker(pages))
-    seen: dict[str, int] = {}
-    for page in pages:
+        out.append(renderer.service_worker(out))
+    seen: set[str] = set()
+    for page in out:
         if page.path in seen:
             raise RuntimeError(f"two pages would be written to {page.path}")  # a bug, not a content problem
-        seen[page.path] = 1
-    return pages
+        seen.add(page.path)
+    return sorted(out, key=lambda p: p.path)
+
+
+_worker_renderer: Renderer | None = None  # set in each pool worker by _adopt, never in the main process
+
+
+def _adopt(renderer: Renderer) -> None:
+    global _worker_renderer
+    _worker_renderer = renderer
+
+
+def _run(task):
+    return _worker_renderer.run(task)

@@ -7,6 +7,7 @@ Templates receive ``root`` ("", "../") and join it with these paths.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 
@@ -16,6 +17,18 @@ class Page:
 
     path: str
     data: bytes
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A page whose inputs have not changed since an earlier build: its bytes are already on disk."""
+
+    path: str
+    digest: str
+
+
+def page_digest(page: Page | Kept) -> str:
+    return page.digest if isinstance(page, Kept) else hashlib.blake2b(page.data, digest_size=16).hexdigest()
 
 
 HOME = "index.html"

@@ -32,7 +32,22 @@ def test_failed_build_leaves_the_previous_output_untouched(site, run):
     assert "build stopped; output/ was left as it was" in err
     after = {p: p.read_bytes() for p in (site.tmp / "output").rglob("*") if p.is_file()}
     assert after == before
-    assert not list(site.tmp.glob(".output.*"))
+    assert not (site.tmp / ".output.b").exists()  # the failed build stopped before writing anything
+
+
+def test_rebuilds_touch_only_what_changed(site, run):
+    assert run("build")[0] == 0
+    code, out, _ = run("build")
+    assert out.strip() == "nothing changed since the last build; output/ is up to date"
+    site.edit("people/person-one.md", "Fixture story", "Edited story")
+    code, out, _ = run("build")  # the first build into the second tree writes it whole
+    assert code == 0 and "Edited story" in (site.tmp / "output/people/person-one.html").read_text(encoding="utf-8")
+    site.edit("people/person-one.md", "Edited story", "Edited again")
+    code, out, _ = run("build")  # from then on, only what differs
+    assert code == 0 and "(1 written, 0 removed," in out, out
+    assert "Edited again" in (site.tmp / "output/people/person-one.html").read_text(encoding="utf-8")
+    # the output is a link to one of two trees, swapped atomically
+    assert (site.tmp / "output").is_symlink()
 
 
 def test_build_replaces_the_output_and_drops_removed_pages(site, run):

@@ -1,0 +1,118 @@
+"""What the last build read and made, kept beside the output so the next build redoes only what changed.
+
+Three levels, cheapest first:
+- the quick key: code, git HEAD and every content file's size and modification
+  time. Unchanged, the build has nothing to do and stops at once.
+- parsed files, by their bytes' hash: an unchanged file is not parsed again.
+- person pages, by a key over everything the page shows (the entry, its cities
+  and sources, the site settings, the footer pages, the code): an unchanged
+  page is not rendered again; its bytes are already in the output.
+
+The cache is a convenience: deleting it (`.output.cache.pickle`,
+`.output.state.json`) only makes the next build slower.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Position
+from .model import SiteModel
+from .validate import references
+
+PROJECT = Path(__file__).resolve().parent.parent
+FORMAT = 1  # bump when the cached structures change shape
+
+
+@dataclass
+class BuildState:
+    parsed: dict = field(default_factory=dict)  # load.Loaded.parsed
+    person_keys: dict = field(default_factory=dict)  # person id -> (key, page path, page digest)
+
+
+def _paths(out_dir: Path) -> tuple[Path, Path]:
+    return out_dir.parent / f".{out_dir.name}.cache.pickle", out_dir.parent / f".{out_dir.name}.state.json"
+
+
+def code_key() -> str:
+    """Everything besides content that shapes the output: the generator, templates, assets, pinned packages."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{FORMAT} {sys.version}".encode())
+    for folder in ("memorial", "templates", "assets"):
+        for path in sorted((PROJECT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(path.relative_to(PROJECT).as_posix().encode() + b"\0" + path.read_bytes())
+    h.update((PROJECT / "requirements.txt").read_bytes())
+    return h.hexdigest()
+
+
+def quick_key(content_dir: Path, code: str) -> str:
+    """Cheap to compute (no file is read): changes whenever any input might have."""
+    h = hashlib.blake2b(code.encode(), digest_size=16)
+    try:
+        head = subprocess.run(["git", "-C", str(content_dir), "rev-parse", "HEAD"], capture_output=True, text=True, check=False).stdout
+    except OSError:
+        head = ""
+    h.update(head.encode())
+    for root, dirs, files in os.walk(content_dir):
+        dirs.sort()
+        for name in sorted(files):
+            st = os.stat(os.path.join(root, name))
+            h.update(f"{root}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def unchanged(out_dir: Path, quick: str) -> list[Diagnostic] | None:
+    """The last build's diagnostics if nothing has changed since it and its output is still there; else None."""
+    _, state_file = _paths(out_dir)
+    try:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if state.get("quick") != quick or not out_dir.is_symlink() or not out_dir.exists():
+        return None
+    return [Diagnostic(sev, Position(path, line, col), msg) for sev, path, line, col, msg in state.get("diagnostics", [])]
+
+
+def load(out_dir: Path) -> BuildState:
+    cache_file, _ = _paths(out_dir)
+    try:
+        with cache_file.open("rb") as f:
+            state = pickle.load(f)
+        return state if isinstance(state, BuildState) else BuildState()
+    except Exception:  # noqa: BLE001 - a damaged or outdated cache is simply rebuilt
+        return BuildState()
+
+
+def save(out_dir: Path, state: BuildState, quick: str | None, diagnostics) -> None:
+    cache_file, state_file = _paths(out_dir)
+    tmp = cache_file.with_name(cache_file.name + f".{os.getpid()}")
+    with tmp.open("wb") as f:
+        pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, cache_file)
+    rows = [[d.severity, d.position.path, d.position.line, d.position.column, d.message] for d in diagnostics]
+    state_file.write_text(json.dumps({"quick": quick, "diagnostics": rows}), encoding="utf-8")
+
+
+def person_keys(model: SiteModel, records: dict, code: str, photo_shas: dict) -> dict[str, str]:
+    """For each published person, a key over everything their page shows."""
+    shas = {(kind, rid): rec.doc.sha for kind in records for rid, rec in records[kind].items()}
+    common = hashlib.blake2b(code.encode(), digest_size=16)
+    common.update(model.site.model_dump_json().encode())
+    for rec in model.pages:
+        common.update(f"{rec.id}\0{rec.doc.sha}\n".encode())
+    out = {}
+    for rec in model.people:
+        h = common.copy()
+        h.update(f"{rec.id}\0{rec.doc.sha}\0{model.last_changed.get(str(rec.doc.path.resolve()))}\0{photo_shas.get(rec.id)}".encode())
+        for kind, ref in sorted({(kind, ref) for _, kind, ref in references(rec)}):
+            h.update(f"{kind}\0{ref}\0{shas.get((kind, ref))}\n".encode())
+        out[rec.id] = h.hexdigest()
+    return out
