@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import multiprocessing
 import posixpath
 import re
@@ -320,6 +321,7 @@ class Renderer:
         out += [("source", sid) for sid in m.sources]
         out += [("redirect", old) for old in m.redirects]
         out += [("page", rec.id) for rec in m.pages]
+        out += [("search", None), ("search-index", None)]
         return out
 
     def run(self, task: tuple[str, str | None]) -> list[Page]:
@@ -348,6 +350,10 @@ class Renderer:
             return [self.source(key)]
         if kind == "redirect":
             return [self.redirect(key, m.redirects[key])]
+        if kind == "search":
+            return [self.search_page()]
+        if kind == "search-index":
+            return [self.search_index()]
         rec = self.pages_by_id[key]
         return [
             self.render(routes.page(key), "page.html", rec.data.title, body=self.md(rec.body, routes.page(key)), changed=self.changed(rec))
@@ -636,6 +642,34 @@ class Renderer:
             "changed": self.changed(rec),
         }
         return self.render(routes.event(rec.id), "event.html", data.title, event=view)
+
+    def search_index(self) -> Page:
+        """search/index.js: a classic script that sets a global, so search works from file:// (no fetch)."""
+        people = []
+        for rec in self.m.people:
+            d = rec.data
+            other = [*d.aliases, *(f.name for f in d.name_forms)] if d.display == "full" else []
+            days = sorted({e.date.iso for e in d.events if e.date.precision == "day"})
+            people.append(
+                [
+                    routes.person(page_id(rec)),
+                    shown_name(rec),
+                    "; ".join(other),
+                    d.city or "",
+                    d.occupation.text if d.occupation else "",
+                    list(d.fates),
+                    days,
+                ]
+            )
+        data = {"people": people, "cities": {cid: rec.data.name for cid, rec in self.m.cities.items()}, "fates": FATE_LABELS}
+        js = "window.MEMORIAL_SEARCH = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
+        return Page(routes.SEARCH_INDEX, js.encode("utf-8"))
+
+    def search_page(self) -> Page:
+        cities = [{"id": cid, "name": rec.data.name} for cid, rec in self.m.cities.items()]
+        fates = [{"id": f, "label": label} for f, label in FATE_LABELS.items()]
+        days = [{"iso": d.isoformat(), "label": format_day(d, self.locale)} for d in self.m.days]
+        return self.render(routes.SEARCH, "search.html", "Find a name", cities=cities, fates=fates, days=days)
 
     def redirect(self, old: str, new: str) -> Page:
         """A page at a former address that sends the reader on to the current one."""

@@ -38,6 +38,8 @@ CITIES = "cities/index.html"
 TIMELINE = "timeline.html"
 SOURCES = "sources/index.html"
 STYLESHEET = "assets/style.css"
+SEARCH = "search.html"
+SEARCH_INDEX = "search/index.js"
 
 
 def person(pid: str) -> str:

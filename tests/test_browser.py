@@ -41,7 +41,8 @@ class Walk:
             route.abort()
 
     def open(self, rel: str):
-        self.page.goto((self.root / rel).as_uri())
+        path, _, fragment = rel.partition("#")
+        self.page.goto((self.root / path).as_uri() + (f"#{fragment}" if fragment else ""))
 
     def click(self, selector: str) -> str:
         with self.page.expect_navigation():

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 # Elements the templates and the sanitiser may produce; anything else in a page is an injection.
 ALLOWED_ELEMENTS = sorted(
     "html head meta title link body a header nav ul ol li main footer p h1 h2 h3 h4 section article dl dt dd div span sup sub "
-    "time strong em b i q blockquote code pre hr table caption thead tbody tr th td abbr cite br figure figcaption img script details summary".split()
+    "time strong em b i q blockquote code pre hr table caption thead tbody tr th td abbr cite br figure figcaption img script details summary form label input button select option".split()
 )
 
 SCAN_JS = """(allowed) => {
@@ -41,7 +41,8 @@ SCAN_JS = """(allowed) => {
       else if (!ok.has(el.localName)) say(el, 'element not allowed');
       if (el.localName === 'meta' && (el.getAttribute('http-equiv') || '').toLowerCase() === 'refresh') say(el, 'meta refresh');
       if (el.localName === 'link' && !/^(\\.\\.\\/)*assets\\//.test(el.getAttribute('href') || '')) say(el, 'link outside assets');
-      if (el.localName === 'script' && !/^(\\.\\.\\/)*assets\\/sw-register\\.js$/.test(el.getAttribute('src') || '')) say(el, 'script');
+      if (el.localName === 'script' && !/^(\\.\\.\\/)*(assets\\/sw-register\\.js|assets\\/search\\.js|search\\/index\\.js)$/.test(el.getAttribute('src') || '')) say(el, 'script');
+      if (el.localName === 'form' && !/^(\\.\\.\\/)*search\\.html$/.test(el.getAttribute('action') || '')) say(el, 'form outside search');
       if (el.localName === 'img' && !/^(\\.\\.\\/)*photos\\//.test(el.getAttribute('src') || '')) say(el, 'img outside photos');
       for (const a of el.attributes) {
         const n = a.name.toLowerCase();
@@ -138,8 +139,9 @@ def judge(out: Path, browser) -> tuple[list[str], list[str]]:
     """(executable constructs found in the DOM, dialogs that fired) over every page, as Chromium parses them.
 
     The page's CSP is bypassed so that the sanitiser is judged alone, not rescued by the CSP."""
+    out = out.resolve()  # the output folder is a link to the tree the build wrote
     context = browser.new_context(bypass_csp=True, java_script_enabled=True)
-    root = out.resolve().as_uri()
+    root = out.as_uri()
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(root + "/") else route.abort())
     page = context.new_page()
     dialogs: list[str] = []
