@@ -137,7 +137,7 @@
       var list = form.querySelector(".search-results");
       var status = form.querySelector(".search-status");
       if (!input || !list) return;
-      input.addEventListener("focus", function () { withIndex(function () {}); });
+      input.addEventListener("focus", function () { withIndex(prepare); });  // load and fold the index before the first key
       input.addEventListener("input", function () {
         var q = input.value;
         withIndex(function (data) {
