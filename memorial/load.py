@@ -10,6 +10,7 @@ alike and validated in one place.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -49,15 +50,21 @@ class RawDocument:
     data: dict
     body: str = ""
     body_line: int = 1  # line of the body's first line in the file
-    values: dict = field(default_factory=dict)  # PathKey -> (line, col) of a value
-    keys: dict = field(default_factory=dict)  # PathKey -> (line, col) of its key
+    values: dict | None = None  # PathKey -> (line, col) of a value; None until a message needs it
+    keys: dict | None = None  # PathKey -> (line, col) of its key
     sha: str = ""  # hash of the file's bytes: the key of the build cache
 
     def position(self, path: PathKey = (), *, key: bool = False) -> Position:
-        """The most precise known position for ``path`` (falls back to its parents)."""
+        """The most precise known position for ``path`` (falls back to its parents).
+
+        Positions are not kept for every file (10,000 files' worth fill memory and the cache); the
+        file is read again the first time a message about it needs one."""
+        values, keys = (
+            (self.values, self.keys) if self.values is not None else _positions(str(self.path), self.sha, self.kind, self.display)
+        )
         path = tuple(path)
         while True:
-            table = (self.keys, self.values) if key else (self.values, self.keys)
+            table = (keys, values) if key else (values, keys)
             for t in table:
                 if path in t:
                     line, col = t[path]
@@ -189,7 +196,9 @@ def load_file(path: Path, kind: str, shown: str) -> tuple[RawDocument | None, li
     return parse_file(raw, path, kind, shown, hashlib.blake2b(raw, digest_size=16).hexdigest())
 
 
-def parse_file(raw: bytes, path: Path, kind: str, shown: str, sha: str) -> tuple[RawDocument | None, list[Diagnostic]]:
+def parse_file(
+    raw: bytes, path: Path, kind: str, shown: str, sha: str, *, track_positions: bool = False
+) -> tuple[RawDocument | None, list[Diagnostic]]:
     """One file's bytes -> its document and problems."""
     if len(raw) > MAX_FILE_BYTES:
         return None, [
@@ -231,8 +240,15 @@ def parse_file(raw: bytes, path: Path, kind: str, shown: str, sha: str) -> tuple
     problems.extend(yaml_problems)
     if data is None:
         return None, problems
-    doc = RawDocument(path, shown, kind, doc_id, data, body, body_line, values, keys, sha)
+    keep = (values, keys) if track_positions else (None, None)
+    doc = RawDocument(path, shown, kind, doc_id, data, body, body_line, *keep, sha)
     return doc, problems
+
+
+@functools.lru_cache(maxsize=256)
+def _positions(path: str, sha: str, kind: str, shown: str) -> tuple[dict, dict]:
+    doc, _ = parse_file(Path(path).read_bytes(), Path(path), kind, shown, sha, track_positions=True)
+    return (doc.values, doc.keys) if doc else ({}, {})
 
 
 def _split_front_matter(text: str) -> tuple[str, str, int] | None:

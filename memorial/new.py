@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from slugify import slugify
@@ -132,6 +133,4 @@ def new_record(kind: str, name: str, content_dir: Path) -> tuple[Path | None, st
 
 
 def _yaml_str(value: str) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
