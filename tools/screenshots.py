@@ -29,7 +29,9 @@ SIZES = {"phone": ({"width": 360, "height": 740}, 2), "desktop": ({"width": 1280
 def main(site: Path, dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         for size, (viewport, scale) in SIZES.items():
             page = browser.new_page(viewport=viewport, device_scale_factor=scale)
             for name, rel in PAGES.items():
