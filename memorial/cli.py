@@ -81,7 +81,7 @@ def cmd_check(content: Path, paths: list[Path] | None = None) -> int:
     if not content.is_dir():
         print(f"error: content folder '{content}' does not exist", file=sys.stderr)
         return 2
-    validated, diagnostics = pipeline.check(content, paths)
+    validated, diagnostics = pipeline.check(content, paths, cache_of=Path("output"))
     report(diagnostics)
     if has_errors(list(diagnostics)):
         return 1

@@ -42,12 +42,15 @@ class Result:
         return not has_errors(list(self.diagnostics))
 
 
-def check(content_dir: Path, paths: list[Path] | None = None) -> tuple[Validated, tuple[Diagnostic, ...]]:
-    """The build minus render and write: every problem in the content, or in ``paths`` and what they refer to."""
+def check(content_dir: Path, paths: list[Path] | None = None, *, cache_of: Path | None = None) -> tuple[Validated, tuple[Diagnostic, ...]]:
+    """The build minus render and write: every problem in the content, or in ``paths`` and what they refer to.
+
+    ``cache_of``: an output folder whose build cache may spare parsing unchanged files (it is only read)."""
     if paths:
         validated = validate(load_paths(content_dir, paths), content_dir, partial=True)
     else:
-        validated = validate(load_content(content_dir), content_dir)
+        parsed = cache.load(cache_of.absolute()).parsed if cache_of is not None else {}
+        validated = validate(load_content(content_dir, parsed), content_dir)
     return validated, tuple(sorted(validated.diagnostics, key=sort_key))
 
 

@@ -8,6 +8,7 @@ that editors' YAML tools can autocomplete and underline mistakes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -63,8 +64,13 @@ def parse_partial_date(value) -> PartialDate:
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if not isinstance(value, str):
-        raise ValueError("a date is written 2022-01-05, 2022-01 or 2022")
+    if isinstance(value, str):
+        return _parse_date_text(value)
+    raise ValueError("a date is written 2022-01-05, 2022-01 or 2022")
+
+
+@functools.lru_cache(maxsize=8192)  # a corpus has a few hundred distinct dates, written tens of thousands of times
+def _parse_date_text(value: str) -> PartialDate:
     m = _DATE_RE.match(value.strip())
     if not m:
         raise ValueError(f"'{value}' is not a date; write it as 2022-01-05 (day), 2022-01 (month) or 2022 (year)")
