@@ -82,6 +82,11 @@
     return out.map(function (r) { return r[1]; });
   }
 
+  // Words come from the page (data-* attributes), so they are in the page's language.
+  function message(form, name, num) {
+    return (form.getAttribute("data-" + name) || "").replace("%(num)s", String(num));
+  }
+
   function root() { return document.documentElement.getAttribute("data-root") || ""; }
 
   function withIndex(callback) {
@@ -145,7 +150,7 @@
           if (!fold(q)) { list.textContent = ""; status.textContent = ""; return; }
           var results = search(data, q, {});
           show(list, results, 8, data);
-          status.textContent = results.length ? results.length + " found" : "No one found by that name. Try fewer letters.";
+          status.textContent = results.length ? message(form, "found", results.length) : message(form, "none");
         });
       });
     });
@@ -168,7 +173,8 @@
         writeState(st);
         var results = fold(st.q) || st.city || st.fate || st.date ? search(data, st.q, st) : [];
         show(list, results, 500, data);
-        status.textContent = results.length ? results.length + " found" + (results.length > 500 ? ", the first 500 shown" : "") : (fold(st.q) || st.city || st.fate || st.date ? "No one found. Try fewer letters, or remove a filter." : "");
+        var asked = fold(st.q) || st.city || st.fate || st.date;
+        status.textContent = results.length ? message(form, "found", results.length) + (results.length > 500 ? "; " + message(form, "first", 500) : "") : (asked ? message(form, "none") : "");
       });
     }
     form.addEventListener("submit", function (ev) { ev.preventDefault(); run(); });

@@ -28,7 +28,7 @@ from .model import SiteModel
 from .validate import references
 
 PROJECT = Path(__file__).resolve().parent.parent
-FORMAT = 1  # bump when the cached structures change shape
+FORMAT = 2  # bump when the cached structures change shape
 
 
 @dataclass
@@ -45,7 +45,7 @@ def code_key() -> str:
     """Everything besides content that shapes the output: the generator, templates, assets, pinned packages."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{FORMAT} {sys.version}".encode())
-    for folder in ("memorial", "templates", "assets"):
+    for folder in ("memorial", "templates", "assets", "translations"):
         for path in sorted((PROJECT / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 h.update(path.relative_to(PROJECT).as_posix().encode() + b"\0" + path.read_bytes())

@@ -77,22 +77,28 @@ def build(content_dir: Path, out_dir: Path, *, workers: int | None = None) -> Re
     counts = write_site(pages + photo_files, asset_files(ASSETS), out_dir)
     counts["reused"] = len(keep)
     digests = {p.path: routes.page_digest(p) for p in pages}
-    person_state = {rec.id: (keys[rec.id], routes.person(page_id(rec)), digests[routes.person(page_id(rec))]) for rec in model.people}
+    person_state = {}
+    for lang in model.site.languages:
+        for rec in model.people:
+            path = f"{lang}/{routes.person(page_id(rec))}"
+            person_state[(lang, rec.id)] = (keys[rec.id], path, digests[path])
     cache.save(out_dir, cache.BuildState(loaded.parsed, person_state), quick, diagnostics)
-    return Result(diagnostics, model, len(pages), model.redirects, counts=counts)
+    redirects = {f"{lang}/{old}": f"{lang}/{new}" for lang in model.site.languages for old, new in model.redirects.items()}
+    return Result(diagnostics, model, len(pages), redirects, counts=counts)
 
 
 def reusable_pages(model: SiteModel, keys: dict, state: cache.BuildState, out_dir: Path) -> dict:
-    """Person pages whose inputs match the last build and whose bytes are in the live output."""
+    """Person pages (output path -> Kept) whose inputs match the last build and whose bytes are in the live output."""
     live = live_tree(out_dir)
     if live is None:
         return {}
     manifest = read_manifest(out_dir, live)
     keep = {}
-    for rec in model.people:
-        before = state.person_keys.get(rec.id)
-        if before and before[0] == keys[rec.id] and manifest.get(before[1]) == before[2]:
-            keep[rec.id] = routes.Kept(before[1], before[2])
+    for lang in model.site.languages:
+        for rec in model.people:
+            before = state.person_keys.get((lang, rec.id))
+            if before and before[0] == keys[rec.id] and manifest.get(before[1]) == before[2]:
+                keep[before[1]] = routes.Kept(before[1], before[2])
     return keep
 
 

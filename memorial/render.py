@@ -22,43 +22,44 @@ import nh3
 from babel.dates import format_date
 from markupsafe import Markup
 
-from . import charts, routes
+from . import charts, i18n, routes
+from .i18n import N_
 from .model import Happening, SiteModel, cited_sources, page_id, shown_name, sort_name
 from .routes import Kept, Page, page_digest
 from .schema import PartialDate
 from .validate import Record
 
-FATE_LABELS = {
-    "killed": "Killed",
-    "died-in-custody": "Died in custody",
-    "wounded": "Wounded",
-    "tortured": "Tortured",
-    "detained": "Detained",
-    "prosecuted": "Prosecuted",
-    "missing": "Missing",
-    "journalist-targeted": "Journalist targeted",
-    "defender-targeted": "Human-rights defender targeted",
+FATE_LABELS = {  # translated where shown
+    "killed": N_("Killed"),
+    "died-in-custody": N_("Died in custody"),
+    "wounded": N_("Wounded"),
+    "tortured": N_("Tortured"),
+    "detained": N_("Detained"),
+    "prosecuted": N_("Prosecuted"),
+    "missing": N_("Missing"),
+    "journalist-targeted": N_("Journalist targeted"),
+    "defender-targeted": N_("Human-rights defender targeted"),
 }
 JUSTICE_LABELS = {
-    "none-known": "No investigation known",
-    "complaint-filed": "Complaint filed",
-    "case-opened": "Criminal case opened",
-    "case-refused": "Criminal case refused",
-    "case-closed": "Case closed",
-    "trial": "On trial",
-    "conviction": "Conviction",
-    "acquittal": "Acquittal",
-    "amnesty": "Amnesty",
-    "compensation": "Compensation",
+    "none-known": N_("No investigation known"),
+    "complaint-filed": N_("Complaint filed"),
+    "case-opened": N_("Criminal case opened"),
+    "case-refused": N_("Criminal case refused"),
+    "case-closed": N_("Case closed"),
+    "trial": N_("On trial"),
+    "conviction": N_("Conviction"),
+    "acquittal": N_("Acquittal"),
+    "amnesty": N_("Amnesty"),
+    "compensation": N_("Compensation"),
 }
 SOURCE_KIND_LABELS = {
-    "ngo-report": "NGO report",
-    "news": "News",
-    "opinion": "Opinion",
-    "official-statement": "Official statement",
-    "testimony": "Testimony",
-    "court-document": "Court document",
-    "other": "Other",
+    "ngo-report": N_("NGO report"),
+    "news": N_("News"),
+    "opinion": N_("Opinion"),
+    "official-statement": N_("Official statement"),
+    "testimony": N_("Testimony"),
+    "court-document": N_("Court document"),
+    "other": N_("Other"),
 }
 
 # What a story may contain after Markdown: text structure and links, nothing active.
@@ -119,7 +120,7 @@ def sanitise(html: str, page: str) -> str:
             return value if safe_href(value, page_dir) else None
         return value
 
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -128,6 +129,10 @@ def sanitise(html: str, page: str) -> str:
         strip_comments=True,
         attribute_filter=keep,
     )
+    return _HREFLESS.sub(r"\1", clean)  # a link whose address was refused stays as its text
+
+
+_HREFLESS = re.compile(r'<a rel="[^"]*">(.*?)</a>', re.S)
 
 
 def safe_href(value: str, page_dir: str) -> bool:
@@ -193,24 +198,35 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
 
 
 class Renderer:
     """Turns the model into pages. Holds only what is fixed for the whole build."""
 
-    def __init__(self, model: SiteModel, templates_dir: Path, photos: dict, locale: str = "en"):
+    def __init__(self, model: SiteModel, templates_dir: Path, photos: dict, lang: str = "en"):
         self.m = model
+        self.lang = lang
+        translations = i18n.translations(lang)
+        self._ = translations.gettext
+        self.ngettext = translations.ngettext
+        self.fate_labels = {k: self._(v) for k, v in FATE_LABELS.items()}
         self.photos = photos  # person id -> [{"url", "width", "height"}] from images.render_photos
         self.env = make_environment(templates_dir)
-        self.md = Markdown()
-        self.locale = locale
+        self.markdown = Markdown()
+        self.locale = lang
+        self.env.install_gettext_translations(translations, newstyle=True)
         self.outline = charts.load_outline()
         self.people_by_id = {rec.id: rec for rec in model.people}
         self.events_by_id = {rec.id: rec for rec in model.events}
         self.pages_by_id = {rec.id: rec for rec in model.pages}
 
     # -------------------------------------------------------------- helpers
+
+    def md(self, text: str, path: str) -> Markup:
+        """Markdown of a page at ``path`` in this language's tree (relative links are judged from there)."""
+        return self.markdown(text, f"{self.lang}/{path}")
 
     def date(self, value: PartialDate) -> str:
         return format_partial(value, self.locale)
@@ -234,7 +250,7 @@ class Renderer:
             "date": self.date(s.date),
             "web": s.url,
             "archived": s.archived_url,
-            "kind": SOURCE_KIND_LABELS[s.kind],
+            "kind": self._(SOURCE_KIND_LABELS[s.kind]),
             "note": s.note,
         }
 
@@ -268,17 +284,22 @@ class Renderer:
 
     def nav(self) -> list[dict]:
         items = [
-            {"title": "Home", "url": routes.HOME},
-            {"title": "People", "url": routes.PEOPLE},
-            {"title": "Timeline", "url": routes.TIMELINE},
-            {"title": "Cities", "url": routes.CITIES},
-            {"title": "Sources", "url": routes.SOURCES},
+            {"title": self._("Home"), "url": routes.HOME},
+            {"title": self._("People"), "url": routes.PEOPLE},
+            {"title": self._("Timeline"), "url": routes.TIMELINE},
+            {"title": self._("Cities"), "url": routes.CITIES},
+            {"title": self._("Sources"), "url": routes.SOURCES},
         ]
         return items
 
     def render(self, path: str, template: str, title: str, **view) -> Page:
+        """A page of this language's tree; ``path`` is relative to the tree (people/x.html)."""
         common = {
             "root": routes.root_of(path),
+            "site_root": routes.root_of(f"{self.lang}/{path}"),
+            "lang": self.lang,
+            "content_lang": self.m.site.default_language,
+            "languages": [{"code": code, "name": i18n.NAMES[code]} for code in self.m.site.languages],
             "path": path,
             "title": title,
             "site": {
@@ -300,7 +321,7 @@ class Renderer:
             "stylesheet": routes.STYLESHEET,
         }
         html = self.env.get_template(template).render(**common, **view)
-        return Page(path, html.encode("utf-8"))
+        return Page(f"{self.lang}/{path}", html.encode("utf-8"))
 
     # -------------------------------------------------------------- pages
 
@@ -333,11 +354,11 @@ class Renderer:
             return list(self.people_indexes())
         if kind == "cities":
             summaries = [self.city_summary(c) for c in m.cities.values()]
-            return [self.render(routes.CITIES, "cities.html", "Cities and towns", cities=summaries, map=self.map("../"))]
+            return [self.render(routes.CITIES, "cities.html", self._("Cities and towns"), cities=summaries, map=self.map("../"))]
         if kind == "timeline":
             return [self.timeline()]
         if kind == "sources":
-            return [self.render(routes.SOURCES, "sources.html", "Sources", sources=[self.source_summary(sid) for sid in m.sources])]
+            return [self.render(routes.SOURCES, "sources.html", self._("Sources"), sources=[self.source_summary(sid) for sid in m.sources])]
         if kind == "person":
             return [self.person(self.people_by_id[key])]
         if kind == "city":
@@ -381,6 +402,7 @@ class Renderer:
             names=names,
             counts=self.counts(),
             map=self.map(""),
+            span=format_span(self.m.days[0], self.m.days[-1], self.locale),
         )
 
     def map(self, root: str) -> dict:
@@ -396,7 +418,16 @@ class Renderer:
             }
             for cid, rec in self.m.cities.items()
         ]
-        svg = charts.kazakhstan_map(cities, self.outline, root, title="Map of Kazakhstan: the cities and towns on this memorial")
+        svg = charts.kazakhstan_map(
+            cities,
+            self.outline,
+            root,
+            title=self._("Map of Kazakhstan: the cities and towns on this memorial"),
+            desc="; ".join(
+                self.ngettext("%(name)s: %(num)d person", "%(name)s: %(num)d people", c["count"]) % {"name": c["name"], "num": c["count"]}
+                for c in cities
+            ),
+        )
         return {"svg": Markup(svg), "credit": charts.credit(), "cities": sorted(cities, key=lambda c: (-c["count"], c["name"]))}
 
     def counts(self) -> dict:
@@ -406,11 +437,11 @@ class Renderer:
         data = rec.data
         first = min((e.date for e in data.events), default=None, key=lambda d: d.first_day)
         city = self.city_link(data.city)
-        fates = ", ".join(FATE_LABELS[f] for f in data.fates)
+        fates = ", ".join(self._(FATE_LABELS[f]) for f in data.fates)
         return {
             **self.person_link(rec),
             "city": city,
-            "fates": [FATE_LABELS[f] for f in data.fates],
+            "fates": [self._(FATE_LABELS[f]) for f in data.fates],
             "first_date": self.date(first) if first else None,
             "meta": " · ".join(x for x in (city and city["name"], self.date(first) if first else None, fates) if x),
             "meta_without_city": " · ".join(x for x in (self.date(first) if first else None, fates) if x),
@@ -432,31 +463,37 @@ class Renderer:
                 city_groups.append({"heading": crec.data.name, "id": f"city-{cid}", "people": people})
         unknown = [rows[p.id] for p in m.people if not p.data.city and not any(e.city for e in p.data.events)]
         if unknown:
-            city_groups.append({"heading": "City not recorded", "id": "city-unknown", "people": unknown})
+            city_groups.append({"heading": self._("City not recorded"), "id": "city-unknown", "people": unknown})
         groups["city"] = city_groups
 
         date_groups: dict = {}
         for p in m.people:
             first = min((e.date for e in p.data.events), default=None, key=lambda d: (d.first_day, d.precision != "day"))
             key = (0, first.first_day, first.precision) if first else (1, dt.date.max, "")
-            label = self.date(first) if first else "Date not recorded"
+            label = self.date(first) if first else self._("Date not recorded")
             date_groups.setdefault(key, {"heading": label, "id": f"date-{first.iso if first else 'unknown'}", "people": []})[
                 "people"
             ].append(rows[p.id])
         groups["date"] = [date_groups[k] for k in sorted(date_groups)]
 
         fate_groups = []
-        for fate, label in FATE_LABELS.items():
+        for fate, label in self.fate_labels.items():
             people = [rows[p.id] for p in m.people if fate in p.data.fates]
             if people:
                 fate_groups.append({"heading": label, "id": f"fate-{fate}", "people": people})
         groups["fate"] = fate_groups
 
-        titles = {"name": "by name", "city": "by city", "date": "by date", "fate": "by what happened"}
+        titles = {"name": self._("by name"), "city": self._("by city"), "date": self._("by date"), "fate": self._("by what happened")}
         tabs = [{"key": k, "title": titles[k], "url": routes.PEOPLE_BY[k]} for k in routes.PEOPLE_BY]
         for key, path in routes.PEOPLE_BY.items():
             yield self.render(
-                path, "people.html", f"People, {titles[key]}", groups=groups[key], tabs=tabs, current=key, total=len(m.people)
+                path,
+                "people.html",
+                self._("People, %(order)s") % {"order": titles[key]},
+                groups=groups[key],
+                tabs=tabs,
+                current=key,
+                total=len(m.people),
             )
 
     def person(self, rec: Record) -> Page:
@@ -478,7 +515,7 @@ class Renderer:
             "age": {"years": data.age.years, "as_of": self.date(data.age.as_of), "cites": cite(data.age.sources)} if data.age else None,
             "occupation": {"text": data.occupation.text, "cites": cite(data.occupation.sources)} if data.occupation else None,
             "city": self.city_link(data.city),
-            "fates": [FATE_LABELS[f] for f in data.fates],
+            "fates": [self._(FATE_LABELS[f]) for f in data.fates],
             "story": self.md(rec.body, routes.person(page_id(rec))),
             "events": [
                 {
@@ -493,7 +530,7 @@ class Renderer:
                 for _, e in events
             ],
             "justice": {
-                "status": JUSTICE_LABELS[data.justice.status],
+                "status": self._(JUSTICE_LABELS[data.justice.status]),
                 "note": sentence(data.justice.note),
                 "cites": cite(data.justice.sources),
             }
@@ -552,10 +589,16 @@ class Renderer:
             "happenings": [self.happening(h, with_city=False) for h in self.m.happenings_by_city.get(rec.id, [])],
         }
         people = self.m.people_by_city.get(rec.id, [])
-        fates = [{"label": label, "count": sum(fate in p.data.fates for p in people)} for fate, label in FATE_LABELS.items()]
+        fates = [{"label": label, "count": sum(fate in p.data.fates for p in people)} for fate, label in self.fate_labels.items()]
         view["fates"] = [f for f in fates if f["count"]]
         if view["fates"]:
-            view["fate_chart"] = Markup(charts.fate_chart(view["fates"], title=f"What happened to the people recorded in {data.name}"))
+            view["fate_chart"] = Markup(
+                charts.fate_chart(
+                    view["fates"],
+                    title=self._("What happened to the people recorded in %(city)s") % {"city": data.name},
+                    desc="; ".join(f"{f['label']}: {f['count']}" for f in view["fates"]),
+                )
+            )
         return self.render(routes.city(rec.id), "city.html", data.name, city=view)
 
     def timeline(self) -> Page:
@@ -582,7 +625,7 @@ class Renderer:
         return self.render(
             routes.TIMELINE,
             "timeline.html",
-            "Timeline",
+            self._("Timeline"),
             days=days,
             before=before,
             vague=vague,
@@ -602,7 +645,10 @@ class Renderer:
                         for d in days
                     ],
                     "",
-                    title=f"People with something recorded on each day, {format_span(start, end, self.locale)}",
+                    title=self._("People with something recorded on each day, %(span)s") % {"span": format_span(start, end, self.locale)},
+                    desc="; ".join(f"{d['date']}: {d['people']}" for d in days),
+                    x_caption=self._("Day of January 2022"),
+                    y_caption=self._("People"),
                 )
             ),
         )
@@ -661,27 +707,47 @@ class Renderer:
                     days,
                 ]
             )
-        data = {"people": people, "cities": {cid: rec.data.name for cid, rec in self.m.cities.items()}, "fates": FATE_LABELS}
+        data = {"people": people, "cities": {cid: rec.data.name for cid, rec in self.m.cities.items()}, "fates": self.fate_labels}
         js = "window.MEMORIAL_SEARCH = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
-        return Page(routes.SEARCH_INDEX, js.encode("utf-8"))
+        return Page(f"{self.lang}/{routes.SEARCH_INDEX}", js.encode("utf-8"))
 
     def search_page(self) -> Page:
         cities = [{"id": cid, "name": rec.data.name} for cid, rec in self.m.cities.items()]
-        fates = [{"id": f, "label": label} for f, label in FATE_LABELS.items()]
+        fates = [{"id": f, "label": label} for f, label in self.fate_labels.items()]
         days = [{"iso": d.isoformat(), "label": format_day(d, self.locale)} for d in self.m.days]
-        return self.render(routes.SEARCH, "search.html", "Find a name", cities=cities, fates=fates, days=days)
+        return self.render(routes.SEARCH, "search.html", self._("Find a name"), cities=cities, fates=fates, days=days)
 
     def redirect(self, old: str, new: str) -> Page:
         """A page at a former address that sends the reader on to the current one."""
         target = posixpath.relpath(new, posixpath.dirname(old) or ".")
-        return self.render(old, "redirect.html", "This page has moved", target=target, new=new)
+        return self.render(old, "redirect.html", self._("This page has moved"), target=target, new=new)
+
+    def chooser(self) -> Page:
+        """The root index.html: every language's home, in its own words; a script goes on to the reader's."""
+        languages = [
+            {
+                "code": code,
+                "name": i18n.NAMES[code],
+                "title": self.m.site.title,
+                "enter": i18n.translations(code).gettext("Enter the memorial"),
+            }
+            for code in self.m.site.languages
+        ]
+        html = self.env.get_template("choose.html").render(
+            site={"title": self.m.site.title, "description": self.m.site.description},
+            languages=languages,
+            default=self.m.site.default_language,
+        )
+        return Page(routes.HOME, html.encode("utf-8"))
 
     def service_worker(self, pages: list) -> Page:
         """sw.js for the hosted copy; its cache name changes whenever any page does."""
         digest = hashlib.sha256()
         for page in sorted(pages, key=lambda p: p.path):
             digest.update(page.path.encode() + b"\0" + page_digest(page).encode())
-        core = [routes.HOME, routes.PEOPLE, routes.TIMELINE, routes.CITIES, routes.SOURCES, routes.STYLESHEET]
+        core = [routes.HOME, routes.STYLESHEET] + [
+            f"{lang}/{page}" for lang in self.m.site.languages for page in (routes.HOME, routes.PEOPLE, routes.TIMELINE)
+        ]
         js = self.env.get_template("sw.js").render(version=digest.hexdigest()[:16], core=core)
         return Page("sw.js", js.encode("utf-8"))
 
@@ -707,28 +773,37 @@ class Renderer:
 def render_site(
     model: SiteModel, templates_dir: Path, photos: dict, *, keep: dict | None = None, workers: int = 1, progress=None
 ) -> list[Page | Kept]:
-    """Every page of the site. ``keep`` maps person ids to the page an earlier build made from the same
-    inputs (a Kept entry): those are not rendered again. ``workers`` > 1 shares the work among processes."""
+    """Every page of the site: one tree per language, and the root page that chooses among them.
+
+    ``keep`` maps output paths of person pages to what an earlier build made from the same inputs (Kept
+    entries): those are not rendered again. ``workers`` > 1 shares the work among processes."""
     keep = keep or {}
-    renderer = Renderer(model, templates_dir, photos)
-    tasks = [t for t in renderer.tasks() if not (t[0] == "person" and t[1] in keep)]
+    renderers = {lang: Renderer(model, templates_dir, photos, lang) for lang in model.site.languages}
+    tasks = [
+        (lang, kind, key)
+        for lang, renderer in renderers.items()
+        for kind, key in renderer.tasks()
+        if not (kind == "person" and f"{lang}/{routes.person(page_id(renderer.people_by_id[key]))}" in keep)
+    ]
     out: list[Page | Kept] = list(keep.values())
     if progress is not None:
         progress.total = len(tasks)
     if workers > 1 and len(tasks) > 200:
-        # fork: the workers inherit the renderer (model, templates) instead of receiving it pickled
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_adopt, initargs=(renderer,)) as pool:
+        # fork: the workers inherit the renderers (model, templates) instead of receiving them pickled
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_adopt, initargs=(renderers,)) as pool:
             for pages in pool.imap_unordered(_run, tasks, chunksize=32):
                 out.extend(pages)
                 if progress is not None:
                     progress.update(1)
     else:
-        for task in tasks:
-            out.extend(renderer.run(task))
+        for lang, kind, key in tasks:
+            out.extend(renderers[lang].run((kind, key)))
             if progress is not None:
                 progress.update(1)
+    first = renderers[model.site.default_language]
+    out.append(first.chooser())
     if model.site.base_url:
-        out.append(renderer.service_worker(out))
+        out.append(first.service_worker(out))
     seen: set[str] = set()
     for page in out:
         if page.path in seen:
@@ -737,13 +812,14 @@ def render_site(
     return sorted(out, key=lambda p: p.path)
 
 
-_worker_renderer: Renderer | None = None  # set in each pool worker by _adopt, never in the main process
+_worker_renderers: dict | None = None  # set in each pool worker by _adopt, never in the main process
 
 
-def _adopt(renderer: Renderer) -> None:
-    global _worker_renderer
-    _worker_renderer = renderer
+def _adopt(renderers: dict) -> None:
+    global _worker_renderers
+    _worker_renderers = renderers
 
 
 def _run(task):
-    return _worker_renderer.run(task)
+    lang, kind, key = task
+    return _worker_renderers[lang].run((kind, key))

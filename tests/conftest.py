@@ -56,14 +56,15 @@ def run(capsys):
 
 @pytest.fixture(scope="session")
 def built_fixture(tmp_path_factory) -> Path:
+    """The fixture site's English tree (its parent is the whole site)."""
     out = tmp_path_factory.mktemp("fixture-site") / "output"
     assert main(["build", "--content", str(FIXTURE), "--out", str(out)]) == 0
-    return out
+    return out / "en"
 
 
 @pytest.fixture(scope="session")
 def built_content(tmp_path_factory) -> Path:
-    """The shipped content, built once for the whole session."""
+    """The shipped content, built once for the whole session: its English tree (its parent is the whole site)."""
     out = tmp_path_factory.mktemp("shipped-site") / "output"
     assert main(["build", "--content", str(ROOT / "content"), "--out", str(out)]) == 0
-    return out
+    return out / "en"

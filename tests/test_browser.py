@@ -23,7 +23,10 @@ class Walk:
     """A page that records console errors and every request that tried to leave the folder."""
 
     def __init__(self, browser, root: Path, **context_options):
+        """``root``: the folder pages are opened from. Requests may go anywhere in the whole site: a
+        language tree (en/) loads the shared assets/ beside it."""
         self.root = root.resolve()
+        self.site = self.root.parent if not (self.root / "assets").is_dir() and (self.root.parent / "assets").is_dir() else self.root
         self.context = browser.new_context(**context_options)
         self.errors: list[str] = []
         self.blocked: list[str] = []
@@ -34,7 +37,7 @@ class Walk:
 
     def _route(self, route):
         url = route.request.url
-        if url.startswith(self.root.as_uri() + "/"):
+        if url.startswith(self.site.as_uri() + "/"):
             route.continue_()
         else:
             self.blocked.append(url)

@@ -19,7 +19,7 @@ from memorial.schema import json_schemas
 def test_build_is_the_default_command(site, run):
     code, out, err = run()
     assert code == 0, err
-    assert (site.tmp / "output" / "index.html").is_file()
+    assert (site.tmp / "output" / "en" / "index.html").is_file()
     assert out.startswith("built ")
 
 
@@ -41,11 +41,11 @@ def test_rebuilds_touch_only_what_changed(site, run):
     assert out.strip() == "nothing changed since the last build; output/ is up to date"
     site.edit("people/person-one.md", "Fixture story", "Edited story")
     code, out, _ = run("build")  # the first build into the second tree writes it whole
-    assert code == 0 and "Edited story" in (site.tmp / "output/people/person-one.html").read_text(encoding="utf-8")
+    assert code == 0 and "Edited story" in (site.tmp / "output/en/people/person-one.html").read_text(encoding="utf-8")
     site.edit("people/person-one.md", "Edited story", "Edited again")
     code, out, _ = run("build")  # from then on, only what differs
     assert code == 0 and "(1 written, 0 removed," in out, out
-    assert "Edited again" in (site.tmp / "output/people/person-one.html").read_text(encoding="utf-8")
+    assert "Edited again" in (site.tmp / "output/en/people/person-one.html").read_text(encoding="utf-8")
     # the output is a link to one of two trees, swapped atomically
     assert (site.tmp / "output").is_symlink()
 
@@ -54,8 +54,8 @@ def test_build_replaces_the_output_and_drops_removed_pages(site, run):
     assert run("build")[0] == 0
     (site.content / "people/person-two.md").unlink()
     assert run("build")[0] == 0
-    assert not (site.tmp / "output/people/person-two.html").exists()
-    assert (site.tmp / "output/people/person-one.html").exists()
+    assert not (site.tmp / "output/en/people/person-two.html").exists()
+    assert (site.tmp / "output/en/people/person-one.html").exists()
 
 
 def test_build_refuses_to_replace_the_content_folder(site, run):
@@ -120,7 +120,7 @@ def test_serve_rebuilds_when_a_file_is_saved(site):
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        url = f"http://127.0.0.1:{port}/people/person-one.html"
+        url = f"http://127.0.0.1:{port}/en/people/person-one.html"
         page = _get(url, lambda body: "Example Person One" in body)
         assert "livereload.js" in page  # the browser is told to reload
         site.edit("people/person-one.md", "Fixture story", "Edited story")

@@ -118,20 +118,20 @@ def test_former_ids_keep_old_addresses_working(site, run, tmp_path):
     site.edit("cities/taraz.md", "name: Taraz\n", "name: Taraz\nformer_ids: [zhambyl]\n")
     assert run("build")[0] == 0
     out = site.tmp / "output"
-    old = (out / "people/example-one.html").read_text(encoding="utf-8")
+    old = (out / "en/people/example-one.html").read_text(encoding="utf-8")
     assert '<meta http-equiv="refresh" content="0; url=person-one.html">' in old and 'href="person-one.html"' in old
-    assert (out / "cities/zhambyl.html").is_file()
+    assert (out / "en/cities/zhambyl.html").is_file()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page()
-        page.goto((out / "people/person-1.html").as_uri())
+        page.goto((out / "en/people/person-1.html").as_uri())
         page.wait_for_url("**/people/person-one.html")
         assert page.locator("h1").inner_text() == "Example Person One"
         browser.close()
     zim = tmp_path / "m.zim"
     assert run("zim", "--out", str(zim))[0] == 0
-    entry = Archive(str(zim)).get_entry_by_path("people/example-one.html")
-    assert entry.is_redirect and entry.get_redirect_entry().path == "people/person-one.html"
+    entry = Archive(str(zim)).get_entry_by_path("en/people/example-one.html")
+    assert entry.is_redirect and entry.get_redirect_entry().path == "en/people/person-one.html"
 
 
 def test_former_id_cannot_take_a_current_address(site, run):

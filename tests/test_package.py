@@ -53,7 +53,7 @@ def test_zip_has_index_readme_and_a_correct_checksum(shipped_zip):
     with zipfile.ZipFile(shipped_zip) as zf:
         names = zf.namelist()
         readme = zf.read("README.txt").decode("utf-8")
-    assert "index.html" in names and "people/yernazar-kyrykbayev.html" in names
+    assert "index.html" in names and "en/people/yernazar-kyrykbayev.html" in names and "kk/people/yernazar-kyrykbayev.html" in names
     assert "open\n    index.html in any web browser" in readme
     assert "откройте файл index.html" in readme and "index.html\n    файлын кез келген браузерде ашыңыз" in readme
     sums = (shipped_zip.parent / "SHA256SUMS").read_text(encoding="utf-8")
@@ -78,7 +78,7 @@ def test_default_zip_name_comes_from_the_content_not_the_clock(site, run):
 def test_unzipped_site_walks_offline_from_file(browser, shipped_zip, tmp_path):
     with zipfile.ZipFile(shipped_zip) as zf:
         zf.extractall(tmp_path / "unzipped")
-    w = Walk(browser, tmp_path / "unzipped", offline=True)
+    w = Walk(browser, tmp_path / "unzipped" / "en", offline=True)
     w.open("index.html")
     w.click("ul.wall a[href$='people/yernazar-kyrykbayev.html']")
     w.click(".facts a[href*='cities/']")
@@ -123,7 +123,7 @@ def test_zim_opens_its_main_page_and_finds_names(shipped_zim):
     assert icon.startswith(b"\x89PNG") and Image.open(io.BytesIO(icon)).size == (48, 48)
     assert archive.has_fulltext_index and archive.has_title_index
     results = list(Searcher(archive).search(Query().set_query("Kyrykbayev")).getResults(0, 10))
-    assert "people/yernazar-kyrykbayev.html" in results
+    assert "en/people/yernazar-kyrykbayev.html" in results
     assert archive.get_entry_by_path("assets/style.css").get_item().mimetype == "text/css"
 
 
@@ -140,9 +140,9 @@ def test_hosted_copy_keeps_working_offline_and_file_copy_never_registers(browser
     try:
         context = browser.new_context()
         page = context.new_page()
-        page.goto(f"http://127.0.0.1:{port}/index.html")
+        page.goto(f"http://127.0.0.1:{port}/en/index.html")
         page.evaluate("async () => { await navigator.serviceWorker.ready; }")
-        page.goto(f"http://127.0.0.1:{port}/people/person-one.html")
+        page.goto(f"http://127.0.0.1:{port}/en/people/person-one.html")
         page.wait_for_function("navigator.serviceWorker.controller !== null")
         context.set_offline(True)
         page.reload()
@@ -151,7 +151,7 @@ def test_hosted_copy_keeps_working_offline_and_file_copy_never_registers(browser
     finally:
         server.shutdown()
     # the same build opened from disk: no registration, no errors
-    w = Walk(browser, tmp_path / "output")
+    w = Walk(browser, tmp_path / "output" / "en")
     w.open("index.html")
     assert w.page.evaluate("navigator.serviceWorker ? navigator.serviceWorker.controller : null") is None
     assert w.errors == [] and w.blocked == []

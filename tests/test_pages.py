@@ -136,6 +136,6 @@ def test_pages_are_byte_identical_across_builds(built_fixture, tmp_path):
 
     again = tmp_path / "again"
     assert main(["build", "--content", str(FIXTURE), "--out", str(again)]) == 0
-    first = {p.relative_to(built_fixture): p.read_bytes() for p in built_fixture.rglob("*") if p.is_file()}
+    first = {p.relative_to(built_fixture.parent): p.read_bytes() for p in built_fixture.parent.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first == second

@@ -85,10 +85,10 @@ def test_initials_only_person_shows_initials_everywhere(site, run):
     out = site.tmp / "output"
     text = all_output(out)
     assert "Secretova" not in text and "secretova" not in text and "Aigerim" not in text
-    pages = [p for p in (out / "people").glob("p-*.html")]
+    pages = [p for p in (out / "en/people").glob("p-*.html")]
     assert len(pages) == 1
     assert "<h1>A. S.</h1>" in pages[0].read_text(encoding="utf-8")
-    assert "A. S." in (out / "index.html").read_text(encoding="utf-8")
+    assert "A. S." in (out / "en/index.html").read_text(encoding="utf-8")
 
 
 def test_initials_entry_that_names_the_person_fails_check(site, run):
@@ -137,7 +137,7 @@ def test_photos_are_reencoded_without_metadata_at_several_widths(site, run):
         with Image.open(io.BytesIO(data)) as im:
             assert not im.getexif() and "exif" not in im.info
             assert im.width == int(name.split("-")[1].split(".")[0])
-    page = (out / "people/three.html").read_text(encoding="utf-8")
+    page = (out / "en/people/three.html").read_text(encoding="utf-8")
     assert 'alt="Example Person Three outdoors"' in page and "../photos/three-320.jpg 320w" in page
     assert not (out / "photos/three.jpg").exists()
 
@@ -208,7 +208,7 @@ def test_a_build_killed_midway_leaves_the_previous_output_whole(site, run, tmp_p
     staging_seen = False
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
-        if list(site.tmp.glob(".output.b/people/many-*.html")):  # the spare tree is being written
+        if list(site.tmp.glob(".output.b/en/people/many-*.html")):  # the spare tree is being written
             staging_seen = True
             break
         time.sleep(0.005)
@@ -219,5 +219,7 @@ def test_a_build_killed_midway_leaves_the_previous_output_whole(site, run, tmp_p
     assert after == before
     # the next build does not trust the half-written tree, and succeeds
     assert run("build")[0] == 0
-    assert (out / "people/many-0.html").exists() and (out / "people/many-1499.html").exists()
-    assert sorted(p.name for p in (out / "people").glob("*.html")) == sorted(p.name for p in (site.tmp / ".output.b/people").glob("*.html"))
+    assert (out / "en/people/many-0.html").exists() and (out / "en/people/many-1499.html").exists()
+    assert sorted(p.name for p in (out / "en/people").glob("*.html")) == sorted(
+        p.name for p in (site.tmp / ".output.b/en/people").glob("*.html")
+    )

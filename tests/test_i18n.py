@@ -1,0 +1,91 @@
+"""The interface in English, Russian and Kazakh: one tree per language, the same pages, every string translated."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from babel.messages.pofile import read_po
+from conftest import ROOT
+from playwright.sync_api import sync_playwright
+from test_browser import CHROMIUM, FLAGS, Walk
+
+LANGS = ("en", "ru", "kk")
+
+
+def tree(site, lang):
+    return sorted(p.relative_to(site / lang).as_posix() for p in (site / lang).rglob("*") if p.is_file())
+
+
+def test_every_language_tree_has_every_page(built_content):
+    site = built_content.parent
+    pages = {lang: tree(site, lang) for lang in LANGS}
+    assert pages["en"] == pages["ru"] == pages["kk"]
+    assert "people/yernazar-kyrykbayev.html" in pages["en"] and "search/index.js" in pages["en"]
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_every_interface_string_is_translated(lang, tmp_path):
+    """Fails when a string in the templates or code has no translation (run tools/update_translations.py, then translate)."""
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        ["pybabel", "extract", "-F", "babel.cfg", "-k", "N_", "--no-location", "-o", str(pot), "."],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    wanted = {m.id for m in read_po(pot.open("rb")) if m.id}
+    catalog = read_po((ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb"), locale=lang)
+    have = {m.id: m for m in catalog if m.id}
+    missing = sorted(str(i) for i in wanted if i not in have)
+    empty = sorted(
+        str(i)
+        for i in wanted
+        if i in have and (have[i].fuzzy or not all(have[i].string if isinstance(have[i].string, tuple) else [have[i].string]))
+    )
+    assert missing == [] and empty == []
+
+
+def test_pages_speak_their_language(built_content):
+    site = built_content.parent
+    ru = (site / "ru/people/yernazar-kyrykbayev.html").read_text(encoding="utf-8")
+    assert '<html lang="ru"' in ru and "Возраст" in ru and "Убит(а)" in ru
+    assert "Этот текст ещё не переведён и показан на английском." in ru  # the story is in English
+    assert "5 января 2022" in ru
+    kk = (site / "kk/days/2022-01-05.html").read_text(encoding="utf-8")
+    assert '<html lang="kk"' in kk and "5 қаңтар 2022" in kk
+    en = (site / "en/people/yernazar-kyrykbayev.html").read_text(encoding="utf-8")
+    assert "has not been translated" not in en
+    # the switcher leads to the same page in the other languages
+    for lang in ("en", "kk"):
+        assert f'href="../../{lang}/people/yernazar-kyrykbayev.html" lang="{lang}"' in ru
+
+
+def test_root_page_offers_every_language_and_follows_the_browser(built_content):
+    site = built_content.parent
+    root = (site / "index.html").read_text(encoding="utf-8")
+    for lang, name in (("en", "English"), ("ru", "Русский"), ("kk", "Қазақша")):
+        assert f'<a href="{lang}/index.html" hreflang="{lang}">{name}</a>' in root
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        w = Walk(browser, site, locale="kk-KZ", offline=True)
+        w.open("index.html")
+        w.page.wait_for_url("**/kk/index.html")
+        assert w.page.locator("html").get_attribute("lang") == "kk"
+        w.open("index.html#choose")  # asked to choose: stays
+        assert w.page.url.endswith("index.html#choose")
+        assert w.errors == [] and w.blocked == []
+        browser.close()
+
+
+def test_search_speaks_the_page_language(built_content):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        w = Walk(browser, built_content.parent / "ru", offline=True)
+        w.open("index.html")
+        w.page.locator("#site-search").fill("Жагипаров")
+        w.page.wait_for_function("document.querySelector('.search-box .search-status').textContent !== ''")
+        assert w.page.locator(".search-box .search-status").inner_text().startswith("найдено:")
+        assert "Yerlan Zhagiparov" in w.page.locator(".search-box .search-results a").all_inner_texts()
+        assert w.errors == [] and w.blocked == []
+        browser.close()
