@@ -112,6 +112,8 @@ def person_keys(model: SiteModel, records: dict, code: str, photo_shas: dict) ->
     for rec in model.people:
         h = common.copy()
         h.update(f"{rec.id}\0{rec.doc.sha}\0{model.last_changed.get(str(rec.doc.path.resolve()))}\0{photo_shas.get(rec.id)}".encode())
+        for lang in model.site.languages:  # its text in other languages
+            h.update(f"{lang}\0{shas.get(('translations', f'people/{rec.id}.{lang}'))}\n".encode())
         for kind, ref in sorted({(kind, ref) for _, kind, ref in references(rec)}):
             h.update(f"{kind}\0{ref}\0{shas.get((kind, ref))}\n".encode())
         out[rec.id] = h.hexdigest()

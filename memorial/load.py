@@ -37,6 +37,9 @@ KINDS: dict[str, tuple[str, ...]] = {
 SITE_FILE = "site.yaml"
 MAX_FILE_BYTES = 1_000_000  # a person entry is a few KB; anything this big is a mistake
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# <id>.<language>.md beside a record: its text in another language (people, events, pages, cities, days)
+TRANSLATION_RE = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]{2,3})\.md$")
+TRANSLATABLE = ("people", "events", "pages", "cities", "days")
 
 PathKey = tuple  # ("events", 0, "city")
 
@@ -112,8 +115,9 @@ def load_content(content_dir: Path, cache: dict | None = None) -> Loaded:
                 hint = " (rename it to .yaml)" if path.suffix == ".yml" else ""
                 diags.append(warning(Position(shown), f"ignored: a file in {kind}/ must end in {' or '.join(exts)}{hint}"))
                 continue
-            if not _collect(_cached_load(path, kind, shown, cache, parsed), docs, diags):
-                unreadable.add((kind, path.stem))
+            doc_kind = "translations" if kind in TRANSLATABLE and TRANSLATION_RE.match(entry.name) else kind
+            if not _collect(_cached_load(path, doc_kind, shown, cache, parsed), docs, diags):
+                unreadable.add((doc_kind, path.stem))
     return Loaded(tuple(docs), tuple(diags), frozenset(unreadable), parsed)
 
 
@@ -215,7 +219,9 @@ def parse_file(
     text = text.replace("\r\n", "\n")
     doc_id = path.stem
     problems: list[Diagnostic] = []
-    if kind != "site" and not ID_RE.match(doc_id):
+    if kind == "translations":
+        doc_id = f"{path.parent.name}/{path.name.removesuffix('.md')}"  # people/x.ru: the record and the language
+    elif kind != "site" and not ID_RE.match(doc_id):
         problems.append(
             error(
                 Position(shown),

@@ -56,6 +56,7 @@ class SiteModel:
     citing: dict  # source id -> {"people": [...], "events": [...], "figures": [...]}
     last_changed: dict  # record path (str) -> dt.date
     redirects: dict  # former output path -> current output path, from former_ids
+    translations: dict  # (kind, id, language) -> Record of its text in that language
 
 
 def sort_name(rec: Record) -> str:
@@ -135,6 +136,7 @@ def build_model(validated: Validated, last_changed: dict) -> SiteModel:
         citing=citing,
         last_changed=last_changed,
         redirects=redirects(people, recs["cities"].values(), events, recs["sources"].values(), pages),
+        translations={(key.split("/")[0], *key.split("/", 1)[1].rsplit(".", 1)): rec for key, rec in recs["translations"].items()},
     )
 
 

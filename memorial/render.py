@@ -224,6 +224,14 @@ class Renderer:
 
     # -------------------------------------------------------------- helpers
 
+    def text(self, kind: str, rec: Record, path: str) -> tuple[Markup, str, str | None]:
+        """A record's body in this language if it has a translation, else in the content's language:
+        (html, the language it is in, its translated title if any)."""
+        tr = self.m.translations.get((kind, rec.id, self.lang))
+        if tr is not None:
+            return self.md(tr.body, path), self.lang, tr.data.title
+        return self.md(rec.body, path), self.m.site.default_language, None
+
     def md(self, text: str, path: str) -> Markup:
         """Markdown of a page at ``path`` in this language's tree (relative links are judged from there)."""
         return self.markdown(text, f"{self.lang}/{path}")
@@ -299,6 +307,7 @@ class Renderer:
             "site_root": routes.root_of(f"{self.lang}/{path}"),
             "lang": self.lang,
             "content_lang": self.m.site.default_language,
+            "body_lang": view.pop("body_lang", self.m.site.default_language),
             "languages": [{"code": code, "name": i18n.NAMES[code]} for code in self.m.site.languages],
             "path": path,
             "title": title,
@@ -376,9 +385,8 @@ class Renderer:
         if kind == "search-index":
             return [self.search_index()]
         rec = self.pages_by_id[key]
-        return [
-            self.render(routes.page(key), "page.html", rec.data.title, body=self.md(rec.body, routes.page(key)), changed=self.changed(rec))
-        ]
+        body, body_lang, title = self.text("pages", rec, routes.page(key))
+        return [self.render(routes.page(key), "page.html", title or rec.data.title, body=body, body_lang=body_lang, changed=self.changed(rec))]
 
     def home(self) -> Page:
         figures = [
@@ -505,6 +513,7 @@ class Renderer:
             found = sorted({numbers[s]: s for s in ids}.items())
             return [{"n": n, "url": routes.source(s), "title": self.m.sources[s].data.title} for n, s in found]
 
+        story, story_lang, _ = self.text("people", rec, routes.person(page_id(rec)))
         events = sorted(enumerate(data.events), key=lambda ie: (ie[1].date.first_day, ie[1].date.precision != "day", ie[0]))
         view = {
             "name": shown_name(rec),
@@ -516,7 +525,7 @@ class Renderer:
             "occupation": {"text": data.occupation.text, "cites": cite(data.occupation.sources)} if data.occupation else None,
             "city": self.city_link(data.city),
             "fates": [self._(FATE_LABELS[f]) for f in data.fates],
-            "story": self.md(rec.body, routes.person(page_id(rec))),
+            "story": story,
             "events": [
                 {
                     "date": self.date(e.date),
@@ -549,7 +558,7 @@ class Renderer:
             "photo": self.photo(rec),
             "changed": self.changed(rec),
         }
-        return self.render(routes.person(page_id(rec)), "person.html", shown_name(rec), person=view)
+        return self.render(routes.person(page_id(rec)), "person.html", shown_name(rec), person=view, body_lang=story_lang)
 
     def photo(self, rec: Record) -> dict | None:
         photo = rec.data.photo
@@ -578,13 +587,14 @@ class Renderer:
 
     def city(self, rec: Record) -> Page:
         data = rec.data
+        body, body_lang, _ = self.text("cities", rec, routes.city(rec.id))
         view = {
             "name": data.name,
             "name_forms": [{"name": f.name, "language": f.language} for f in data.name_forms],
             "region": data.region,
             "latitude": data.latitude,
             "longitude": data.longitude,
-            "body": self.md(rec.body, routes.city(rec.id)),
+            "body": body,
             "people": [self.person_row(p) for p in self.m.people_by_city.get(rec.id, [])],
             "happenings": [self.happening(h, with_city=False) for h in self.m.happenings_by_city.get(rec.id, [])],
         }
@@ -599,7 +609,7 @@ class Renderer:
                     desc="; ".join(f"{f['label']}: {f['count']}" for f in view["fates"]),
                 )
             )
-        return self.render(routes.city(rec.id), "city.html", data.name, city=view)
+        return self.render(routes.city(rec.id), "city.html", data.name, city=view, body_lang=body_lang)
 
     def timeline(self) -> Page:
         m = self.m
@@ -658,10 +668,11 @@ class Renderer:
         iso = d.isoformat()
         note = m.day_notes.get(iso)
         idx = m.days.index(d)
+        summary, body_lang = (self.text("days", note, routes.day(iso))[:2]) if note else (None, self.m.site.default_language)
         view = {
             "date": format_day(d, self.locale),
             "iso": iso,
-            "summary": self.md(note.body, routes.day(iso)) if note else None,
+            "summary": summary,
             "summary_cites": [self.source_ref(s) for s in note.data.sources] if note else [],
             "happenings": [self.happening(h) for h in m.by_day[d]],
             "previous": {"url": routes.day(m.days[idx - 1].isoformat()), "date": format_day(m.days[idx - 1], self.locale)}
@@ -671,23 +682,24 @@ class Renderer:
             if idx + 1 < len(m.days)
             else None,
         }
-        return self.render(routes.day(iso), "day.html", format_day(d, self.locale), day=view)
+        return self.render(routes.day(iso), "day.html", format_day(d, self.locale), day=view, body_lang=body_lang)
 
     def event(self, rec: Record) -> Page:
         data = rec.data
         in_range = data.date.precision == "day" and data.date.first_day in self.m.by_day
+        body, body_lang, title = self.text("events", rec, routes.event(rec.id))
         view = {
-            "title": data.title,
+            "title": title or data.title,
             "date": self.date(data.date),
             "until": self.date(data.end_date) if data.end_date else None,
             "day_url": routes.day(data.date.iso) if in_range else None,
             "city": self.city_link(data.city),
             "national": data.national,
-            "body": self.md(rec.body, routes.event(rec.id)),
+            "body": body,
             "sources": [self.source_ref(s) for s in data.sources],
             "changed": self.changed(rec),
         }
-        return self.render(routes.event(rec.id), "event.html", data.title, event=view)
+        return self.render(routes.event(rec.id), "event.html", title or data.title, event=view, body_lang=body_lang)
 
     def search_index(self) -> Page:
         """search/index.js: a classic script that sets a global, so search works from file:// (no fetch)."""

@@ -322,6 +322,12 @@ class Page(Strict):
     former_ids: list[Id] = Field([], description="earlier ids (file names) of this record; their old addresses redirect here")
 
 
+class Translation(Strict):
+    """content/<kind>/<id>.<language>.md — the record's text in another language; the body replaces the English one"""
+
+    title: Line | None = Field(None, description="the title in this language (pages and events)")
+
+
 MODELS: dict[str, type[Strict]] = {
     "site": Site,
     "sources": Source,
@@ -331,6 +337,7 @@ MODELS: dict[str, type[Strict]] = {
     "days": Day,
     "figures": Figure,
     "pages": Page,
+    "translations": Translation,
 }
 
 

@@ -76,6 +76,7 @@ def validate(loaded: Loaded, content_dir: Path, today: dt.date | None = None, *,
     diags.extend(_check_dates(records, site, today))
     diags.extend(_check_records(records, site, content_dir))
     diags.extend(_check_ids(records))
+    diags.extend(_check_translations(records, site))
     if not partial:
         diags.extend(_check_duplicates(records))
     return Validated(site, records, tuple(diags))
@@ -424,4 +425,20 @@ def _check_duplicates(records) -> list[Diagnostic]:
                 f"merge the two entries, or if someone has checked they are different people add 'not_duplicate_of: [{s.b}]' here",
             )
         )
+    return out
+
+
+def _check_translations(records, site: Site | None) -> list[Diagnostic]:
+    """A translation belongs to a record that exists, in a language the site has."""
+    out = []
+    for key, rec in records["translations"].items():
+        kind, name = key.split("/", 1)
+        base, lang = name.rsplit(".", 1)
+        if base not in records[kind]:
+            out.append(error(rec.doc.position(), f"this translates {kind}/{base}, which does not exist{_did_you_mean(base, records[kind])}"))
+        if site is not None and (lang not in site.languages or lang == site.default_language):
+            others = [code for code in site.languages if code != site.default_language]
+            out.append(error(rec.doc.position(), f"'{lang}' is not one of the site's other languages ({', '.join(others) or 'none'}); name the file <id>.<language>.md"))
+        if kind in ("people", "cities", "days") and rec.data.title:
+            out.append(error(rec.doc.position(("title",), key=True), f"a {kind} translation has no title; only its text is translated"))
     return out

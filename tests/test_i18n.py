@@ -89,3 +89,29 @@ def test_search_speaks_the_page_language(built_content):
         assert "Yerlan Zhagiparov" in w.page.locator(".search-box .search-results a").all_inner_texts()
         assert w.errors == [] and w.blocked == []
         browser.close()
+
+
+def test_content_translations_replace_the_english_text(site, run):
+    site.edit("site.yaml", "languages: [en]", "languages: [en, ru]")
+    site.write("people/person-one.ru.md", "---\n---\nРассказ о нём на русском языке.\n")
+    site.write("events/verdict.ru.md", "---\ntitle: Приговор (пример)\n---\nТекст события.\n")
+    assert run("build")[0] == 0
+    out = site.tmp / "output"
+    ru = (out / "ru/people/person-one.html").read_text(encoding="utf-8")
+    assert "Рассказ о нём на русском языке." in ru and "ещё не переведён" not in ru
+    assert "Fixture story" not in ru
+    assert "Fixture story" in (out / "en/people/person-one.html").read_text(encoding="utf-8")
+    event = (out / "ru/events/verdict.html").read_text(encoding="utf-8")
+    assert "<h1>Приговор (пример)</h1>" in event and "Текст события." in event
+    other = (out / "ru/people/person-two.html").read_text(encoding="utf-8")
+    assert "Этот текст ещё не переведён и показан на английском." in other and 'lang="en"' in other
+
+
+def test_a_translation_must_belong_to_a_record_and_a_language(site, run):
+    site.edit("site.yaml", "languages: [en]", "languages: [en, ru]")
+    site.write("people/person-nine.ru.md", "---\n---\nТекст.\n")
+    site.write("people/person-one.kk.md", "---\n---\nМәтін.\n")
+    code, _, err = run("check", "--content", "content")
+    assert code == 1
+    assert "content/people/person-nine.ru.md:1:1: error: this translates people/person-nine, which does not exist (did you mean 'person-one'?)" in err
+    assert "content/people/person-one.kk.md:1:1: error: 'kk' is not one of the site's other languages (ru); name the file <id>.<language>.md" in err
