@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import cache, export, images, routes
+from . import cache, images, routes
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .load import last_changed, load_content, load_paths
 from .model import SiteModel, build_model, page_id
@@ -73,7 +73,6 @@ def build(content_dir: Path, out_dir: Path, *, workers: int | None = None) -> Re
     keep = reusable_pages(model, keys, state, out_dir)
     with tqdm(desc="rendering", unit="page", delay=1.0, disable=not sys.stderr.isatty(), file=sys.stderr, leave=False) as bar:
         pages = render_site(model, TEMPLATES, photo_sizes, keep=keep, workers=workers or os.cpu_count() or 1, progress=bar)
-    pages += export.data_files(model)
     counts = write_site(pages + photo_files, asset_files(ASSETS), out_dir)
     counts["reused"] = len(keep)
     digests = {p.path: routes.page_digest(p) for p in pages}

@@ -22,7 +22,7 @@ import nh3
 from babel.dates import format_date
 from markupsafe import Markup
 
-from . import charts, i18n, routes
+from . import charts, export, i18n, routes
 from .i18n import N_
 from .model import Happening, SiteModel, cited_sources, page_id, shown_name, sort_name
 from .routes import Kept, Page, page_digest
@@ -352,6 +352,8 @@ class Renderer:
         out += [("redirect", old) for old in m.redirects]
         out += [("page", rec.id) for rec in m.pages]
         out += [("search", None), ("search-index", None)]
+        if self.lang == m.site.default_language:
+            out.append(("data", None))  # the open data, once, beside the language trees
         return out
 
     def run(self, task: tuple[str, str | None]) -> list[Page]:
@@ -384,6 +386,8 @@ class Renderer:
             return [self.search_page()]
         if kind == "search-index":
             return [self.search_index()]
+        if kind == "data":
+            return export.data_files(m)
         rec = self.pages_by_id[key]
         body, body_lang, title = self.text("pages", rec, routes.page(key))
         return [self.render(routes.page(key), "page.html", title or rec.data.title, body=body, body_lang=body_lang, changed=self.changed(rec))]
@@ -800,7 +804,8 @@ def render_site(
     out: list[Page | Kept] = list(keep.values())
     if progress is not None:
         progress.total = len(tasks)
-    if workers > 1 and len(tasks) > 200:
+    # Processes pay off for many pages, or for few heavy ones (lists of thousands of people).
+    if workers > 1 and (len(tasks) > 200 or len(model.people) > 2000):
         # fork: the workers inherit the renderers (model, templates) instead of receiving them pickled
         with multiprocessing.get_context("fork").Pool(workers, initializer=_adopt, initargs=(renderers,)) as pool:
             for pages in pool.imap_unordered(_run, tasks, chunksize=32):
