@@ -14,6 +14,24 @@ sys.path.insert(0, str(ROOT))
 
 from memorial.cli import main  # noqa: E402
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's; never a downloaded browser
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def errors_of(err: str) -> list[str]:
+    """The diagnostics lines (errors and warnings) of a command's stderr."""
+    return [line for line in err.splitlines() if ": error: " in line or ": warning: " in line]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
 
 class Site:
     """A writable copy of the fixture content at <tmp>/content, with the cwd set to <tmp>."""

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 from conftest import ROOT
-from playwright.sync_api import sync_playwright
-from test_browser import CHROMIUM, FLAGS
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # installed by `npm ci` in .ci/run
 
@@ -29,13 +27,9 @@ PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser():
+@pytest.fixture(scope="module", autouse=True)
+def axe_installed():
     assert AXE.is_file(), "axe-core is missing: run `npm ci --ignore-scripts` (as .ci/run does)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

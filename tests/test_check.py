@@ -6,7 +6,7 @@ import datetime as dt
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import ROOT, errors_of
 
 PERSON = """---
 name: Example Person Three
@@ -21,10 +21,6 @@ sources: [report-a]
 ---
 Story.
 """
-
-
-def errors_of(err: str) -> list[str]:
-    return [line for line in err.splitlines() if ": error: " in line or ": warning: " in line]
 
 
 def test_clean_content_passes(site, run):

@@ -113,5 +113,11 @@ def test_a_translation_must_belong_to_a_record_and_a_language(site, run):
     site.write("people/person-one.kk.md", "---\n---\nМәтін.\n")
     code, _, err = run("check", "--content", "content")
     assert code == 1
-    assert "content/people/person-nine.ru.md:1:1: error: this translates people/person-nine, which does not exist (did you mean 'person-one'?)" in err
-    assert "content/people/person-one.kk.md:1:1: error: 'kk' is not one of the site's other languages (ru); name the file <id>.<language>.md" in err
+    assert (
+        "content/people/person-nine.ru.md:1:1: error: this translates people/person-nine, which does not exist (did you mean 'person-one'?)"
+        in err
+    )
+    assert (
+        "content/people/person-one.kk.md:1:1: error: 'kk' is not one of the site's other languages (ru); name the file <id>.<language>.md"
+        in err
+    )

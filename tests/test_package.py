@@ -17,16 +17,7 @@ from conftest import FIXTURE, ROOT, main
 from libzim.reader import Archive
 from libzim.search import Query, Searcher
 from PIL import Image
-from playwright.sync_api import sync_playwright
-from test_browser import CHROMIUM, FLAGS, Walk
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
+from test_browser import Walk
 
 
 @pytest.fixture(scope="module")

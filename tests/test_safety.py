@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from conftest import ROOT
+from conftest import ROOT, errors_of
 from PIL import Image
 
 from memorial.render import sanitise
@@ -26,10 +26,6 @@ sources: [report-a]
 ---
 Story.
 """
-
-
-def errors_of(err: str) -> list[str]:
-    return [line for line in err.splitlines() if ": error: " in line or ": warning: " in line]
 
 
 def all_output(out) -> str:

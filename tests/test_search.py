@@ -3,16 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
-from test_browser import CHROMIUM, FLAGS, Walk
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
+from test_browser import Walk
 
 
 def found(w: Walk, query: str) -> list[str]:
