@@ -67,7 +67,9 @@ def name(rng: random.Random) -> str:
 
 
 def cyrillic(text: str) -> str:
-    return "".join(CYR.get(c.lower(), c) for c in text)
+    """A Cyrillic spelling of a Latin name, as the aliases of real entries are (Zhanbek Tanov → Жанбек Танов)."""
+    words = text.lower().replace("zh", "ж").replace("sh", "ш").split()
+    return " ".join("".join(CYR.get(c, c) for c in word).capitalize() for word in words)
 
 
 def story(rng: random.Random) -> str:
@@ -139,5 +141,23 @@ def write(n: int, out: Path, seed: int = 2022) -> None:
         (out / "people" / f"{pid}.md").write_text("---\n" + "\n".join(lines) + "\n---\n" + story(rng), encoding="utf-8")
 
 
+def is_corpus(folder: Path) -> bool:
+    """True for a folder this script wrote (its site.yaml says so), the only kind it replaces."""
+    site = folder / "site.yaml"
+    return site.is_file() and site.read_text(encoding="utf-8").startswith("title: Benchmark Memorial\n")
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or not argv[0].isdigit() or int(argv[0]) < 1:
+        print("usage: python bench/make_corpus.py N DIR   (N people, written into DIR, which is replaced)", file=sys.stderr)
+        return 2
+    out = Path(argv[1])
+    if out.exists() and any(out.iterdir()) and not is_corpus(out):
+        print(f"error: {out} is not empty and not a corpus made by this script: refusing to replace it", file=sys.stderr)
+        return 2
+    write(int(argv[0]), out)
+    return 0
+
+
 if __name__ == "__main__":
-    write(int(sys.argv[1]), Path(sys.argv[2]))
+    sys.exit(main(sys.argv[1:]))
