@@ -20,6 +20,7 @@ import jinja2
 import markdown
 import nh3
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from . import charts, export, i18n, routes
@@ -217,12 +218,28 @@ class Renderer:
         self.markdown = Markdown()
         self.locale = lang
         self.env.install_gettext_translations(translations, newstyle=True)
+        # Counts in sentences are formatted for the language ("10 000 человек", "10,000 people").
+        self.env.globals["ngettext"] = jinja2.pass_context(
+            lambda _ctx, singular, plural, n, **kw: Markup(self.count(singular, plural, n, escape_values=True, **kw))
+        )
+        self.env.filters["number"] = self.number
         self.outline = charts.load_outline()
         self.people_by_id = {rec.id: rec for rec in model.people}
         self.events_by_id = {rec.id: rec for rec in model.events}
         self.pages_by_id = {rec.id: rec for rec in model.pages}
 
     # -------------------------------------------------------------- helpers
+
+    def number(self, n: int) -> str:
+        return format_decimal(n, locale=self.locale)
+
+    def count(self, singular: str, plural: str, n: int, *, escape_values: bool = False, **values) -> str:
+        """ngettext with the number written the way the language writes it."""
+        text = self.ngettext(singular, plural, n).replace("%(num)d", "%(num)s")
+        values.setdefault("num", self.number(n))
+        if escape_values:
+            return Markup(text) % values
+        return text % values
 
     def text(self, kind: str, rec: Record, path: str) -> tuple[Markup, str, str | None]:
         """A record's body in this language if it has a translation, else in the content's language:
@@ -390,7 +407,9 @@ class Renderer:
             return export.data_files(m)
         rec = self.pages_by_id[key]
         body, body_lang, title = self.text("pages", rec, routes.page(key))
-        return [self.render(routes.page(key), "page.html", title or rec.data.title, body=body, body_lang=body_lang, changed=self.changed(rec))]
+        return [
+            self.render(routes.page(key), "page.html", title or rec.data.title, body=body, body_lang=body_lang, changed=self.changed(rec))
+        ]
 
     def home(self) -> Page:
         figures = [
@@ -435,10 +454,7 @@ class Renderer:
             self.outline,
             root,
             title=self._("Map of Kazakhstan: the cities and towns on this memorial"),
-            desc="; ".join(
-                self.ngettext("%(name)s: %(num)d person", "%(name)s: %(num)d people", c["count"]) % {"name": c["name"], "num": c["count"]}
-                for c in cities
-            ),
+            desc="; ".join(self.count("%(name)s: %(num)d person", "%(name)s: %(num)d people", c["count"], name=c["name"]) for c in cities),
         )
         return {"svg": Markup(svg), "credit": charts.credit(), "cities": sorted(cities, key=lambda c: (-c["count"], c["name"]))}
 

@@ -435,10 +435,17 @@ def _check_translations(records, site: Site | None) -> list[Diagnostic]:
         kind, name = key.split("/", 1)
         base, lang = name.rsplit(".", 1)
         if base not in records[kind]:
-            out.append(error(rec.doc.position(), f"this translates {kind}/{base}, which does not exist{_did_you_mean(base, records[kind])}"))
+            out.append(
+                error(rec.doc.position(), f"this translates {kind}/{base}, which does not exist{_did_you_mean(base, records[kind])}")
+            )
         if site is not None and (lang not in site.languages or lang == site.default_language):
             others = [code for code in site.languages if code != site.default_language]
-            out.append(error(rec.doc.position(), f"'{lang}' is not one of the site's other languages ({', '.join(others) or 'none'}); name the file <id>.<language>.md"))
+            out.append(
+                error(
+                    rec.doc.position(),
+                    f"'{lang}' is not one of the site's other languages ({', '.join(others) or 'none'}); name the file <id>.<language>.md",
+                )
+            )
         if kind in ("people", "cities", "days") and rec.data.title:
             out.append(error(rec.doc.position(("title",), key=True), f"a {kind} translation has no title; only its text is translated"))
     return out

@@ -121,3 +121,17 @@ def test_a_translation_must_belong_to_a_record_and_a_language(site, run):
         "content/people/person-one.kk.md:1:1: error: 'kk' is not one of the site's other languages (ru); name the file <id>.<language>.md"
         in err
     )
+
+
+def test_numbers_are_written_the_way_each_language_writes_them():
+    from conftest import FIXTURE
+
+    from memorial.load import load_content
+    from memorial.model import build_model
+    from memorial.pipeline import TEMPLATES
+    from memorial.render import Renderer
+    from memorial.validate import validate
+
+    model = build_model(validate(load_content(FIXTURE), FIXTURE), {})
+    said = {lang: Renderer(model, TEMPLATES, {}, lang).count("%(num)d person", "%(num)d people", 10000) for lang in ("en", "ru", "kk")}
+    assert said == {"en": "10,000 people", "ru": "10\u00a0000 человек", "kk": "10\u00a0000 адам"}
