@@ -106,8 +106,11 @@ def person_keys(model: SiteModel, records: dict, code: str, photo_shas: dict) ->
     shas = {(kind, rid): rec.doc.sha for kind in records for rid, rec in records[kind].items()}
     common = hashlib.blake2b(code.encode(), digest_size=16)
     common.update(model.site.model_dump_json().encode())
-    for rec in model.pages:
+    for rec in model.pages:  # the footer lists them, with their titles in each language
         common.update(f"{rec.id}\0{rec.doc.sha}\n".encode())
+    for (kind, rid), sha in sorted(shas.items()):
+        if kind == "translations" and rid.startswith("pages/"):
+            common.update(f"{rid}\0{sha}\n".encode())
     out = {}
     for rec in model.people:
         h = common.copy()

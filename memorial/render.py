@@ -225,10 +225,15 @@ class Renderer:
         self.env.filters["number"] = self.number
         self.outline = charts.load_outline()
         self.people_by_id = {rec.id: rec for rec in model.people}
+        self.footer = [{"title": self.page_title(p), "url": routes.page(p.id)} for p in model.pages]
         self.events_by_id = {rec.id: rec for rec in model.events}
         self.pages_by_id = {rec.id: rec for rec in model.pages}
 
     # -------------------------------------------------------------- helpers
+
+    def page_title(self, rec: Record) -> str:
+        tr = self.m.translations.get(("pages", rec.id, self.lang))
+        return tr.data.title if tr is not None and tr.data.title else rec.data.title
 
     def number(self, n: int) -> str:
         return format_decimal(n, locale=self.locale)
@@ -343,7 +348,7 @@ class Renderer:
                 ),
                 None,
             ),
-            "footer_pages": [{"title": p.data.title, "url": routes.page(p.id)} for p in self.m.pages],
+            "footer_pages": self.footer,
             "stylesheet": routes.STYLESHEET,
         }
         html = self.env.get_template(template).render(**common, **view)

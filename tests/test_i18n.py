@@ -135,3 +135,12 @@ def test_numbers_are_written_the_way_each_language_writes_them():
     model = build_model(validate(load_content(FIXTURE), FIXTURE), {})
     said = {lang: Renderer(model, TEMPLATES, {}, lang).count("%(num)d person", "%(num)d people", 10000) for lang in ("en", "ru", "kk")}
     assert said == {"en": "10,000 people", "ru": "10\u00a0000 человек", "kk": "10\u00a0000 адам"}
+
+
+def test_a_new_page_translation_reaches_every_footer_on_rebuild(site, run):
+    site.edit("site.yaml", "languages: [en]", "languages: [en, ru]")
+    assert run("build")[0] == 0
+    site.write("pages/about.ru.md", "---\ntitle: О мемориале\n---\nТекст.\n")
+    assert run("build")[0] == 0
+    person = (site.tmp / "output/ru/people/person-one.html").read_text(encoding="utf-8")
+    assert '<a href="../about.html">О мемориале</a>' in person
