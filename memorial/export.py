@@ -106,7 +106,7 @@ def _people_fields(as_array: bool) -> list[dict]:
         {
             "name": "page",
             "type": "string",
-            "description": "The person's page, relative to the root of the site.",
+            "description": "The person's page in the site's own language tree (en/...), relative to the root of the site.",
             "constraints": {"required": True},
         },
     ]
@@ -223,6 +223,7 @@ def data_files(model: SiteModel, base_path: str = "data/") -> list[Page]:
 
 def people_rows(model: SiteModel) -> list[dict]:
     """One dict per published person, lists kept as lists, sorted by id."""
+    tree = f"{model.site.default_language}/"  # pages live in one tree per language; link the content's own
     rows = []
     for rec in model.people:
         data = rec.data
@@ -244,7 +245,7 @@ def people_rows(model: SiteModel) -> list[dict]:
                 "last_event_date": dates[-1].iso if dates else None,
                 "justice_status": data.justice.status if data.justice else None,
                 "sources": cited_sources(rec),
-                "page": person(pid),
+                "page": tree + person(pid),
             }
         )
     return sorted(rows, key=lambda r: r["id"])
@@ -252,6 +253,7 @@ def people_rows(model: SiteModel) -> list[dict]:
 
 def event_rows(model: SiteModel) -> list[dict]:
     """One dict per dated fact: every person's events and every general event, sorted by date."""
+    tree = f"{model.site.default_language}/"  # pages live in one tree per language; link the content's own
     rows = []
     for rec in model.people:
         pid = page_id(rec)
@@ -270,7 +272,7 @@ def event_rows(model: SiteModel) -> list[dict]:
                         "what": e.what,
                         "date_note": e.date_note,
                         "sources": LIST_SEPARATOR.join(e.sources),
-                        "page": person(pid),
+                        "page": tree + person(pid),
                     },
                 )
             )
@@ -290,7 +292,7 @@ def event_rows(model: SiteModel) -> list[dict]:
                     "what": data.title,
                     "date_note": None,
                     "sources": LIST_SEPARATOR.join(data.sources),
-                    "page": event(rec.id),
+                    "page": tree + event(rec.id),
                 },
             )
         )
@@ -299,6 +301,7 @@ def event_rows(model: SiteModel) -> list[dict]:
 
 
 def source_rows(model: SiteModel) -> list[dict]:
+    tree = f"{model.site.default_language}/"  # pages live in one tree per language; link the content's own
     rows = []
     for sid, rec in model.sources.items():
         data = rec.data
@@ -313,7 +316,7 @@ def source_rows(model: SiteModel) -> list[dict]:
                 "archived_url": data.archived_url,
                 "language": data.language,
                 "kind": data.kind,
-                "page": source(sid),
+                "page": tree + source(sid),
             }
         )
     return sorted(rows, key=lambda r: r["id"])

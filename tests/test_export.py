@@ -90,7 +90,7 @@ def test_people_csv_has_one_row_per_published_person():
         "last_event_date": "2022-12",
         "justice_status": "case-closed",
         "sources": "report-a; paper-b",
-        "page": "people/person-one.html",
+        "page": "en/people/person-one.html",
     }
     assert people[1]["fates"] == "detained; tortured"
     assert [p["id"] for p in json.loads(files["data/people.json"])] == ["person-one", "person-two"]
@@ -110,7 +110,7 @@ def test_events_csv_has_every_dated_fact_sorted_by_date():
     ]
     assert events[0]["earliest_day"] == "2022-01-01" and events[0]["latest_day"] == "2022-01-31"
     assert events[1]["what"] == "Fixture state of emergency" and events[1]["end_date"] == "2022-01-19"
-    assert events[2]["what"] == "Fixture event on the sixth." and events[2]["page"] == "people/person-one.html"
+    assert events[2]["what"] == "Fixture event on the sixth." and events[2]["page"] == "en/people/person-one.html"
 
 
 def test_private_fields_and_initials_only_people_do_not_leak(site):
@@ -133,7 +133,7 @@ def test_private_fields_and_initials_only_people_do_not_leak(site):
         assert needle not in everything, needle
     people = {r["name"]: r for r in rows(files["data/people.csv"])}
     initials = people["A. S."]
-    assert initials["id"].startswith("p-") and initials["page"] == f"people/{initials['id']}.html"
+    assert initials["id"].startswith("p-") and initials["page"] == f"en/people/{initials['id']}.html"
     assert initials["aliases"] == ""
     assert people["Example Person Four"]["aliases"] == "Example Person Fore"
     assert {r["name"] for r in json.loads(files["data/people.json"])} == set(people)
@@ -190,3 +190,13 @@ def test_field_reference_in_contributing_is_up_to_date():
     spec.loader.exec_module(tool)
     committed = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert tool.updated(committed) == committed, "CONTRIBUTING.md's field reference is stale: run python tools/field_reference.py"
+
+
+def test_every_page_named_in_the_data_exists(built_content):
+    import csv
+
+    site = built_content.parent
+    for name in ("people.csv", "events.csv", "sources.csv"):
+        with (site / "data" / name).open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                assert (site / row["page"]).is_file(), (name, row["page"])
