@@ -16,8 +16,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import cmarkgfm
 import jinja2
-import markdown
 import nh3
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -98,15 +98,23 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}
 
 
 class Markdown:
-    """Markdown → sanitised HTML. One instance per build (Python-Markdown keeps state)."""
+    """Markdown → sanitised HTML.
 
-    def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=["sane_lists", "smarty", "tables"], output_format="html")
+    CommonMark with tables and smart punctuation, through cmark-gfm (GitHub's C
+    implementation): what editors see in a pull request's preview is what the
+    site shows, and it is some forty times faster than a pure-Python parser,
+    which was most of a build's time at ten thousand people.
+    """
+
+    # UNSAFE: raw HTML reaches nh3 whole, the one sanitiser, which drops <script>
+    # and <style> with their text and keeps allowed tags such as <em> (cmark's safe
+    # mode would drop only the tags and show the script's text).
+    OPTIONS = cmarkgfm.cmark.Options.CMARK_OPT_SMART | cmarkgfm.cmark.Options.CMARK_OPT_UNSAFE
 
     def __call__(self, text: str, page: str) -> Markup:
         """``page`` is the output path of the page the text appears on, to judge relative links."""
-        html = self._md.reset().convert(text)
-        return Markup(sanitise(html, page))
+        html = cmarkgfm.markdown_to_html_with_extensions(text, options=self.OPTIONS, extensions=["table"])
+        return Markup(sanitise(html, page).rstrip("\n"))
 
 
 LINK_SCHEMES = {"http", "https", "mailto"}
