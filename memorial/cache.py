@@ -28,13 +28,14 @@ from .model import SiteModel
 from .validate import references
 
 PROJECT = Path(__file__).resolve().parent.parent
-FORMAT = 2  # bump when the cached structures change shape
+FORMAT = 3  # bump when the cached structures change shape
 
 
 @dataclass
 class BuildState:
     parsed: dict = field(default_factory=dict)  # load.Loaded.parsed
-    person_keys: dict = field(default_factory=dict)  # person id -> (key, page path, page digest)
+    person_keys: dict = field(default_factory=dict)  # (lang, person id) -> (key, page path, page digest)
+    fragments: dict = field(default_factory=dict)  # (lang, person id) -> render.Fragments, made under that key
 
 
 def _paths(out_dir: Path) -> tuple[Path, Path]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import multiprocessing
 import os
 import re
 import subprocess
@@ -85,19 +86,18 @@ class Loaded:
     parsed: dict = field(default_factory=dict)  # (shown path, sha) -> (document, problems): the parse cache for next time
 
 
-def load_content(content_dir: Path, cache: dict | None = None) -> Loaded:
+def load_content(content_dir: Path, cache: dict | None = None, *, workers: int = 1) -> Loaded:
     """Read every content file under ``content_dir``; never raises for bad content.
 
-    ``cache`` is the ``parsed`` table of an earlier load: files whose bytes are unchanged are not parsed again."""
+    ``cache`` is the ``parsed`` table of an earlier load: files whose bytes are unchanged are not parsed again.
+    ``workers`` > 1 parses many files on several processes (YAML is most of a check's time)."""
     cache = cache or {}
-    parsed: dict = {}
-    docs: list[RawDocument] = []
     diags: list[Diagnostic] = []
-    unreadable: set[tuple[str, str]] = set()
     shown_root = display_root(content_dir)  # once, not per file: resolving paths is slow at 10,000 files
+    files: list[tuple[Path, str, str]] = []  # (path, kind of document, path as shown), in a fixed order
     site = content_dir / SITE_FILE
     if site.is_file():
-        _collect(_cached_load(site, "site", f"{shown_root}/{SITE_FILE}", cache, parsed), docs, diags)
+        files.append((site, "site", f"{shown_root}/{SITE_FILE}"))
     else:
         diags.append(
             error(Position(f"{shown_root}/{SITE_FILE}"), "site.yaml is missing; every site needs one (see README: content/site.yaml)")
@@ -109,26 +109,45 @@ def load_content(content_dir: Path, cache: dict | None = None) -> Loaded:
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             if entry.name.startswith(".") or not entry.is_file():
                 continue
-            path = Path(entry.path)
             shown = f"{shown_root}/{kind}/{entry.name}"
-            if path.suffix not in exts:
-                hint = " (rename it to .yaml)" if path.suffix == ".yml" else ""
+            if not entry.name.endswith(exts):
+                hint = " (rename it to .yaml)" if entry.name.endswith(".yml") else ""
                 diags.append(warning(Position(shown), f"ignored: a file in {kind}/ must end in {' or '.join(exts)}{hint}"))
                 continue
             doc_kind = "translations" if kind in TRANSLATABLE and TRANSLATION_RE.match(entry.name) else kind
-            if not _collect(_cached_load(path, doc_kind, shown, cache, parsed), docs, diags):
-                unreadable.add((doc_kind, path.stem))
+            files.append((Path(entry.path), doc_kind, shown))
+
+    jobs = []
+    for path, kind, shown in files:
+        raw = path.read_bytes()
+        jobs.append((raw, path, kind, shown, hashlib.blake2b(raw, digest_size=16).hexdigest()))
+    results = [cache.get((shown, sha)) for _, _, _, shown, sha in jobs]
+    todo = [job for job, result in zip(jobs, results, strict=True) if result is None]
+    if workers > 1 and len(todo) >= PARALLEL_FROM:
+        # fork: workers start at once with the code loaded; each parses a contiguous share
+        size = -(-len(todo) // (workers * 4))
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            fresh = [r for chunk in pool.map(_parse_many, [todo[i : i + size] for i in range(0, len(todo), size)]) for r in chunk]
+    else:
+        fresh = _parse_many(todo)
+    fresh_iter = iter(fresh)
+    results = [result if result is not None else next(fresh_iter) for result in results]
+
+    parsed: dict = {}
+    docs: list[RawDocument] = []
+    unreadable: set[tuple[str, str]] = set()
+    for (_, path, kind, shown, sha), result in zip(jobs, results, strict=True):
+        parsed[(shown, sha)] = result
+        if not _collect(result, docs, diags) and kind != "site":
+            unreadable.add((kind, path.stem))
     return Loaded(tuple(docs), tuple(diags), frozenset(unreadable), parsed)
 
 
-def _cached_load(path: Path, kind: str, shown: str, cache: dict, parsed: dict):
-    raw = path.read_bytes()
-    key = (shown, hashlib.blake2b(raw, digest_size=16).hexdigest())
-    result = cache.get(key)
-    if result is None:
-        result = parse_file(raw, path, kind, shown, key[1])
-    parsed[key] = result
-    return result
+PARALLEL_FROM = 2000  # below this, starting processes costs more than it saves
+
+
+def _parse_many(jobs: list) -> list:
+    return [parse_file(raw, path, kind, shown, sha) for raw, path, kind, shown, sha in jobs]
 
 
 def load_paths(content_dir: Path, paths: list[Path]) -> Loaded:

@@ -50,7 +50,7 @@ def check(content_dir: Path, paths: list[Path] | None = None, *, cache_of: Path 
         validated = validate(load_paths(content_dir, paths), content_dir, partial=True)
     else:
         parsed = cache.load(cache_of.absolute()).parsed if cache_of is not None else {}
-        validated = validate(load_content(content_dir, parsed), content_dir)
+        validated = validate(load_content(content_dir, parsed, workers=os.cpu_count() or 1), content_dir)
     return validated, tuple(sorted(validated.diagnostics, key=sort_key))
 
 
@@ -62,7 +62,8 @@ def build(content_dir: Path, out_dir: Path, *, workers: int | None = None) -> Re
     if previous is not None:
         return Result(tuple(previous), unchanged=True)
     state = cache.load(out_dir)
-    loaded = load_content(content_dir, state.parsed)
+    workers = workers or os.cpu_count() or 1
+    loaded = load_content(content_dir, state.parsed, workers=workers)
     validated = validate(loaded, content_dir)
     diagnostics = tuple(sorted(validated.diagnostics, key=sort_key))
     if has_errors(list(diagnostics)):
@@ -72,7 +73,9 @@ def build(content_dir: Path, out_dir: Path, *, workers: int | None = None) -> Re
     keys = cache.person_keys(model, validated.records, code, photo_shas)
     keep = reusable_pages(model, keys, state, out_dir)
     with tqdm(desc="rendering", unit="page", delay=1.0, disable=not sys.stderr.isatty(), file=sys.stderr, leave=False) as bar:
-        pages = render_site(model, TEMPLATES, photo_sizes, keep=keep, workers=workers or os.cpu_count() or 1, progress=bar)
+        pages, fragments = render_site(
+            model, TEMPLATES, photo_sizes, keep=keep, fragments=reusable_fragments(keep, state), workers=workers, progress=bar
+        )
     counts = write_site(pages + photo_files, asset_files(ASSETS), out_dir)
     counts["reused"] = len(keep)
     digests = {p.path: routes.page_digest(p) for p in pages}
@@ -81,7 +84,7 @@ def build(content_dir: Path, out_dir: Path, *, workers: int | None = None) -> Re
         for rec in model.people:
             path = f"{lang}/{routes.person(page_id(rec))}"
             person_state[(lang, rec.id)] = (keys[rec.id], path, digests[path])
-    cache.save(out_dir, cache.BuildState(loaded.parsed, person_state), quick, diagnostics)
+    cache.save(out_dir, cache.BuildState(loaded.parsed, person_state, fragments), quick, diagnostics)
     redirects = {f"{lang}/{old}": f"{lang}/{new}" for lang in model.site.languages for old, new in model.redirects.items()}
     return Result(diagnostics, model, len(pages), redirects, counts=counts)
 
@@ -96,9 +99,19 @@ def reusable_pages(model: SiteModel, keys: dict, state: cache.BuildState, out_di
     for lang in model.site.languages:
         for rec in model.people:
             before = state.person_keys.get((lang, rec.id))
-            if before and before[0] == keys[rec.id] and manifest.get(before[1]) == before[2]:
+            if before and before[0] == keys[rec.id] and manifest.get(before[1]) == before[2] and (lang, rec.id) in state.fragments:
                 keep[before[1]] = routes.Kept(before[1], before[2])
     return keep
+
+
+def reusable_fragments(keep: dict, state: cache.BuildState) -> dict:
+    """The kept lines of the people whose pages are kept (made from the same inputs)."""
+    kept_paths = set(keep)
+    return {
+        (lang, pid): frag
+        for (lang, pid), frag in state.fragments.items()
+        if state.person_keys.get((lang, pid), (None, None))[1] in kept_paths
+    }
 
 
 def render_photos(model: SiteModel, content_dir: Path) -> tuple[list[routes.Page], dict, dict]:

@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import posixpath
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -211,6 +212,23 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
 
 
+@dataclass(frozen=True)
+class Fragments:
+    """A person's lines in other pages' lists, made once per language and kept between builds.
+
+    A city or day page lists thousands of lines: assembled from these, an edit
+    re-renders one person's lines instead of every list. All such lists are on
+    pages one folder deep (links start with "../")."""
+
+    row: str  # people lists: name, then city, first date and what happened
+    row_here: str  # a city's own list: the same without the city
+    lines: tuple[str, ...]  # one dated line per event (by its index), with its city
+    lines_here: tuple[str, ...]  # the same without the city (on that city's page)
+
+
+LIST_ROOT = "../"  # where the lists that use Fragments are: people/, cities/, days/
+
+
 class Renderer:
     """Turns the model into pages. Holds only what is fixed for the whole build."""
 
@@ -226,6 +244,10 @@ class Renderer:
         self.markdown = Markdown()
         self.locale = lang
         self.env.install_gettext_translations(translations, newstyle=True)
+        # `_()` is called some twenty times a page: a plain function with the same meaning as the newstyle
+        # one (translation trusted, values escaped) but no context lookups, and constant strings remembered.
+        self.env.globals["_"] = self.env.globals["gettext"] = self.gettext
+        self._constant: dict[str, Markup] = {}
         # Counts in sentences are formatted for the language ("10 000 человек", "10,000 people").
         self.env.globals["ngettext"] = jinja2.pass_context(
             lambda _ctx, singular, plural, n, **kw: Markup(self.count(singular, plural, n, escape_values=True, **kw))
@@ -236,12 +258,54 @@ class Renderer:
         self.footer = [{"title": self.page_title(p), "url": routes.page(p.id)} for p in model.pages]
         self.events_by_id = {rec.id: rec for rec in model.events}
         self.pages_by_id = {rec.id: rec for rec in model.pages}
+        self.macros = self.env.get_template("macros.html").module
+        self.fragments: dict[str, Fragments] = {}  # person id -> lines; filled by render_site, or on demand
+
+    def fragments_of(self, rec: Record) -> Fragments:
+        found = self.fragments.get(rec.id)
+        if found is None:
+            found = self.fragments[rec.id] = self.person_fragments(rec)
+        return found
+
+    def person_fragments(self, rec: Record) -> Fragments:
+        row = self.person_row(rec)
+        events = range(len(rec.data.events))
+        line = self.macros.dated_line
+        return Fragments(
+            row=str(self.macros.person_item(row, LIST_ROOT, row["meta"])),
+            row_here=str(self.macros.person_item(row, LIST_ROOT, row["meta_without_city"])),
+            lines=tuple(str(line(self.happening(Happening(None, "people", rec, i)), LIST_ROOT)) for i in events),
+            lines_here=tuple(str(line(self.happening(Happening(None, "people", rec, i), with_city=False), LIST_ROOT)) for i in events),
+        )
+
+    def rows(self, people, *, here: bool = False) -> Markup:
+        """A people list's items, from each person's kept row."""
+        return Markup("".join(f"{self.fragments_of(p).row_here if here else self.fragments_of(p).row}\n" for p in people))
+
+    def dated_lines(self, happenings, *, here: bool = False) -> Markup:
+        """A dated list's items: people's kept lines, general events rendered here (there are few)."""
+        out = []
+        for h in happenings:
+            if h.kind == "people":
+                frag = self.fragments_of(h.record)
+                out.append((frag.lines_here if here else frag.lines)[h.index])
+            else:
+                out.append(str(self.macros.dated_line(self.happening(h, with_city=not here), LIST_ROOT)))
+        return Markup("".join(out))
 
     # -------------------------------------------------------------- helpers
 
     def page_title(self, rec: Record) -> str:
         tr = self.m.translations.get(("pages", rec.id, self.lang))
         return tr.data.title if tr is not None and tr.data.title else rec.data.title
+
+    def gettext(self, message: str, **values) -> Markup:
+        if values:
+            return Markup(self._(message)) % values
+        text = self._constant.get(message)
+        if text is None:
+            text = self._constant[message] = Markup(self._(message)) % {}
+        return text
 
     def number(self, n: int) -> str:
         return format_decimal(n, locale=self.locale)
@@ -490,39 +554,42 @@ class Renderer:
 
     def people_indexes(self):
         m = self.m
-        rows = {p.id: self.person_row(p) for p in m.people}
         by_name: dict[str, list] = {}
         for p in m.people:
             letter = sort_name(p)[:1].upper()
-            by_name.setdefault(letter, []).append(rows[p.id])
-        groups = {"name": [{"heading": k, "id": f"letter-{i}", "people": v} for i, (k, v) in enumerate(by_name.items())]}
+            by_name.setdefault(letter, []).append(p)
+        groups = {"name": [(k, f"letter-{i}", v) for i, (k, v) in enumerate(by_name.items())]}
 
         city_groups = []
         for cid, crec in m.cities.items():
-            people = [rows[p.id] for p in m.people_by_city.get(cid, [])]
+            people = m.people_by_city.get(cid, [])
             if people:
-                city_groups.append({"heading": crec.data.name, "id": f"city-{cid}", "people": people})
-        unknown = [rows[p.id] for p in m.people if not p.data.city and not any(e.city for e in p.data.events)]
+                city_groups.append((crec.data.name, f"city-{cid}", people))
+        unknown = [p for p in m.people if not p.data.city and not any(e.city for e in p.data.events)]
         if unknown:
-            city_groups.append({"heading": self._("City not recorded"), "id": "city-unknown", "people": unknown})
+            city_groups.append((self._("City not recorded"), "city-unknown", unknown))
         groups["city"] = city_groups
 
         date_groups: dict = {}
         for p in m.people:
             first = min((e.date for e in p.data.events), default=None, key=lambda d: (d.first_day, d.precision != "day"))
             key = (0, first.first_day, first.precision) if first else (1, dt.date.max, "")
-            label = self.date(first) if first else self._("Date not recorded")
-            date_groups.setdefault(key, {"heading": label, "id": f"date-{first.iso if first else 'unknown'}", "people": []})[
-                "people"
-            ].append(rows[p.id])
+            if key not in date_groups:
+                label = self.date(first) if first else self._("Date not recorded")
+                date_groups[key] = (label, f"date-{first.iso if first else 'unknown'}", [])
+            date_groups[key][2].append(p)
         groups["date"] = [date_groups[k] for k in sorted(date_groups)]
 
         fate_groups = []
         for fate, label in self.fate_labels.items():
-            people = [rows[p.id] for p in m.people if fate in p.data.fates]
+            people = [p for p in m.people if fate in p.data.fates]
             if people:
-                fate_groups.append({"heading": label, "id": f"fate-{fate}", "people": people})
+                fate_groups.append((label, f"fate-{fate}", people))
         groups["fate"] = fate_groups
+        shown = {
+            key: [{"heading": heading, "id": gid, "people": self.rows(people), "count": len(people)} for heading, gid, people in found]
+            for key, found in groups.items()
+        }
 
         titles = {"name": self._("by name"), "city": self._("by city"), "date": self._("by date"), "fate": self._("by what happened")}
         tabs = [{"key": k, "title": titles[k], "url": routes.PEOPLE_BY[k]} for k in routes.PEOPLE_BY]
@@ -531,7 +598,7 @@ class Renderer:
                 path,
                 "people.html",
                 self._("People, %(order)s") % {"order": titles[key]},
-                groups=groups[key],
+                groups=shown[key],
                 tabs=tabs,
                 current=key,
                 total=len(m.people),
@@ -628,10 +695,11 @@ class Renderer:
             "latitude": data.latitude,
             "longitude": data.longitude,
             "body": body,
-            "people": [self.person_row(p) for p in self.m.people_by_city.get(rec.id, [])],
-            "happenings": [self.happening(h, with_city=False) for h in self.m.happenings_by_city.get(rec.id, [])],
         }
         people = self.m.people_by_city.get(rec.id, [])
+        happenings = self.m.happenings_by_city.get(rec.id, [])
+        view["people"], view["people_count"] = self.rows(people, here=True), len(people)
+        view["happenings"], view["happening_count"] = self.dated_lines(happenings, here=True), len(happenings)
         fates = [{"label": label, "count": sum(fate in p.data.fates for p in people)} for fate, label in self.fate_labels.items()]
         view["fates"] = [f for f in fates if f["count"]]
         if view["fates"]:
@@ -707,7 +775,7 @@ class Renderer:
             "iso": iso,
             "summary": summary,
             "summary_cites": [self.source_ref(s) for s in note.data.sources] if note else [],
-            "happenings": [self.happening(h) for h in m.by_day[d]],
+            "happenings": self.dated_lines(m.by_day[d]),
             "previous": {"url": routes.day(m.days[idx - 1].isoformat()), "date": format_day(m.days[idx - 1], self.locale)}
             if idx > 0
             else None,
@@ -816,36 +884,52 @@ class Renderer:
 
 
 def render_site(
-    model: SiteModel, templates_dir: Path, photos: dict, *, keep: dict | None = None, workers: int = 1, progress=None
-) -> list[Page | Kept]:
+    model: SiteModel,
+    templates_dir: Path,
+    photos: dict,
+    *,
+    keep: dict | None = None,
+    fragments: dict | None = None,
+    workers: int = 1,
+    progress=None,
+) -> tuple[list[Page | Kept], dict]:
     """Every page of the site: one tree per language, and the root page that chooses among them.
 
     ``keep`` maps output paths of person pages to what an earlier build made from the same inputs (Kept
-    entries): those are not rendered again. ``workers`` > 1 shares the work among processes."""
+    entries): those are not rendered again, and ``fragments`` ((language, person id) -> Fragments) must
+    hold their lines. ``workers`` > 1 shares the work among processes.
+
+    Two rounds: person pages first, each also making its person's lines; then everything else, whose
+    lists are assembled from those lines. Returns the pages and every person's Fragments."""
     keep = keep or {}
     renderers = {lang: Renderer(model, templates_dir, photos, lang) for lang in model.site.languages}
-    tasks = [
-        (lang, kind, key)
-        for lang, renderer in renderers.items()
-        for kind, key in renderer.tasks()
-        if not (kind == "person" and f"{lang}/{routes.person(page_id(renderer.people_by_id[key]))}" in keep)
-    ]
+    for (lang, pid), frag in (fragments or {}).items():
+        if lang in renderers:
+            renderers[lang].fragments[pid] = frag
+    people, others = [], []
+    for lang, renderer in renderers.items():
+        for kind, key in renderer.tasks():
+            if kind != "person":
+                others.append((lang, kind, key))
+            elif f"{lang}/{routes.person(page_id(renderer.people_by_id[key]))}" not in keep:
+                people.append((lang, kind, key))
     out: list[Page | Kept] = list(keep.values())
     if progress is not None:
-        progress.total = len(tasks)
+        progress.total = len(people) + len(others)
     # Processes pay off for many pages, or for few heavy ones (lists of thousands of people).
-    if workers > 1 and (len(tasks) > 200 or len(model.people) > 2000):
-        # fork: the workers inherit the renderers (model, templates) instead of receiving them pickled
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_adopt, initargs=(renderers,)) as pool:
-            for pages in pool.imap_unordered(_run, tasks, chunksize=32):
-                out.extend(pages)
-                if progress is not None:
-                    progress.update(1)
-    else:
-        for lang, kind, key in tasks:
-            out.extend(renderers[lang].run((kind, key)))
-            if progress is not None:
-                progress.update(1)
+    parallel = workers > 1 and (len(people) + len(others) > 200 or len(model.people) > 2000)
+    for tasks in (people, others):
+        if parallel and len(tasks) > 1:
+            # fork: the workers inherit the renderers (model, templates, lines made so far), nothing is pickled
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_adopt, initargs=(renderers,)) as pool:
+                done = list(_progress(pool.imap_unordered(_run, tasks, chunksize=32), progress))
+        else:
+            done = list(_progress((_run_with(renderers, task) for task in tasks), progress))
+        for pages, made in done:
+            out.extend(pages)
+            if made is not None:
+                lang, pid, frag = made
+                renderers[lang].fragments[pid] = frag
     first = renderers[model.site.default_language]
     out.append(first.chooser())
     if model.site.base_url:
@@ -855,7 +939,15 @@ def render_site(
         if page.path in seen:
             raise RuntimeError(f"two pages would be written to {page.path}")  # a bug, not a content problem
         seen.add(page.path)
-    return sorted(out, key=lambda p: p.path)
+    made_fragments = {(lang, rec.id): r.fragments_of(rec) for lang, r in renderers.items() for rec in model.people}
+    return sorted(out, key=lambda p: p.path), made_fragments
+
+
+def _progress(results, bar):
+    for result in results:
+        if bar is not None:
+            bar.update(1)
+        yield result
 
 
 _worker_renderers: dict | None = None  # set in each pool worker by _adopt, never in the main process
@@ -867,5 +959,14 @@ def _adopt(renderers: dict) -> None:
 
 
 def _run(task):
+    return _run_with(_worker_renderers, task)
+
+
+def _run_with(renderers: dict, task):
+    """One task's pages, and for a person page that person's lines: (lang, id, Fragments)."""
     lang, kind, key = task
-    return _worker_renderers[lang].run((kind, key))
+    renderer = renderers[lang]
+    if kind == "person":
+        rec = renderer.people_by_id[key]
+        return [renderer.person(rec)], (lang, key, renderer.fragments_of(rec))
+    return renderer.run((kind, key)), None
