@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Position
+from .load import change_key
 from .model import SiteModel
 from .validate import references
 
@@ -115,7 +116,7 @@ def person_keys(model: SiteModel, records: dict, code: str, photo_shas: dict) ->
     out = {}
     for rec in model.people:
         h = common.copy()
-        h.update(f"{rec.id}\0{rec.doc.sha}\0{model.last_changed.get(str(rec.doc.path.resolve()))}\0{photo_shas.get(rec.id)}".encode())
+        h.update(f"{rec.id}\0{rec.doc.sha}\0{model.last_changed.get(change_key(rec.doc.path))}\0{photo_shas.get(rec.id)}".encode())
         for lang in model.site.languages:  # its text in other languages
             h.update(f"{lang}\0{shas.get(('translations', f'people/{rec.id}.{lang}'))}\n".encode())
         for kind, ref in sorted({(kind, ref) for _, kind, ref in references(rec)}):

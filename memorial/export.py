@@ -210,7 +210,7 @@ def data_files(model: SiteModel, base_path: str = "data/") -> list[Page]:
     json_fields = sorted(_people_fields(as_array=True), key=lambda f: f["name"])
     files = {
         "people.csv": _csv([f["name"] for f in people_fields], [_joined(r) for r in people]),
-        "people.json": _json(people),
+        "people.json": _json_rows(people),
         "events.csv": _csv([f["name"] for f in EVENT_FIELDS], events),
         "sources.csv": _csv([f["name"] for f in SOURCE_FIELDS], sources),
     }
@@ -362,6 +362,12 @@ def _csv(columns: list[str], rows: list[dict]) -> bytes:
     for row in rows:
         writer.writerow([_cell(row.get(c)) for c in columns])
     return buf.getvalue().encode("utf-8")
+
+
+def _json_rows(rows: list[dict]) -> bytes:
+    """A JSON array with one object per line: readable, and written by the C encoder (``indent`` is not)."""
+    lines = ",\n".join(json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows)
+    return f"[\n{lines}\n]\n".encode()
 
 
 def _json(value) -> bytes:

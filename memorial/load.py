@@ -385,14 +385,19 @@ class _Converter:
             return node.value
 
 
+def change_key(path: Path) -> str:
+    """How ``last_changed`` names a content file: its folder and name (``people/x.md``)."""
+    return f"{path.parent.name}/{path.name}"
+
+
 def last_changed(content_dir: Path) -> dict[str, dt.date]:
-    """When each content file last changed: its last commit, or its mtime if uncommitted.
+    """When each content file last changed (by ``change_key``): its last commit, or its mtime if uncommitted.
 
     Never the build clock, so two builds of the same checkout are identical.
     One ``git log`` for the whole folder (not one per file) keeps this fast.
     """
 
-    dates: dict[str, dt.date] = {}
+    found: dict[str, dt.date] = {}  # absolute path -> date
     root = content_dir.resolve()
     try:
         top = subprocess.run(
@@ -418,11 +423,16 @@ def last_changed(content_dir: Path) -> dict[str, dt.date]:
             if line.startswith("\0"):
                 stamp = dt.datetime.fromtimestamp(int(line[1:]), dt.UTC).date()
             elif line and stamp is not None:
-                dates.setdefault(str(Path(top, line)), stamp)  # newest commit comes first
+                found.setdefault(os.path.join(top, line), stamp)  # newest commit comes first
         for entry in dirty.split("\0"):
             if len(entry) > 3:
-                dates.pop(str(Path(top, entry[3:])), None)
-    for path in root.rglob("*"):
-        if path.is_file() and str(path) not in dates:
-            dates[str(path)] = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
+                found.pop(os.path.join(top, entry[3:]), None)
+    dates: dict[str, dt.date] = {}
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            when = found.get(path)
+            if when is None:
+                when = dt.datetime.fromtimestamp(os.stat(path).st_mtime, dt.UTC).date()
+            dates[f"{os.path.basename(folder)}/{name}"] = when
     return dates

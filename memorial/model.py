@@ -54,7 +54,7 @@ class SiteModel:
     people_by_city: dict  # city id -> [Record]
     happenings_by_city: dict  # city id -> [Happening]
     citing: dict  # source id -> {"people": [...], "events": [...], "figures": [...]}
-    last_changed: dict  # record path (str) -> dt.date
+    last_changed: dict  # load.change_key(path) -> dt.date
     redirects: dict  # former output path -> current output path, from former_ids
     translations: dict  # (kind, id, language) -> Record of its text in that language
 

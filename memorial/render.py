@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from . import charts, export, i18n, routes
 from .i18n import N_
+from .load import change_key
 from .model import Happening, SiteModel, cited_sources, page_id, shown_name, sort_name
 from .routes import Kept, Page, page_digest
 from .schema import PartialDate
@@ -224,6 +225,7 @@ class Fragments:
     row_here: str  # a city's own list: the same without the city
     lines: tuple[str, ...]  # one dated line per event (by its index), with its city
     lines_here: tuple[str, ...]  # the same without the city (on that city's page)
+    name: str  # the home page's wall of names (at the top of the tree: links without "../")
 
 
 LIST_ROOT = "../"  # where the lists that use Fragments are: people/, cities/, days/
@@ -276,6 +278,7 @@ class Renderer:
             row_here=str(self.macros.person_item(row, LIST_ROOT, row["meta_without_city"])),
             lines=tuple(str(line(self.happening(Happening(None, "people", rec, i)), LIST_ROOT)) for i in events),
             lines_here=tuple(str(line(self.happening(Happening(None, "people", rec, i), with_city=False), LIST_ROOT)) for i in events),
+            name=str(self.macros.name_item(self.person_link(rec), "")),
         )
 
     def rows(self, people, *, here: bool = False) -> Markup:
@@ -357,7 +360,7 @@ class Renderer:
         }
 
     def changed(self, rec: Record) -> str | None:
-        d = self.m.last_changed.get(str(rec.doc.path.resolve()))
+        d = self.m.last_changed.get(change_key(rec.doc.path))
         return format_day(d, self.locale) if d else None
 
     def happening(self, h: Happening, *, with_city: bool = True) -> dict:
@@ -500,7 +503,7 @@ class Renderer:
             }
             for f in self.m.figures
         ]
-        names = [self.person_link(p) for p in self.m.people]
+        names = Markup("".join(f"{self.fragments_of(p).name}\n" for p in self.m.people))
         return self.render(
             routes.HOME,
             "home.html",
