@@ -18,7 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     command = args.command or "build"
     if command == "build":
-        return cmd_build(Path(getattr(args, "content", "content")), Path(getattr(args, "out", "output")), getattr(args, "jobs", None))
+        return cmd_build(
+            Path(getattr(args, "content", "content")),
+            Path(getattr(args, "out", "output")),
+            getattr(args, "jobs", None),
+            timings=getattr(args, "timings", False),
+        )
     if command == "check":
         return cmd_check(Path(args.content), [Path(p) for p in args.paths])
     if command == "serve":
@@ -43,6 +48,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--content", default="content", help="content folder (default: content)")
     b.add_argument("--out", default="output", help="output folder, replaced when the build succeeds (default: output)")
     b.add_argument("--jobs", type=int, help="processes for rendering (default: one per core)")
+    b.add_argument("--timings", action="store_true", help="print the seconds each stage took")
     c = sub.add_parser("check", help="report every problem in content/ without building")
     c.add_argument("--content", default="content")
     c.add_argument(
@@ -90,7 +96,7 @@ def cmd_check(content: Path, paths: list[Path] | None = None) -> int:
     return 0
 
 
-def cmd_build(content: Path, out: Path, jobs: int | None = None) -> int:
+def cmd_build(content: Path, out: Path, jobs: int | None = None, *, timings: bool = False) -> int:
     if not content.is_dir():
         print(f"error: content folder '{content}' does not exist", file=sys.stderr)
         return 2
@@ -100,6 +106,9 @@ def cmd_build(content: Path, out: Path, jobs: int | None = None) -> int:
         return 2
     result = pipeline.build(content, out, workers=jobs)
     report(result.diagnostics)
+    if timings:
+        for stage, seconds in result.timings.items():
+            print(f"{seconds:8.3f} s  {stage}", file=sys.stderr)
     if not result.ok:
         print(f"build stopped; {out}/ was left as it was", file=sys.stderr)
         return 1

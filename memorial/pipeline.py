@@ -7,21 +7,24 @@ unchanged files; rendering, for person pages whose inputs are unchanged.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
-from . import cache, images, routes
+from . import cache, images, routes, write
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .load import last_changed, load_content, load_paths
 from .model import SiteModel, build_model, page_id
 from .render import render_site
 from .validate import Validated, validate
-from .write import asset_files, live_tree, read_manifest, write_site
+from .write import live_tree, read_manifest
 
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"
@@ -36,16 +39,36 @@ class Result:
     redirects: dict = field(default_factory=dict)  # former path -> current path, for archives
     unchanged: bool = False  # nothing to do: the output already shows this content
     counts: dict = field(default_factory=dict)  # files written, removed, unchanged; pages re-used
+    timings: dict = field(default_factory=dict)  # stage -> seconds, for `build --timings`
 
     @property
     def ok(self) -> bool:
         return not has_errors(list(self.diagnostics))
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """No cyclic garbage collection during a build: the records are tens of thousands of long-lived
+    objects, and each full collection walks them all (it made validation twice as slow at 10,000
+    people). Pages and records free themselves by reference counting; the collector runs again after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check(content_dir: Path, paths: list[Path] | None = None, *, cache_of: Path | None = None) -> tuple[Validated, tuple[Diagnostic, ...]]:
     """The build minus render and write: every problem in the content, or in ``paths`` and what they refer to.
 
     ``cache_of``: an output folder whose build cache may spare parsing unchanged files (it is only read)."""
+    with collector_paused():
+        return _check(content_dir, paths, cache_of)
+
+
+def _check(content_dir: Path, paths: list[Path] | None, cache_of: Path | None) -> tuple[Validated, tuple[Diagnostic, ...]]:
     if paths:
         validated = validate(load_paths(content_dir, paths), content_dir, partial=True)
     else:
@@ -54,29 +77,65 @@ def check(content_dir: Path, paths: list[Path] | None = None, *, cache_of: Path 
     return validated, tuple(sorted(validated.diagnostics, key=sort_key))
 
 
+class Stopwatch:
+    """Seconds spent in each stage of one build, for `build --timings`."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.times[stage] = self.times.get(stage, 0.0) + now - self._last
+        self._last = now
+
+
 def build(content_dir: Path, out_dir: Path, *, workers: int | None = None) -> Result:
+    with collector_paused():
+        return _build(content_dir, out_dir, workers)
+
+
+def _build(content_dir: Path, out_dir: Path, workers: int | None) -> Result:
     out_dir = out_dir.absolute()
+    clock = Stopwatch()
     code = cache.code_key()
     quick = cache.quick_key(content_dir, code)
     previous = cache.unchanged(out_dir, quick)
+    clock.lap("compare with the last build")
     if previous is not None:
-        return Result(tuple(previous), unchanged=True)
+        return Result(tuple(previous), unchanged=True, timings=clock.times)
     state = cache.load(out_dir)
+    clock.lap("read the build cache")
     workers = workers or os.cpu_count() or 1
     loaded = load_content(content_dir, state.parsed, workers=workers)
+    clock.lap("load")
     validated = validate(loaded, content_dir)
+    clock.lap("validate")
     diagnostics = tuple(sorted(validated.diagnostics, key=sort_key))
     if has_errors(list(diagnostics)):
-        return Result(diagnostics)
+        return Result(diagnostics, timings=clock.times)
     model = build_model(validated, last_changed(content_dir))
+    clock.lap("model")
     photo_files, photo_sizes, photo_shas = render_photos(model, content_dir)
+    clock.lap("photos")
     keys = cache.person_keys(model, validated.records, code, photo_shas)
     keep = reusable_pages(model, keys, state, out_dir)
+    clock.lap("find unchanged pages")
     with tqdm(desc="rendering", unit="page", delay=1.0, disable=not sys.stderr.isatty(), file=sys.stderr, leave=False) as bar:
+        spare = write.prepare(out_dir)
         pages, fragments = render_site(
-            model, TEMPLATES, photo_sizes, keep=keep, fragments=reusable_fragments(keep, state), workers=workers, progress=bar
+            model,
+            TEMPLATES,
+            photo_sizes,
+            keep=keep,
+            fragments=reusable_fragments(keep, state),
+            workers=workers,
+            progress=bar,
+            sink=spare.put,
         )
-    counts = write_site(pages + photo_files, asset_files(ASSETS), out_dir)
+    clock.lap("render and write pages")
+    counts = write.write_site(pages + photo_files, write.asset_files(ASSETS), out_dir, spare)
+    clock.lap("write the rest, swap")
     counts["reused"] = len(keep)
     digests = {p.path: routes.page_digest(p) for p in pages}
     person_state = {}
@@ -85,8 +144,9 @@ def build(content_dir: Path, out_dir: Path, *, workers: int | None = None) -> Re
             path = f"{lang}/{routes.person(page_id(rec))}"
             person_state[(lang, rec.id)] = (keys[rec.id], path, digests[path])
     cache.save(out_dir, cache.BuildState(loaded.parsed, person_state, fragments), quick, diagnostics)
+    clock.lap("save the build cache")
     redirects = {f"{lang}/{old}": f"{lang}/{new}" for lang in model.site.languages for old, new in model.redirects.items()}
-    return Result(diagnostics, model, len(pages), redirects, counts=counts)
+    return Result(diagnostics, model, len(pages), redirects, counts=counts, timings=clock.times)
 
 
 def reusable_pages(model: SiteModel, keys: dict, state: cache.BuildState, out_dir: Path) -> dict:

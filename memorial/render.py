@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -895,39 +896,47 @@ def render_site(
     fragments: dict | None = None,
     workers: int = 1,
     progress=None,
+    sink=None,
 ) -> tuple[list[Page | Kept], dict]:
     """Every page of the site: one tree per language, and the root page that chooses among them.
 
     ``keep`` maps output paths of person pages to what an earlier build made from the same inputs (Kept
     entries): those are not rendered again, and ``fragments`` ((language, person id) -> Fragments) must
-    hold their lines. ``workers`` > 1 shares the work among processes.
+    hold their lines. ``workers`` > 1 shares the work among processes. ``sink`` (a ``write.Spare.put``)
+    takes each page as soon as it is made, in the process that made it, and gives back its Kept entry.
 
-    Two rounds: person pages first, each also making its person's lines; then everything else, whose
-    lists are assembled from those lines. Returns the pages and every person's Fragments."""
+    Two rounds: person pages (each also making its person's lines) and the pages that list no one;
+    then the pages whose lists are assembled from those lines. Returns the pages and every person's
+    Fragments."""
     keep = keep or {}
     renderers = {lang: Renderer(model, templates_dir, photos, lang) for lang in model.site.languages}
     for (lang, pid), frag in (fragments or {}).items():
         if lang in renderers:
             renderers[lang].fragments[pid] = frag
-    people, others = [], []
+    first_round, lists = [], []
     for lang, renderer in renderers.items():
         for kind, key in renderer.tasks():
-            if kind != "person":
-                others.append((lang, kind, key))
-            elif f"{lang}/{routes.person(page_id(renderer.people_by_id[key]))}" not in keep:
-                people.append((lang, kind, key))
+            if kind in LISTS:
+                lists.append((lang, kind, key))
+            elif kind != "person" or f"{lang}/{routes.person(page_id(renderer.people_by_id[key]))}" not in keep:
+                first_round.append((lang, kind, key))
+    # The open data is the longest single task: started first, it runs beside the person pages.
+    first_round.sort(key=lambda task: task[1] != "data")
     out: list[Page | Kept] = list(keep.values())
     if progress is not None:
-        progress.total = len(people) + len(others)
+        progress.total = len(first_round) + len(lists)
     # Processes pay off for many pages, or for few heavy ones (lists of thousands of people).
-    parallel = workers > 1 and (len(people) + len(others) > 200 or len(model.people) > 2000)
-    for tasks in (people, others):
+    parallel = workers > 1 and (len(first_round) + len(lists) > 200 or len(model.people) > 2000)
+    for tasks in (first_round, lists):
         if parallel and len(tasks) > 1:
-            # fork: the workers inherit the renderers (model, templates, lines made so far), nothing is pickled
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_adopt, initargs=(renderers,)) as pool:
+            # fork: the workers inherit the renderers (model, templates, lines made so far), nothing is pickled.
+            # gc.freeze: should the collector run in a worker, it leaves the inherited objects (and their
+            # memory pages, shared with this process) alone.
+            gc.freeze()
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_adopt, initargs=(renderers, sink)) as pool:
                 done = list(_progress(pool.imap_unordered(_run, tasks, chunksize=32), progress))
         else:
-            done = list(_progress((_run_with(renderers, task) for task in tasks), progress))
+            done = list(_progress((_run_with(renderers, sink, task) for task in tasks), progress))
         for pages, made in done:
             out.extend(pages)
             if made is not None:
@@ -937,6 +946,8 @@ def render_site(
     out.append(first.chooser())
     if model.site.base_url:
         out.append(first.service_worker(out))
+    if sink is not None:
+        out = [sink(page) if isinstance(page, Page) else page for page in out]
     seen: set[str] = set()
     for page in out:
         if page.path in seen:
@@ -946,6 +957,9 @@ def render_site(
     return sorted(out, key=lambda p: p.path), made_fragments
 
 
+LISTS = {"home", "people-indexes", "city", "day"}  # the pages assembled from people's kept lines
+
+
 def _progress(results, bar):
     for result in results:
         if bar is not None:
@@ -953,23 +967,27 @@ def _progress(results, bar):
         yield result
 
 
-_worker_renderers: dict | None = None  # set in each pool worker by _adopt, never in the main process
+_worker: tuple = (None, None)  # (renderers, sink), set in each pool worker by _adopt, never in the main process
 
 
-def _adopt(renderers: dict) -> None:
-    global _worker_renderers
-    _worker_renderers = renderers
+def _adopt(renderers: dict, sink) -> None:
+    global _worker
+    _worker = (renderers, sink)
 
 
 def _run(task):
-    return _run_with(_worker_renderers, task)
+    return _run_with(*_worker, task)
 
 
-def _run_with(renderers: dict, task):
-    """One task's pages, and for a person page that person's lines: (lang, id, Fragments)."""
+def _run_with(renderers: dict, sink, task):
+    """One task's pages (or, with a sink, their Kept entries), and for a person page that person's
+    lines: (lang, id, Fragments)."""
     lang, kind, key = task
     renderer = renderers[lang]
+    made = None
     if kind == "person":
         rec = renderer.people_by_id[key]
-        return [renderer.person(rec)], (lang, key, renderer.fragments_of(rec))
-    return renderer.run((kind, key)), None
+        pages, made = [renderer.person(rec)], (lang, key, renderer.fragments_of(rec))
+    else:
+        pages = renderer.run((kind, key))
+    return ([sink(page) for page in pages] if sink is not None else pages), made

@@ -25,6 +25,7 @@ class Kept:
 
     path: str
     digest: str
+    written: bool = False  # already put into the tree being built (write.Spare.put)
 
 
 def page_digest(page: Page | Kept) -> str:

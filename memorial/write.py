@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .routes import Kept, Page, page_digest
@@ -49,10 +50,34 @@ def read_manifest(out_dir: Path, name: str) -> dict[str, str]:
         return {}
 
 
-def write_site(pages: list[Page | Kept], files: list[tuple[Path, str]], out_dir: Path) -> dict:
-    """Make ``out_dir`` show exactly ``pages`` plus ``files`` (source path, output path). Returns counts.
+@dataclass
+class Spare:
+    """The tree a build brings up to date (the one the output link does not point to)."""
 
-    A Kept page is taken from the live tree when the spare tree does not have it already."""
+    out_dir: Path
+    live: str | None  # the tree the link points to now, if any
+    name: str
+    folder: Path
+    old: dict[str, str]  # what the spare tree holds: path -> digest (its manifest)
+    made: set = field(default_factory=set)  # folders known to exist (per process)
+
+    def put(self, page: Page) -> Kept:
+        """Write ``page`` into the spare tree unless it holds these bytes already; the page's Kept entry.
+
+        Rendering processes call this themselves, so pages go to disk as they are made."""
+        digest = page_digest(page)
+        if self.old.get(page.path) != digest:
+            target = self.folder / page.path
+            if target.parent not in self.made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self.made.add(target.parent)
+            target.write_bytes(page.data)
+            return Kept(page.path, digest, written=True)
+        return Kept(page.path, digest)
+
+
+def prepare(out_dir: Path) -> Spare:
+    """Choose the spare tree and learn what it holds; nothing the link points to is touched."""
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     live = live_tree(out_dir)
@@ -69,38 +94,46 @@ def write_site(pages: list[Page | Kept], files: list[tuple[Path, str]], out_dir:
     manifest_path(out_dir, spare).unlink(missing_ok=True)  # a build killed midway leaves a tree we must not trust
     if not old and spare_dir.exists():
         shutil.rmtree(spare_dir)
+    return Spare(out_dir, live, spare, spare_dir, old)
 
+
+def write_site(pages: list[Page | Kept], files: list[tuple[Path, str]], out_dir: Path, spare: Spare | None = None) -> dict:
+    """Make ``out_dir`` show exactly ``pages`` plus ``files`` (source path, output path). Returns counts.
+
+    A Kept page marked ``written`` is in the spare tree already (see ``Spare.put``); another Kept page is
+    taken from the live tree when the spare tree does not have it already."""
+    spare = spare or prepare(out_dir)
     wanted: dict[str, Page | Kept | Path] = {p.path: p for p in pages}
     for source, rel in files:
         wanted[rel] = source
     new: dict[str, str] = {}
     written = 0
-    made: set[Path] = set()
     for rel, content in sorted(wanted.items()):
         if isinstance(content, Path):
             content = Page(rel, content.read_bytes())
-        new[rel] = page_digest(content)
-        if old.get(rel) == new[rel]:
+        if isinstance(content, Kept) and content.written:
+            new[rel] = content.digest
+            written += 1
             continue
-        data = content.data if isinstance(content, Page) else (tree(out_dir, live) / rel).read_bytes()
-        target = spare_dir / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(data)
+        new[rel] = page_digest(content)
+        if spare.old.get(rel) == new[rel]:
+            continue
+        data = content.data if isinstance(content, Page) else (tree(spare.out_dir, spare.live) / rel).read_bytes()
+        spare.put(Page(rel, data))
         written += 1
     removed = 0
-    for rel in old.keys() - new.keys():
-        (spare_dir / rel).unlink(missing_ok=True)
+    for rel in spare.old.keys() - new.keys():
+        (spare.folder / rel).unlink(missing_ok=True)
         removed += 1
-    spare_dir.mkdir(parents=True, exist_ok=True)
-    _prune_empty_folders(spare_dir)
-    manifest_path(out_dir, spare).write_text(json.dumps(new, sort_keys=True), encoding="utf-8")
+    spare.folder.mkdir(parents=True, exist_ok=True)
+    if removed:
+        _prune_empty_folders(spare.folder)
+    manifest_path(spare.out_dir, spare.name).write_text(json.dumps(new, sort_keys=True), encoding="utf-8")
     # The swap: a new link beside the old one, renamed over it (atomic on POSIX).
-    link = out_dir.parent / f".{out_dir.name}.link-{os.getpid()}"
+    link = spare.out_dir.parent / f".{spare.out_dir.name}.link-{os.getpid()}"
     link.unlink(missing_ok=True)
-    os.symlink(spare_dir.name, link)
-    os.replace(link, out_dir)
+    os.symlink(spare.folder.name, link)
+    os.replace(link, spare.out_dir)
     return {"written": written, "removed": removed, "unchanged": len(new) - written}
 
 

@@ -7,6 +7,16 @@ from pathlib import Path
 from conftest import CHROMIUM, FLAGS  # noqa: F401 - other test files import them from here
 
 
+def wait_until(page, expression: str, timeout: float = 10.0) -> None:
+    """Poll ``expression`` until true. Not ``page.wait_for_function``: its polling evaluates the
+    string inside the page, which the pages' CSP (no 'unsafe-eval') refuses."""
+    for _ in range(int(timeout / 0.02)):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(20)
+    raise AssertionError(f"still false after {timeout} s: {expression}")
+
+
 class Walk:
     """A page that records console errors and every request that tried to leave the folder."""
 
@@ -34,6 +44,9 @@ class Walk:
     def open(self, rel: str):
         path, _, fragment = rel.partition("#")
         self.page.goto((self.root / path).as_uri() + (f"#{fragment}" if fragment else ""))
+
+    def wait_until(self, expression: str, timeout: float = 10.0) -> None:
+        wait_until(self.page, expression, timeout)
 
     def click(self, selector: str) -> str:
         with self.page.expect_navigation():

@@ -84,7 +84,7 @@ def test_search_speaks_the_page_language(built_content):
         w = Walk(browser, built_content.parent / "ru", offline=True)
         w.open("index.html")
         w.page.locator("#site-search").fill("Жагипаров")
-        w.page.wait_for_function("document.querySelector('.search-box .search-status').textContent !== ''")
+        w.wait_until("document.querySelector('.search-box .search-status').textContent !== ''")
         assert w.page.locator(".search-box .search-status").inner_text().startswith("найдено:")
         assert "Yerlan Zhagiparov" in w.page.locator(".search-box .search-results a").all_inner_texts()
         assert w.errors == [] and w.blocked == []

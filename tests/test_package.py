@@ -17,7 +17,7 @@ from conftest import FIXTURE, ROOT, main
 from libzim.reader import Archive
 from libzim.search import Query, Searcher
 from PIL import Image
-from test_browser import Walk
+from test_browser import Walk, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +134,7 @@ def test_hosted_copy_keeps_working_offline_and_file_copy_never_registers(browser
         page.goto(f"http://127.0.0.1:{port}/en/index.html")
         page.evaluate("async () => { await navigator.serviceWorker.ready; }")
         page.goto(f"http://127.0.0.1:{port}/en/people/person-one.html")
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        wait_until(page, "navigator.serviceWorker.controller !== null")
         context.set_offline(True)
         page.reload()
         assert page.locator("h1").inner_text() == "Example Person One"

@@ -10,7 +10,7 @@ def found(w: Walk, query: str) -> list[str]:
     box = w.page.locator("#site-search")
     box.fill("")
     box.fill(query)
-    w.page.wait_for_function("document.querySelector('.search-box .search-status').textContent !== ''")
+    w.wait_until("document.querySelector('.search-box .search-status').textContent !== ''")
     return w.page.locator(".search-box .search-results a").all_inner_texts()
 
 
@@ -62,13 +62,13 @@ def test_nothing_found_says_so(browser, built_content):
 def test_search_page_filters_are_kept_in_the_address(browser, built_content):
     w = Walk(browser, built_content, offline=True)
     w.open("search.html#city=almaty&fate=killed")
-    w.page.wait_for_function("document.getElementById('search-page-status').textContent !== ''")
+    w.wait_until("document.getElementById('search-page-status').textContent !== ''")
     names = w.page.locator("#search-page-results a").all_inner_texts()
     assert names and "Zhanar Burkitbayeva" in names
     assert w.page.locator("#search-city").input_value() == "almaty"
     # a change of filter is written back to the address, ready to share
     w.page.select_option("#search-date", "2022-01-05")
-    w.page.wait_for_function("location.hash.includes('date=2022-01-05')")
+    w.wait_until("location.hash.includes('date=2022-01-05')")
     assert "city=almaty" in w.page.url and "fate=killed" in w.page.url
     assert "Zhanar Burkitbayeva" in w.page.locator("#search-page-results a").all_inner_texts()
     # the header box's form sends its query to the search page
@@ -76,7 +76,7 @@ def test_search_page_filters_are_kept_in_the_address(browser, built_content):
     w.page.locator("#site-search").fill("Kyrykbayev")
     with w.page.expect_navigation():
         w.page.locator(".search-box button").click()
-    w.page.wait_for_function("document.getElementById('search-page-results').children.length > 0")
+    w.wait_until("document.getElementById('search-page-results').children.length > 0")
     assert "Yernazar Kyrykbayev" in w.page.locator("#search-page-results a").all_inner_texts()
     assert w.errors == [] and w.blocked == []
     w.context.close()
