@@ -29,7 +29,7 @@ from .model import SiteModel
 from .validate import references
 
 PROJECT = Path(__file__).resolve().parent.parent
-FORMAT = 3  # bump when the cached structures change shape
+FORMAT = 4  # bump when the cached structures change shape
 
 
 @dataclass

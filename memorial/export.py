@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 
 from .model import SiteModel, cited_sources, page_id, shown_name
 from .new import make_id
@@ -199,20 +200,39 @@ SOURCE_FIELDS = [
 ]
 
 
-def data_files(model: SiteModel, base_path: str = "data/") -> list[Page]:
-    """The open-data files for ``model``, as pages under ``base_path``; identical bytes on every call."""
+PEOPLE_COLUMNS = [f["name"] for f in _people_fields(as_array=False)]
+EVENT_COLUMNS = [f["name"] for f in EVENT_FIELDS]
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """One person's lines in the open-data files. Made with the person's page and kept between builds,
+    so that after an edit the files are assembled rather than rebuilt from every record."""
+
+    id: str  # the files list people by id
+    csv: str  # the person's line of people.csv (with its newline)
+    json: str  # the person's object in people.json, on one line
+    events: tuple[tuple[tuple, str], ...]  # (sort key, line of events.csv) for each dated fact
+
+
+def data_files(model: SiteModel, base_path: str = "data/", people: dict | None = None) -> list[Page]:
+    """The open-data files for ``model``, as pages under ``base_path``; identical bytes on every call.
+
+    ``people``: person id -> PersonData already made (see ``person_data``); the others are made here."""
     base = base_path if base_path.endswith("/") or not base_path else base_path + "/"
-    people = people_rows(model)
-    events = event_rows(model)
-    sources = source_rows(model)
+    people = people or {}
+    made = sorted((people.get(rec.id) or person_data(model, rec) for rec in model.people), key=lambda d: d.id)
+    events = [line for d in made for line in d.events] + [(key, _csv_line(EVENT_COLUMNS, row)) for key, row in general_event_rows(model)]
+    events.sort(key=lambda kl: kl[0])
     people_fields = _people_fields(as_array=False)
     # people.json is written with sorted keys, and Frictionless reads its columns in that order.
     json_fields = sorted(_people_fields(as_array=True), key=lambda f: f["name"])
+    people_json = ",\n".join(d.json for d in made)
     files = {
-        "people.csv": _csv([f["name"] for f in people_fields], [_joined(r) for r in people]),
-        "people.json": _json_rows(people),
-        "events.csv": _csv([f["name"] for f in EVENT_FIELDS], events),
-        "sources.csv": _csv([f["name"] for f in SOURCE_FIELDS], sources),
+        "people.csv": (_csv_line(PEOPLE_COLUMNS, None) + "".join(d.csv for d in made)).encode(),
+        "people.json": f"[\n{people_json}\n]\n".encode() if made else b"[\n\n]\n",
+        "events.csv": (_csv_line(EVENT_COLUMNS, None) + "".join(line for _, line in events)).encode(),
+        "sources.csv": _csv([f["name"] for f in SOURCE_FIELDS], source_rows(model)),
     }
     files["datapackage.json"] = _json(_package(model, people_fields, json_fields))
     return [Page(base + name, data) for name, data in sorted(files.items())]
@@ -221,61 +241,70 @@ def data_files(model: SiteModel, base_path: str = "data/") -> list[Page]:
 # ------------------------------------------------------------------ rows
 
 
-def people_rows(model: SiteModel) -> list[dict]:
-    """One dict per published person, lists kept as lists, sorted by id."""
+def person_data(model: SiteModel, rec) -> PersonData:
+    row = person_row(model, rec)
+    return PersonData(
+        row["id"],
+        _csv_line(PEOPLE_COLUMNS, _joined(row)),
+        json.dumps(row, ensure_ascii=False, sort_keys=True),
+        tuple((key, _csv_line(EVENT_COLUMNS, event_row)) for key, event_row in person_event_rows(model, rec)),
+    )
+
+
+def person_row(model: SiteModel, rec) -> dict:
+    """A published person's row, lists kept as lists."""
     tree = f"{model.site.default_language}/"  # pages live in one tree per language; link the content's own
-    rows = []
-    for rec in model.people:
-        data = rec.data
-        full = data.display == "full"
-        pid = page_id(rec)
-        dates = sorted((e.date for e in data.events), key=lambda d: (d.first_day, _PRECISION_ORDER[d.precision], d.iso))
-        rows.append(
+    data = rec.data
+    full = data.display == "full"
+    pid = page_id(rec)
+    dates = sorted((e.date for e in data.events), key=lambda d: (d.first_day, _PRECISION_ORDER[d.precision], d.iso))
+    return {
+        "id": pid,
+        "name": shown_name(rec),
+        "aliases": list(data.aliases) if full else [],
+        "city": data.city or None,
+        "city_name": _city_name(model, data.city),
+        "fates": list(data.fates),
+        "age": data.age.years if data.age else None,
+        "age_as_of": data.age.as_of.iso if data.age else None,
+        "occupation": data.occupation.text if data.occupation else None,
+        "first_event_date": dates[0].iso if dates else None,
+        "last_event_date": dates[-1].iso if dates else None,
+        "justice_status": data.justice.status if data.justice else None,
+        "sources": cited_sources(rec),
+        "page": tree + person(pid),
+    }
+
+
+def person_event_rows(model: SiteModel, rec) -> list[tuple[tuple, dict]]:
+    """(sort key, row) for each of a person's dated facts; events.csv is sorted by the keys."""
+    tree = f"{model.site.default_language}/"
+    pid = page_id(rec)
+    return [
+        (
+            _date_key(e.date) + ("person", pid, index),
             {
+                "kind": "person",
                 "id": pid,
                 "name": shown_name(rec),
-                "aliases": list(data.aliases) if full else [],
-                "city": data.city or None,
-                "city_name": _city_name(model, data.city),
-                "fates": list(data.fates),
-                "age": data.age.years if data.age else None,
-                "age_as_of": data.age.as_of.iso if data.age else None,
-                "occupation": data.occupation.text if data.occupation else None,
-                "first_event_date": dates[0].iso if dates else None,
-                "last_event_date": dates[-1].iso if dates else None,
-                "justice_status": data.justice.status if data.justice else None,
-                "sources": cited_sources(rec),
+                **_date_cells(e.date),
+                "end_date": None,
+                "city": e.city,
+                "city_name": _city_name(model, e.city),
+                "what": e.what,
+                "date_note": e.date_note,
+                "sources": LIST_SEPARATOR.join(e.sources),
                 "page": tree + person(pid),
-            }
+            },
         )
-    return sorted(rows, key=lambda r: r["id"])
+        for index, e in enumerate(rec.data.events)
+    ]
 
 
-def event_rows(model: SiteModel) -> list[dict]:
-    """One dict per dated fact: every person's events and every general event, sorted by date."""
-    tree = f"{model.site.default_language}/"  # pages live in one tree per language; link the content's own
+def general_event_rows(model: SiteModel) -> list[tuple[tuple, dict]]:
+    """(sort key, row) for each general event."""
+    tree = f"{model.site.default_language}/"
     rows = []
-    for rec in model.people:
-        pid = page_id(rec)
-        for index, e in enumerate(rec.data.events):
-            rows.append(
-                (
-                    _date_key(e.date) + ("person", pid, index),
-                    {
-                        "kind": "person",
-                        "id": pid,
-                        "name": shown_name(rec),
-                        **_date_cells(e.date),
-                        "end_date": None,
-                        "city": e.city,
-                        "city_name": _city_name(model, e.city),
-                        "what": e.what,
-                        "date_note": e.date_note,
-                        "sources": LIST_SEPARATOR.join(e.sources),
-                        "page": tree + person(pid),
-                    },
-                )
-            )
     for rec in model.events:
         data = rec.data
         rows.append(
@@ -296,8 +325,7 @@ def event_rows(model: SiteModel) -> list[dict]:
                 },
             )
         )
-    rows.sort(key=lambda kr: kr[0])
-    return [row for _, row in rows]
+    return rows
 
 
 def source_rows(model: SiteModel) -> list[dict]:
@@ -356,18 +384,14 @@ def _cell(value) -> str:
 
 
 def _csv(columns: list[str], rows: list[dict]) -> bytes:
+    return (_csv_line(columns, None) + "".join(_csv_line(columns, row) for row in rows)).encode("utf-8")
+
+
+def _csv_line(columns: list[str], row: dict | None) -> str:
+    """One CSV line (with its newline): the header when ``row`` is None."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return buf.getvalue().encode("utf-8")
-
-
-def _json_rows(rows: list[dict]) -> bytes:
-    """A JSON array with one object per line: readable, and written by the C encoder (``indent`` is not)."""
-    lines = ",\n".join(json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows)
-    return f"[\n{lines}\n]\n".encode()
+    csv.writer(buf, lineterminator="\n").writerow(columns if row is None else [_cell(row.get(c)) for c in columns])
+    return buf.getvalue()
 
 
 def _json(value) -> bytes:

@@ -227,6 +227,7 @@ class Fragments:
     lines: tuple[str, ...]  # one dated line per event (by its index), with its city
     lines_here: tuple[str, ...]  # the same without the city (on that city's page)
     name: str  # the home page's wall of names (at the top of the tree: links without "../")
+    data: export.PersonData | None = None  # the open-data lines (made in the content's own language only)
 
 
 LIST_ROOT = "../"  # where the lists that use Fragments are: people/, cities/, days/
@@ -280,6 +281,7 @@ class Renderer:
             lines=tuple(str(line(self.happening(Happening(None, "people", rec, i)), LIST_ROOT)) for i in events),
             lines_here=tuple(str(line(self.happening(Happening(None, "people", rec, i), with_city=False), LIST_ROOT)) for i in events),
             name=str(self.macros.name_item(self.person_link(rec), "")),
+            data=export.person_data(self.m, rec) if self.lang == self.m.site.default_language else None,
         )
 
     def rows(self, people, *, here: bool = False) -> Markup:
@@ -485,7 +487,7 @@ class Renderer:
         if kind == "search-index":
             return [self.search_index()]
         if kind == "data":
-            return export.data_files(m)
+            return export.data_files(m, people={rec.id: self.fragments_of(rec).data for rec in m.people})
         rec = self.pages_by_id[key]
         body, body_lang, title = self.text("pages", rec, routes.page(key))
         return [
@@ -920,8 +922,6 @@ def render_site(
                 lists.append((lang, kind, key))
             elif kind != "person" or f"{lang}/{routes.person(page_id(renderer.people_by_id[key]))}" not in keep:
                 first_round.append((lang, kind, key))
-    # The open data is the longest single task: started first, it runs beside the person pages.
-    first_round.sort(key=lambda task: task[1] != "data")
     out: list[Page | Kept] = list(keep.values())
     if progress is not None:
         progress.total = len(first_round) + len(lists)
@@ -957,7 +957,7 @@ def render_site(
     return sorted(out, key=lambda p: p.path), made_fragments
 
 
-LISTS = {"home", "people-indexes", "city", "day"}  # the pages assembled from people's kept lines
+LISTS = {"home", "people-indexes", "city", "day", "data"}  # the files assembled from people's kept lines
 
 
 def _progress(results, bar):
