@@ -37,6 +37,7 @@ class BuildState:
     parsed: dict = field(default_factory=dict)  # load.Loaded.parsed
     person_keys: dict = field(default_factory=dict)  # (lang, person id) -> (key, page path, page digest)
     fragments: dict = field(default_factory=dict)  # (lang, person id) -> render.Fragments, made under that key
+    validation: dict = field(default_factory=dict)  # validate()'s memo (the last duplicate search)
 
 
 def _paths(out_dir: Path) -> tuple[Path, Path]:

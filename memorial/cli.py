@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from . import package, pipeline
@@ -96,7 +97,7 @@ def cmd_check(content: Path, paths: list[Path] | None = None) -> int:
     return 0
 
 
-def cmd_build(content: Path, out: Path, jobs: int | None = None, *, timings: bool = False) -> int:
+def cmd_build(content: Path, out: Path, jobs: int | None = None, *, timings: bool = False, warm=None) -> int:
     if not content.is_dir():
         print(f"error: content folder '{content}' does not exist", file=sys.stderr)
         return 2
@@ -104,7 +105,9 @@ def cmd_build(content: Path, out: Path, jobs: int | None = None, *, timings: boo
     if refusal:
         print(f"error: {refusal}", file=sys.stderr)
         return 2
-    result = pipeline.build(content, out, workers=jobs)
+    started = time.perf_counter()
+    result = pipeline.build(content, out, workers=jobs, warm=warm)
+    took = time.perf_counter() - started
     report(result.diagnostics)
     if timings:
         for stage, seconds in result.timings.items():
@@ -116,7 +119,10 @@ def cmd_build(content: Path, out: Path, jobs: int | None = None, *, timings: boo
         print(f"nothing changed since the last build; {out}/ is up to date")
         return 0
     c = result.counts
-    print(f"built {result.pages} pages into {out}/ ({c['written']} written, {c['removed']} removed, {c['unchanged']} unchanged files)")
+    print(
+        f"built {result.pages} pages into {out}/ in {took:.2f} s "
+        f"({c['written']} written, {c['removed']} removed, {c['unchanged']} unchanged files)"
+    )
     return 0
 
 

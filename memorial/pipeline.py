@@ -12,6 +12,7 @@ import gc
 import hashlib
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,8 +73,9 @@ def _check(content_dir: Path, paths: list[Path] | None, cache_of: Path | None) -
     if paths:
         validated = validate(load_paths(content_dir, paths), content_dir, partial=True)
     else:
-        parsed = cache.load(cache_of.absolute()).parsed if cache_of is not None else {}
-        validated = validate(load_content(content_dir, parsed, workers=os.cpu_count() or 1), content_dir)
+        state = cache.load(cache_of.absolute()) if cache_of is not None else cache.BuildState()
+        loaded = load_content(content_dir, state.parsed, workers=os.cpu_count() or 1)
+        validated = validate(loaded, content_dir, memo=state.validation)  # a copy: the cache is not written back
     return validated, tuple(sorted(validated.diagnostics, key=sort_key))
 
 
@@ -90,12 +92,33 @@ class Stopwatch:
         self._last = now
 
 
-def build(content_dir: Path, out_dir: Path, *, workers: int | None = None) -> Result:
+class Warm:
+    """What a long-running preview (`serve`) keeps between its builds: the build cache stays in memory
+    instead of being read back, and is saved to disk in the background while the browser reloads."""
+
+    def __init__(self) -> None:
+        self.state: cache.BuildState | None = None
+        self._saving: threading.Thread | None = None
+
+    def save(self, out_dir: Path, state: cache.BuildState, quick: str, diagnostics) -> None:
+        self.wait()
+        self.state = state
+        self._saving = threading.Thread(target=cache.save, args=(out_dir, state, quick, diagnostics))
+        self._saving.start()
+
+    def wait(self) -> None:
+        if self._saving is not None:
+            self._saving.join()
+            self._saving = None
+
+
+def build(content_dir: Path, out_dir: Path, *, workers: int | None = None, warm: Warm | None = None) -> Result:
+    """Build the site from ``content_dir`` into ``out_dir``. ``warm``: kept by the caller between builds."""
     with collector_paused():
-        return _build(content_dir, out_dir, workers)
+        return _build(content_dir, out_dir, workers, warm)
 
 
-def _build(content_dir: Path, out_dir: Path, workers: int | None) -> Result:
+def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | None) -> Result:
     out_dir = out_dir.absolute()
     clock = Stopwatch()
     code = cache.code_key()
@@ -104,12 +127,14 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None) -> Result:
     clock.lap("compare with the last build")
     if previous is not None:
         return Result(tuple(previous), unchanged=True, timings=clock.times)
-    state = cache.load(out_dir)
+    if warm is not None:
+        warm.wait()  # the last build's cache is on disk whole before this build replaces it
+    state = warm.state if warm is not None and warm.state is not None else cache.load(out_dir)
     clock.lap("read the build cache")
     workers = workers or os.cpu_count() or 1
     loaded = load_content(content_dir, state.parsed, workers=workers)
     clock.lap("load")
-    validated = validate(loaded, content_dir)
+    validated = validate(loaded, content_dir, memo=state.validation)
     clock.lap("validate")
     diagnostics = tuple(sorted(validated.diagnostics, key=sort_key))
     if has_errors(list(diagnostics)):
@@ -143,7 +168,11 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None) -> Result:
         for rec in model.people:
             path = f"{lang}/{routes.person(page_id(rec))}"
             person_state[(lang, rec.id)] = (keys[rec.id], path, digests[path])
-    cache.save(out_dir, cache.BuildState(loaded.parsed, person_state, fragments), quick, diagnostics)
+    new_state = cache.BuildState(loaded.parsed, person_state, fragments, state.validation)
+    if warm is not None:
+        warm.save(out_dir, new_state, quick, diagnostics)
+    else:
+        cache.save(out_dir, new_state, quick, diagnostics)
     clock.lap("save the build cache")
     redirects = {f"{lang}/{old}": f"{lang}/{new}" for lang in model.site.languages for old, new in model.redirects.items()}
     return Result(diagnostics, model, len(pages), redirects, counts=counts, timings=clock.times)

@@ -12,11 +12,12 @@ from .cli import cmd_build
 
 
 def serve(content: Path, out: Path, port: int) -> int:
-    if cmd_build(content, out) == 2:
+    warm = pipeline.Warm()  # the build cache stays in memory between rebuilds
+    if cmd_build(content, out, warm=warm) == 2:
         return 2
 
     def rebuild():
-        cmd_build(content, out)
+        cmd_build(content, out, warm=warm)
 
     server = Server()
     for folder in (content, pipeline.TEMPLATES, pipeline.ASSETS):

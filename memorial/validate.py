@@ -45,9 +45,12 @@ class Validated:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def validate(loaded: Loaded, content_dir: Path, today: dt.date | None = None, *, partial: bool = False) -> Validated:
+def validate(
+    loaded: Loaded, content_dir: Path, today: dt.date | None = None, *, partial: bool = False, memo: dict | None = None
+) -> Validated:
     """Typed records and every problem. ``partial``: only some files were loaded (``check PATH...``),
-    so checks that need the whole record (unused sources, duplicates) are left to the full check."""
+    so checks that need the whole record (unused sources, duplicates) are left to the full check.
+    ``memo``: kept by the caller between builds, it spares checks whose inputs are unchanged."""
     today = today or dt.date.today()
     diags: list[Diagnostic] = list(loaded.diagnostics)
     records: dict[str, dict[str, Record]] = {kind: {} for kind in MODELS if kind != "site"}
@@ -78,7 +81,7 @@ def validate(loaded: Loaded, content_dir: Path, today: dt.date | None = None, *,
     diags.extend(_check_ids(records))
     diags.extend(_check_translations(records, site))
     if not partial:
-        diags.extend(_check_duplicates(records))
+        diags.extend(_check_duplicates(records, {} if memo is None else memo.setdefault("duplicates", {})))
     return Validated(site, records, tuple(diags))
 
 
@@ -413,10 +416,10 @@ def _check_ids(records) -> list[Diagnostic]:
     return out
 
 
-def _check_duplicates(records) -> list[Diagnostic]:
+def _check_duplicates(records, memo: dict) -> list[Diagnostic]:
     people = records["people"]
     out = []
-    for s in duplicates.find({pid: rec.data for pid, rec in people.items()}):
+    for s in duplicates.find_remembered({pid: rec.data for pid, rec in people.items()}, memo):
         a, b = people[s.a], people[s.b]
         out.append(
             warning(

@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Time what `serve` does after an editor saves one person: a rebuild in a process that stays up.
+
+    python bench/warm_edit.py CONTENT OUT [--edits 5] [--project DIR]
+
+Builds CONTENT into OUT once (untimed), then before each timed rebuild appends one sentence to the
+story of the same person and checks that the sentence reached the person's page. The first rebuild
+after a cold build also fills the second output tree (see memorial/write.py), so it is untimed too.
+Prints one JSON object: the seconds of each timed rebuild, measured in the process (interpreter
+start-up is not part of a preview's rebuild), and the stages of the last one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("content", type=Path)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--edits", type=int, default=5)
+    ap.add_argument("--project", type=Path, default=Path(__file__).resolve().parent.parent, help="the project measured")
+    args = ap.parse_args()
+    sys.path.insert(0, str(args.project))
+    from memorial import pipeline
+
+    people = sorted((args.content / "people").glob("*.md"))
+    edited = people[len(people) // 2]
+    warm = pipeline.Warm()
+
+    def edit(i: int) -> str:
+        sentence = f"One more sentence was added while previewing (edit {i})."
+        edited.write_text(edited.read_text(encoding="utf-8").rstrip("\n") + f" {sentence}\n", encoding="utf-8")
+        return sentence
+
+    pipeline.build(args.content, args.out, warm=warm)
+    edit(0)
+    pipeline.build(args.content, args.out, warm=warm)
+    seconds, last = [], {}
+    for i in range(1, args.edits + 1):
+        sentence = edit(i)
+        started = time.perf_counter()
+        result = pipeline.build(args.content, args.out, warm=warm)
+        seconds.append(time.perf_counter() - started)
+        pages = list(args.out.rglob(f"{edited.stem}.html"))
+        if not result.ok or not any(sentence in p.read_text(encoding="utf-8") for p in pages):
+            print(json.dumps({"error": f"edit {i} did not reach {edited.stem}.html"}))
+            return 1
+        last = {"timings": result.timings, "counts": result.counts}
+    warm.wait()
+    print(json.dumps({"seconds": seconds, "edited": f"people/{edited.name}", **last}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
