@@ -5,6 +5,7 @@ Every name and fact here is invented (random syllables) and exists only to
 measure the generator at the scale of the full record. Usage:
 
     python bench/make_corpus.py 10000 /tmp/corpus-10k
+    python bench/make_corpus.py 10000 /tmp/corpus-10k-3 en,ru,kk   (three language trees)
 """
 
 from __future__ import annotations
@@ -78,14 +79,14 @@ def story(rng: random.Random) -> str:
     return "\n\n".join(paragraphs) + "\n"
 
 
-def write(n: int, out: Path, seed: int = 2022) -> None:
+def write(n: int, out: Path, seed: int = 2022, languages: tuple[str, ...] = ("en",)) -> None:
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
     for folder in ("sources", "cities", "people", "events", "pages", "figures"):
         (out / folder).mkdir(parents=True)
     (out / "site.yaml").write_text(
-        "title: Benchmark Memorial\ndescription: A synthetic corpus; every name is invented.\nlanguages: [en]\n"
+        f"title: Benchmark Memorial\ndescription: A synthetic corpus; every name is invented.\nlanguages: [{', '.join(languages)}]\n"
         "default_language: en\ntimeline:\n  start: 2022-01-02\n  end: 2022-01-21\nintro: Synthetic.\n",
         encoding="utf-8",
     )
@@ -148,14 +149,18 @@ def is_corpus(folder: Path) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or not argv[0].isdigit() or int(argv[0]) < 1:
-        print("usage: python bench/make_corpus.py N DIR   (N people, written into DIR, which is replaced)", file=sys.stderr)
+    if len(argv) not in (2, 3) or not argv[0].isdigit() or int(argv[0]) < 1:
+        print(
+            "usage: python bench/make_corpus.py N DIR [LANGUAGES]   (N people, written into DIR, which is replaced;"
+            " LANGUAGES: the site's language trees, e.g. en,ru,kk; default en)",
+            file=sys.stderr,
+        )
         return 2
     out = Path(argv[1])
     if out.exists() and any(out.iterdir()) and not is_corpus(out):
         print(f"error: {out} is not empty and not a corpus made by this script: refusing to replace it", file=sys.stderr)
         return 2
-    write(int(argv[0]), out)
+    write(int(argv[0]), out, languages=tuple(argv[2].split(",")) if len(argv) == 3 else ("en",))
     return 0
 
 

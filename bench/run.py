@@ -8,7 +8,9 @@ median, min and max wall-clock seconds and the peak memory:
 - cold full build (the output folder, its parent and every cache the script
   can see removed first), a no-change rebuild (same command, output present),
   a rebuild after appending one sentence to one person's story: each on a disk
-  folder and on a tmpfs (/dev/shm);
+  folder and on a tmpfs (/dev/shm); the same rebuild inside a process that stays
+  up, as `serve` does (bench/warm_edit.py); a cold build of the same people in
+  three language trees (en, ru, kk);
 - ``check``, ``zip`` and ``zim`` (with the archive sizes);
 - Hugo's binary building the same people into a minimal site (bench/hugo/).
 
@@ -26,10 +28,12 @@ The table is printed and written with the machine's details to
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import hashlib
 import importlib.metadata
 import importlib.util
+import json
 import os
 import platform
 import re
@@ -290,6 +294,7 @@ class Row:
     runs: list[Run] = field(default_factory=list)
     run_notes: list[list[str]] = field(default_factory=list)  # what each run did
     notes: list[str] = field(default_factory=list)  # about the row as a whole
+    in_process: bool = False  # times taken inside one running process (a preview's rebuilds), not whole processes
 
     @property
     def ok(self) -> bool:
@@ -310,11 +315,11 @@ class Row:
             return [f"{self.n:,}", self.measurement, "–", "–", "–", "–", "; ".join(self.notes)]
         seconds = [run.seconds for run in self.runs]
         cpu = statistics.median(run.cpu_seconds for run in self.runs)
-        notes = [f"CPU {cpu:.2f} s"]
-        written = statistics.median(run.written_mb for run in self.runs)
+        notes = [] if self.in_process else [f"CPU {cpu:.2f} s"]
+        written = 0 if self.in_process else statistics.median(run.written_mb for run in self.runs)
         if written >= 16 / 1024:  # below that, it is the command's own output (captured in a file under /tmp)
             notes.append(f"wrote {written:.1f} MB to disk" if written >= 1 else f"wrote {written * 1024:.0f} KB to disk")
-        if max(run.max_processes for run in self.runs) > 1:
+        if max(run.max_processes for run in self.runs) > 1 and not self.in_process:
             notes.append(f"up to {max(run.max_processes for run in self.runs)} processes")
         other = max(run.other_cores for run in self.runs)
         if other >= OTHER_LOAD_NOTE:
@@ -452,6 +457,13 @@ class Bench:
             locations.append(("tmpfs", self.args.tmpfs / f"memorial-bench-{os.getpid()}" / str(n)))
         for where, base in locations:
             self.builds(corpus, where, base / "site")
+        self.warm_edit(corpus, work / "warm")
+        if self.args.languages:
+            trees = work / "content-trees"
+            subprocess.run([sys.executable, str(MAKE_CORPUS), str(n), str(trees), self.args.languages], check=True)
+            several = Corpus(n, work, trees, corpus.env, self.code, self.copied)
+            for where, base in locations:
+                self.cold(several, f"cold build, {len(self.args.languages.split(','))} language trees ({where})", base / "trees")
         self.measure(n, "check", self.python("check", "--content", str(content)), corpus.cwd, after=corpus.after, env=corpus.env)
         for kind in ("zip", "zim"):
             self.archive(corpus, kind, work / "dist" / f"memorial.{kind}")
@@ -509,6 +521,48 @@ class Bench:
         self.measure(n, f"no-change rebuild ({where})", build, cwd, take_snapshot, nochange_after, env)
         self.measure(n, f"rebuild after 1 edit ({where})", build, cwd, edit_before, edit_after, env)
 
+    def cold(self, corpus: Corpus, measurement: str, parent: Path) -> None:
+        out = parent / "out"
+
+        def before(i: int) -> None:
+            fresh(parent)
+            corpus.clean()
+
+        def after(i: int, run: Run) -> list[str]:
+            pages = count_html(out) if run.returncode == 0 else 0
+            return [f"{pages:,} pages, {folder_mb(out):.0f} MB"] + corpus.after(i, run)
+
+        cmd = self.python("build", "--content", str(corpus.content), "--out", str(out))
+        self.measure(corpus.n, measurement, cmd, corpus.cwd, before, after, corpus.env)
+
+    def warm_edit(self, corpus: Corpus, parent: Path) -> None:
+        """What `serve` does after a save: bench/warm_edit.py times --runs rebuilds inside one process."""
+        fresh(parent)
+        corpus.clean()
+        cmd = [sys.executable, str(BENCH / "warm_edit.py"), str(corpus.content), str(parent / "out"), "--edits", str(self.args.runs)]
+        cmd += ["--project", str(self.code)]
+        self.wait_quiet()
+        process = run_process(cmd, corpus.cwd, corpus.env, self.args.timeout)
+        row = Row(corpus.n, "rebuild after 1 edit, in `serve` (disk)", in_process=True)
+        self.rows.append(row)
+        try:
+            report = json.loads(process.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            report = {"error": process.stderr[-2000:]}
+        if process.returncode != 0 or "error" in report:
+            self.failures.append(f"N={corpus.n:,} warm edit: {report.get('error')}")
+            row.notes.append(f"**FAILED**: {report.get('error', '')[:200]}")
+            return
+        for seconds in report["seconds"]:
+            row.runs.append(dataclasses.replace(process, seconds=seconds))
+            row.run_notes.append([])
+        stages = ", ".join(f"{name} {t:.2f}" for name, t in report["timings"].items() if t >= 0.01)
+        row.notes.append(
+            f"timed inside one process that stays up, as `serve` does (start-up and the first build not counted); "
+            f"edited {report['edited']}; the last rebuild's stages (s): {stages}; peak MB is that whole process"
+        )
+        log(f"  warm edit: {', '.join(f'{s:.3f}' for s in report['seconds'])} s")
+
     def archive(self, corpus: Corpus, kind: str, archive: Path) -> None:
         def before(i: int) -> None:
             fresh(archive.parent)
@@ -549,6 +603,13 @@ class Bench:
                 lines.append(
                     f"N={row.n:,} {where.strip('()')}: our cold build {ours.median:.2f} s / Hugo {row.median:.3f} s = **{ours.median / row.median:.1f}×**"
                 )
+            for trees in (r for r in self.rows if r.n == row.n and r.measurement.startswith("cold build, ") and r.ok):
+                if trees.measurement.endswith(where):
+                    label = trees.measurement.removeprefix("cold build, ").removesuffix(f" {where}")
+                    lines.append(
+                        f"N={row.n:,} {where.strip('()')}: our cold build of {label} {trees.median:.2f} s / Hugo {row.median:.3f} s "
+                        f"= **{trees.median / row.median:.1f}×**"
+                    )
         return lines
 
 
@@ -693,6 +754,13 @@ METHOD = """\
   under the output folder (followed if it is a symbolic link) have a modification time after the run started, and
   j differ from the file at the same path before the run. "wrote X MB to disk" is the process tree's block output
   (`ru_oublock`; nothing is counted on tmpfs).
+- **rebuild after 1 edit, in `serve`**: `bench/warm_edit.py` builds the corpus once in a process that stays up
+  (as `serve` does, keeping the build cache in memory), rebuilds once more (the first rebuild after a cold build
+  also fills the second output tree), then `--runs` times appends a sentence to the same person and times
+  `pipeline.build` inside that process, waiting first for the previous build's background cache save (an editor
+  does not save twice within a quarter of a second). Interpreter start-up is not included: a preview never pays it.
+- **cold build, N language trees**: the same people in a corpus whose `site.yaml` lists those languages (one tree
+  of pages per language, no translated texts), cleaned as for the cold build. Hugo builds one language.
 - **disk** is a folder on the root file system (`--work`); **tmpfs** is `/dev/shm`. The content is always on disk.
 - **zip**, **zim**: the command builds into its own temporary folder (under `$TMPDIR`) and writes the archive.
 - **Hugo**: the same people converted to `content/people/<id>.md` (front matter kept, `title` added, `aliases`
@@ -761,6 +829,11 @@ def main(argv: list[str] | None = None) -> int:
         "--live", action="store_true", help="run the working tree itself, not a copy taken at the start (edits during the run are measured)"
     )
     p.add_argument("--keep", action="store_true", help="keep the corpora and outputs in --work")
+    p.add_argument(
+        "--languages",
+        default="en,ru,kk",
+        help="also time a cold build of a corpus with these language trees; '' to skip (default: en,ru,kk)",
+    )
     args = p.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     if args.runs < 1 or not sizes:
