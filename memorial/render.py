@@ -114,10 +114,21 @@ class Markdown:
     # mode would drop only the tags and show the script's text).
     OPTIONS = cmarkgfm.cmark.Options.CMARK_OPT_SMART | cmarkgfm.cmark.Options.CMARK_OPT_UNSAFE
 
+    def __init__(self) -> None:
+        # The same story on the same page in another language tree gives the same HTML (the trees have
+        # the same folders): the renderers of one process share this instance, which remembers a few.
+        self._recent: dict[tuple[str, str], Markup] = {}
+
     def __call__(self, text: str, page: str) -> Markup:
         """``page`` is the output path of the page the text appears on, to judge relative links."""
-        html = cmarkgfm.markdown_to_html_with_extensions(text, options=self.OPTIONS, extensions=["table"])
-        return Markup(sanitise(html, page).rstrip("\n"))
+        key = (text, page.partition("/")[2])  # without the language tree
+        found = self._recent.get(key)
+        if found is None:
+            html = cmarkgfm.markdown_to_html_with_extensions(text, options=self.OPTIONS, extensions=["table"])
+            if len(self._recent) > 256:
+                self._recent.clear()
+            found = self._recent[key] = Markup(sanitise(html, page).rstrip("\n"))
+        return found
 
 
 LINK_SCHEMES = {"http", "https", "mailto"}
@@ -202,8 +213,18 @@ def sentence(text: str | None) -> str | None:
     return text if text[-1] in ".!?…”)" else text + "."
 
 
+class Environment(jinja2.Environment):
+    """Views are plain dicts: ``p.name`` looks up the key first. (Jinja tries the attribute first, and
+    the exception it catches for every dict cost a fifth of a person page's time.)"""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 def make_environment(templates_dir: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    return Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -236,7 +257,7 @@ LIST_ROOT = "../"  # where the lists that use Fragments are: people/, cities/, d
 class Renderer:
     """Turns the model into pages. Holds only what is fixed for the whole build."""
 
-    def __init__(self, model: SiteModel, templates_dir: Path, photos: dict, lang: str = "en"):
+    def __init__(self, model: SiteModel, templates_dir: Path, photos: dict, lang: str = "en", markdown: Markdown | None = None):
         self.m = model
         self.lang = lang
         translations = i18n.translations(lang)
@@ -245,7 +266,7 @@ class Renderer:
         self.fate_labels = {k: self._(v) for k, v in FATE_LABELS.items()}
         self.photos = photos  # person id -> [{"url", "width", "height"}] from images.render_photos
         self.env = make_environment(templates_dir)
-        self.markdown = Markdown()
+        self.markdown = markdown or Markdown()
         self.locale = lang
         self.env.install_gettext_translations(translations, newstyle=True)
         # `_()` is called some twenty times a page: a plain function with the same meaning as the newstyle
@@ -263,6 +284,16 @@ class Renderer:
         self.events_by_id = {rec.id: rec for rec in model.events}
         self.pages_by_id = {rec.id: rec for rec in model.pages}
         self.macros = self.env.get_template("macros.html").module
+        self.site_view = {
+            "title": model.site.title,
+            "description": model.site.description,
+            "lang": model.site.default_language,
+            "base_url": model.site.base_url,
+        }
+        self.nav_items = self.nav()
+        # Pages the header or footer marks as current; every other page of a folder shares one header and footer.
+        self.marked = {item["url"] for item in self.nav_items} | {item["url"] for item in self.footer} | {routes.SEARCH}
+        self._chrome: dict[tuple, dict] = {}
         self.fragments: dict[str, Fragments] = {}  # person id -> lines; filled by render_site, or on demand
 
     def fragments_of(self, rec: Record) -> Fragments:
@@ -400,10 +431,32 @@ class Renderer:
         ]
         return items
 
+    def chrome(self, root: str, path: str, section: str | None) -> dict:
+        """The header and the footer's page list, rendered once for each folder and section and kept."""
+        marked = path if path in self.marked else None
+        key = (root, marked, section)
+        found = self._chrome.get(key)
+        if found is None:
+            macros = self.env.get_template("chrome.html").module
+            found = self._chrome[key] = {
+                "header": macros.header(root, marked, section, self.nav_items, self.site_view),
+                "footer": macros.footer_pages(root, marked, self.footer),
+            }
+        return found
+
     def render(self, path: str, template: str, title: str, **view) -> Page:
         """A page of this language's tree; ``path`` is relative to the tree (people/x.html)."""
+        root = routes.root_of(path)
+        section = next(
+            (
+                item["url"]
+                for item in self.nav_items[1:]
+                if path.split("/")[0] == item["url"].split("/")[0] or (path.startswith("days/") and item["url"] == routes.TIMELINE)
+            ),
+            None,
+        )
         common = {
-            "root": routes.root_of(path),
+            "root": root,
             "site_root": routes.root_of(f"{self.lang}/{path}"),
             "lang": self.lang,
             "content_lang": self.m.site.default_language,
@@ -411,21 +464,8 @@ class Renderer:
             "languages": [{"code": code, "name": i18n.NAMES[code]} for code in self.m.site.languages],
             "path": path,
             "title": title,
-            "site": {
-                "title": self.m.site.title,
-                "description": self.m.site.description,
-                "lang": self.m.site.default_language,
-                "base_url": self.m.site.base_url,
-            },
-            "nav": self.nav(),
-            "section": next(
-                (
-                    item["url"]
-                    for item in self.nav()[1:]
-                    if path.split("/")[0] == item["url"].split("/")[0] or (path.startswith("days/") and item["url"] == routes.TIMELINE)
-                ),
-                None,
-            ),
+            "site": self.site_view,
+            "chrome": self.chrome(root, path, section),
             "footer_pages": self.footer,
             "stylesheet": routes.STYLESHEET,
         }
@@ -911,7 +951,8 @@ def render_site(
     then the pages whose lists are assembled from those lines. Returns the pages and every person's
     Fragments."""
     keep = keep or {}
-    renderers = {lang: Renderer(model, templates_dir, photos, lang) for lang in model.site.languages}
+    markdown = Markdown()
+    renderers = {lang: Renderer(model, templates_dir, photos, lang, markdown) for lang in model.site.languages}
     for (lang, pid), frag in (fragments or {}).items():
         if lang in renderers:
             renderers[lang].fragments[pid] = frag
@@ -922,6 +963,8 @@ def render_site(
                 lists.append((lang, kind, key))
             elif kind != "person" or f"{lang}/{routes.person(page_id(renderer.people_by_id[key]))}" not in keep:
                 first_round.append((lang, kind, key))
+    # A person's pages in every language side by side: one process makes them, converting the story once.
+    first_round.sort(key=lambda task: (task[1] != "person", task[2] or ""))
     out: list[Page | Kept] = list(keep.values())
     if progress is not None:
         progress.total = len(first_round) + len(lists)
