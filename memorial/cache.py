@@ -20,6 +20,7 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,12 +95,19 @@ def load(out_dir: Path) -> BuildState:
         return BuildState()
 
 
-def save(out_dir: Path, state: BuildState, quick: str | None, diagnostics) -> None:
-    cache_file, state_file = _paths(out_dir)
-    tmp = cache_file.with_name(cache_file.name + f".{os.getpid()}")
+def save(out_dir: Path, state: BuildState) -> None:
+    """Keep what this build read and made. Any earlier or later state is safe to read: every entry is
+    checked against the content's bytes or the output's manifest before it is used."""
+    cache_file, _ = _paths(out_dir)
+    tmp = cache_file.with_name(cache_file.name + f".{os.getpid()}.{threading.get_ident()}")
     with tmp.open("wb") as f:
         pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, cache_file)
+
+
+def mark_built(out_dir: Path, quick: str | None, diagnostics) -> None:
+    """Record that the output now shows the content with this quick key (and these diagnostics)."""
+    _, state_file = _paths(out_dir)
     rows = [[d.severity, d.position.path, d.position.line, d.position.column, d.message] for d in diagnostics]
     state_file.write_text(json.dumps({"quick": quick, "diagnostics": rows}), encoding="utf-8")
 

@@ -100,10 +100,10 @@ class Warm:
         self.state: cache.BuildState | None = None
         self._saving: threading.Thread | None = None
 
-    def save(self, out_dir: Path, state: cache.BuildState, quick: str, diagnostics) -> None:
+    def save(self, out_dir: Path, state: cache.BuildState) -> None:
         self.wait()
         self.state = state
-        self._saving = threading.Thread(target=cache.save, args=(out_dir, state, quick, diagnostics))
+        self._saving = threading.Thread(target=cache.save, args=(out_dir, state))
         self._saving.start()
 
     def wait(self) -> None:
@@ -146,6 +146,19 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | N
     keys = cache.person_keys(model, validated.records, code, photo_shas)
     keep = reusable_pages(model, keys, state, out_dir)
     clock.lap("find unchanged pages")
+    saver = warm or Warm()
+
+    def save_cache(pages: list, fragments: dict) -> None:
+        """Between the rounds of rendering, while the processes assemble the lists, the cache is written
+        in a thread (a preview's keeps being written while the browser reloads)."""
+        digests = {p.path: routes.page_digest(p) for p in pages}
+        person_state = {}
+        for lang in model.site.languages:
+            for rec in model.people:
+                path = f"{lang}/{routes.person(page_id(rec))}"
+                person_state[(lang, rec.id)] = (keys[rec.id], path, digests[path])
+        saver.save(out_dir, cache.BuildState(loaded.parsed, person_state, fragments, state.validation))
+
     with tqdm(desc="rendering", unit="page", delay=1.0, disable=not sys.stderr.isatty(), file=sys.stderr, leave=False) as bar:
         spare = write.prepare(out_dir)
         pages, fragments = render_site(
@@ -157,22 +170,15 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | N
             workers=workers,
             progress=bar,
             sink=spare.put,
+            between_rounds=save_cache,
         )
     clock.lap("render and write pages")
     counts = write.write_site(pages + photo_files, write.asset_files(ASSETS), out_dir, spare)
     clock.lap("write the rest, swap")
     counts["reused"] = len(keep)
-    digests = {p.path: routes.page_digest(p) for p in pages}
-    person_state = {}
-    for lang in model.site.languages:
-        for rec in model.people:
-            path = f"{lang}/{routes.person(page_id(rec))}"
-            person_state[(lang, rec.id)] = (keys[rec.id], path, digests[path])
-    new_state = cache.BuildState(loaded.parsed, person_state, fragments, state.validation)
-    if warm is not None:
-        warm.save(out_dir, new_state, quick, diagnostics)
-    else:
-        cache.save(out_dir, new_state, quick, diagnostics)
+    cache.mark_built(out_dir, quick, diagnostics)  # only now: the output shows this content
+    if warm is None:
+        saver.wait()
     clock.lap("save the build cache")
     redirects = {f"{lang}/{old}": f"{lang}/{new}" for lang in model.site.languages for old, new in model.redirects.items()}
     return Result(diagnostics, model, len(pages), redirects, counts=counts, timings=clock.times)

@@ -939,6 +939,7 @@ def render_site(
     workers: int = 1,
     progress=None,
     sink=None,
+    between_rounds=None,
 ) -> tuple[list[Page | Kept], dict]:
     """Every page of the site: one tree per language, and the root page that chooses among them.
 
@@ -946,6 +947,7 @@ def render_site(
     entries): those are not rendered again, and ``fragments`` ((language, person id) -> Fragments) must
     hold their lines. ``workers`` > 1 shares the work among processes. ``sink`` (a ``write.Spare.put``)
     takes each page as soon as it is made, in the process that made it, and gives back its Kept entry.
+    ``between_rounds(pages, fragments)`` is called when every person page and line is made.
 
     Two rounds: person pages (each also making its person's lines) and the pages that list no one;
     then the pages whose lists are assembled from those lines. Returns the pages and every person's
@@ -970,6 +972,13 @@ def render_site(
         progress.total = len(first_round) + len(lists)
     # Processes pay off for many pages, or for few heavy ones (lists of thousands of people).
     parallel = workers > 1 and (len(first_round) + len(lists) > 200 or len(model.people) > 2000)
+    made_fragments: dict = {}
+
+    def people_done() -> None:
+        made_fragments.update({(lang, rec.id): r.fragments_of(rec) for lang, r in renderers.items() for rec in model.people})
+        if between_rounds is not None:
+            between_rounds(list(out), made_fragments)
+
     for tasks in (first_round, lists):
         if parallel and len(tasks) > 1:
             # fork: the workers inherit the renderers (model, templates, lines made so far), nothing is pickled.
@@ -977,8 +986,12 @@ def render_site(
             # memory pages, shared with this process) alone.
             gc.freeze()
             with multiprocessing.get_context("fork").Pool(workers, initializer=_adopt, initargs=(renderers, sink)) as pool:
+                if tasks is lists:
+                    people_done()  # after the fork: between_rounds may start a thread
                 done = list(_progress(pool.imap_unordered(_run, tasks, chunksize=32), progress))
         else:
+            if tasks is lists:
+                people_done()
             done = list(_progress((_run_with(renderers, sink, task) for task in tasks), progress))
         for pages, made in done:
             out.extend(pages)
@@ -996,7 +1009,6 @@ def render_site(
         if page.path in seen:
             raise RuntimeError(f"two pages would be written to {page.path}")  # a bug, not a content problem
         seen.add(page.path)
-    made_fragments = {(lang, rec.id): r.fragments_of(rec) for lang, r in renderers.items() for rec in model.people}
     return sorted(out, key=lambda p: p.path), made_fragments
 
 
@@ -1016,6 +1028,8 @@ _worker: tuple = (None, None)  # (renderers, sink), set in each pool worker by _
 def _adopt(renderers: dict, sink) -> None:
     global _worker
     _worker = (renderers, sink)
+    gc.enable()  # for what the worker makes; what it inherited is frozen (see render_site)
+    gc.enable()
 
 
 def _run(task):
