@@ -270,7 +270,7 @@ def parse_file(
     return doc, problems
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=1024)  # a preview keeps them between rebuilds: warnings repeat
 def _positions(path: str, sha: str, kind: str, shown: str) -> tuple[dict, dict]:
     doc, _ = parse_file(Path(path).read_bytes(), Path(path), kind, shown, sha, track_positions=True)
     return (doc.values, doc.keys) if doc else ({}, {})

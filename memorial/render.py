@@ -248,6 +248,8 @@ class Fragments:
     lines: tuple[str, ...]  # one dated line per event (by its index), with its city
     lines_here: tuple[str, ...]  # the same without the city (on that city's page)
     name: str  # the home page's wall of names (at the top of the tree: links without "../")
+    name_here: str  # the same one folder deep (a source's page)
+    search: str  # the person's entry in the search index (JSON)
     data: export.PersonData | None = None  # the open-data lines (made in the content's own language only)
 
 
@@ -312,6 +314,8 @@ class Renderer:
             lines=tuple(str(line(self.happening(Happening(None, "people", rec, i)), LIST_ROOT)) for i in events),
             lines_here=tuple(str(line(self.happening(Happening(None, "people", rec, i), with_city=False), LIST_ROOT)) for i in events),
             name=str(self.macros.name_item(self.person_link(rec), "")),
+            name_here=str(self.macros.name_item(self.person_link(rec), LIST_ROOT)),
+            search=json.dumps(self.search_entry(rec), ensure_ascii=False, separators=(",", ":")),
             data=export.person_data(self.m, rec) if self.lang == self.m.site.default_language else None,
         )
 
@@ -848,26 +852,29 @@ class Renderer:
         }
         return self.render(routes.event(rec.id), "event.html", title or data.title, event=view, body_lang=body_lang)
 
+    def search_entry(self, rec: Record) -> list:
+        d = rec.data
+        other = [*d.aliases, *(f.name for f in d.name_forms)] if d.display == "full" else []
+        days = sorted({e.date.iso for e in d.events if e.date.precision == "day"})
+        return [
+            routes.person(page_id(rec)),
+            shown_name(rec),
+            "; ".join(other),
+            d.city or "",
+            d.occupation.text if d.occupation else "",
+            list(d.fates),
+            days,
+        ]
+
     def search_index(self) -> Page:
         """search/index.js: a classic script that sets a global, so search works from file:// (no fetch)."""
-        people = []
-        for rec in self.m.people:
-            d = rec.data
-            other = [*d.aliases, *(f.name for f in d.name_forms)] if d.display == "full" else []
-            days = sorted({e.date.iso for e in d.events if e.date.precision == "day"})
-            people.append(
-                [
-                    routes.person(page_id(rec)),
-                    shown_name(rec),
-                    "; ".join(other),
-                    d.city or "",
-                    d.occupation.text if d.occupation else "",
-                    list(d.fates),
-                    days,
-                ]
-            )
-        data = {"people": people, "cities": {cid: rec.data.name for cid, rec in self.m.cities.items()}, "fates": self.fate_labels}
-        js = "window.MEMORIAL_SEARCH = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
+        people = ",".join(self.fragments_of(rec).search for rec in self.m.people)
+        rest = json.dumps(
+            {"cities": {cid: rec.data.name for cid, rec in self.m.cities.items()}, "fates": self.fate_labels},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        js = f'window.MEMORIAL_SEARCH = {{"people":[{people}],{rest[1:]};\n'
         return Page(f"{self.lang}/{routes.SEARCH_INDEX}", js.encode("utf-8"))
 
     def search_page(self) -> Page:
@@ -918,7 +925,7 @@ class Renderer:
         c = self.m.citing[sid]
         view = {
             **self.source_ref(sid),
-            "people": [self.person_link(p) for p in c["people"]],
+            "people": Markup("".join(f"{self.fragments_of(p).name_here}\n" for p in c["people"])),
             "events": [{"title": e.data.title, "date": self.date(e.data.date), "url": routes.event(e.id)} for e in c["events"]],
             "figures": [
                 {"value": f.data.value, "what": f.data.what, "given_by": f.data.given_by, "date": self.date(f.data.date)}
@@ -970,8 +977,11 @@ def render_site(
     out: list[Page | Kept] = list(keep.values())
     if progress is not None:
         progress.total = len(first_round) + len(lists)
-    # Processes pay off for many pages, or for few heavy ones (lists of thousands of people).
-    parallel = workers > 1 and (len(first_round) + len(lists) > 200 or len(model.people) > 2000)
+
+    def parallel(tasks: list) -> bool:
+        """Processes pay off for many pages, or for few heavy ones (lists of thousands of people)."""
+        return workers > 1 and len(tasks) > 1 and (len(tasks) > 200 or (tasks is lists and len(model.people) > 2000))
+
     made_fragments: dict = {}
 
     def people_done() -> None:
@@ -980,7 +990,7 @@ def render_site(
             between_rounds(list(out), made_fragments)
 
     for tasks in (first_round, lists):
-        if parallel and len(tasks) > 1:
+        if parallel(tasks):
             # fork: the workers inherit the renderers (model, templates, lines made so far), nothing is pickled.
             # gc.freeze: should the collector run in a worker, it leaves the inherited objects (and their
             # memory pages, shared with this process) alone.
@@ -1012,7 +1022,7 @@ def render_site(
     return sorted(out, key=lambda p: p.path), made_fragments
 
 
-LISTS = {"home", "people-indexes", "city", "day", "data"}  # the files assembled from people's kept lines
+LISTS = {"home", "people-indexes", "city", "day", "data", "source", "search-index"}  # the files assembled from people's kept lines
 
 
 def _progress(results, bar):
