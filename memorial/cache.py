@@ -57,7 +57,19 @@ def code_key() -> str:
     return h.hexdigest()
 
 
-def quick_key(content_dir: Path, code: str) -> str:
+def content_files(content_dir: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``content_dir`` (path relative to it) -> (size, modification time), in a fixed order."""
+    out = {}
+    for root, dirs, files in os.walk(content_dir):
+        dirs.sort()
+        rel = os.path.relpath(root, content_dir)
+        for name in sorted(files):
+            st = os.stat(os.path.join(root, name))
+            out[name if rel == "." else f"{rel}/{name}"] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def quick_key(content_dir: Path, code: str, files: dict | None = None) -> str:
     """Cheap to compute (no file is read): changes whenever any input might have."""
     h = hashlib.blake2b(code.encode(), digest_size=16)
     try:
@@ -65,11 +77,9 @@ def quick_key(content_dir: Path, code: str) -> str:
     except OSError:
         head = ""
     h.update(head.encode())
-    for root, dirs, files in os.walk(content_dir):
-        dirs.sort()
-        for name in sorted(files):
-            st = os.stat(os.path.join(root, name))
-            h.update(f"{root}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    h.update(str(content_dir.absolute()).encode())
+    for rel, (size, mtime) in (files if files is not None else content_files(content_dir)).items():
+        h.update(f"{rel}\0{size}\0{mtime}\n".encode())
     return h.hexdigest()
 
 
@@ -112,8 +122,8 @@ def mark_built(out_dir: Path, quick: str | None, diagnostics) -> None:
     state_file.write_text(json.dumps({"quick": quick, "diagnostics": rows}), encoding="utf-8")
 
 
-def person_keys(model: SiteModel, records: dict, code: str, photo_shas: dict) -> dict[str, str]:
-    """For each published person, a key over everything their page shows."""
+def person_keys(model: SiteModel, records: dict, code: str, photo_shas: dict, people=None) -> dict[str, str]:
+    """For each published person (or each of ``people``), a key over everything their page shows."""
     shas = {(kind, rid): rec.doc.sha for kind in records for rid, rec in records[kind].items()}
     common = hashlib.blake2b(code.encode(), digest_size=16)
     common.update(model.site.model_dump_json().encode())
@@ -123,7 +133,7 @@ def person_keys(model: SiteModel, records: dict, code: str, photo_shas: dict) ->
         if kind == "translations" and rid.startswith("pages/"):
             common.update(f"{rid}\0{sha}\n".encode())
     out = {}
-    for rec in model.people:
+    for rec in model.people if people is None else people:
         h = common.copy()
         h.update(f"{rec.id}\0{rec.doc.sha}\0{model.last_changed.get(change_key(rec.doc.path))}\0{photo_shas.get(rec.id)}".encode())
         for lang in model.site.languages:  # its text in other languages

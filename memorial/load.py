@@ -390,8 +390,9 @@ def change_key(path: Path) -> str:
     return f"{path.parent.name}/{path.name}"
 
 
-def last_changed(content_dir: Path) -> dict[str, dt.date]:
-    """When each content file last changed (by ``change_key``): its last commit, or its mtime if uncommitted.
+def last_changed(content_dir: Path, only: list[Path] | None = None) -> dict[str, dt.date]:
+    """When each content file (or each of ``only``) last changed, by ``change_key``: its last commit, or
+    its mtime if uncommitted.
 
     Never the build clock, so two builds of the same checkout are identical.
     One ``git log`` for the whole folder (not one per file) keeps this fast.
@@ -399,18 +400,19 @@ def last_changed(content_dir: Path) -> dict[str, dt.date]:
 
     found: dict[str, dt.date] = {}  # absolute path -> date
     root = content_dir.resolve()
+    spec = [str(p.resolve()) for p in only] if only is not None else [str(root)]
     try:
         top = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True
         ).stdout.strip()
         log = subprocess.run(
-            ["git", "-C", top, "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", str(root)],
+            ["git", "-C", top, "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", *spec],
             capture_output=True,
             text=True,
             check=True,
         ).stdout
         dirty = subprocess.run(
-            ["git", "-C", top, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(root)],
+            ["git", "-C", top, "status", "--porcelain", "-z", "--untracked-files=all", "--", *spec],
             capture_output=True,
             text=True,
             check=True,
@@ -428,7 +430,11 @@ def last_changed(content_dir: Path) -> dict[str, dt.date]:
             if len(entry) > 3:
                 found.pop(os.path.join(top, entry[3:]), None)
     dates: dict[str, dt.date] = {}
-    for folder, _, names in os.walk(root):
+    if only is not None:
+        walked = [(str(p.resolve().parent), [p.name]) for p in only]
+    else:
+        walked = [(folder, names) for folder, _, names in os.walk(root)]
+    for folder, names in walked:
         for name in names:
             path = os.path.join(folder, name)
             when = found.get(path)

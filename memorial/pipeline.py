@@ -8,6 +8,7 @@ unchanged files; rendering, for person pages whose inputs are unchanged.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import os
@@ -21,10 +22,10 @@ from tqdm import tqdm
 
 from . import cache, images, routes, write
 from .diagnostics import Diagnostic, has_errors, sort_key
-from .load import last_changed, load_content, load_paths
+from .load import last_changed, load_content, load_paths, parse_file
 from .model import SiteModel, build_model, page_id
-from .render import render_site
-from .validate import Validated, validate
+from .render import Markdown, Renderer, render_site
+from .validate import Record, Validated, body_problems, validate
 from .write import live_tree, read_manifest
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -92,12 +93,30 @@ class Stopwatch:
         self._last = now
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """The last build, as `serve` keeps it for a touch-up (see ``touch_up``)."""
+
+    code: str
+    files: dict  # content file -> (size, modification time), as cache.content_files gives them
+    validated: Validated
+    model: SiteModel
+    photos: dict  # person id -> the photo versions (render_photos)
+    photo_shas: dict
+    keys: dict  # person id -> key (cache.person_keys)
+    manifest: dict  # every output file -> digest
+    diagnostics: tuple
+    pages: int
+
+
 class Warm:
     """What a long-running preview (`serve`) keeps between its builds: the build cache stays in memory
-    instead of being read back, and is saved to disk in the background while the browser reloads."""
+    instead of being read back, and is saved to disk in the background while the browser reloads; the
+    last build itself, for a touch-up when only stories changed."""
 
     def __init__(self) -> None:
         self.state: cache.BuildState | None = None
+        self.snapshot: Snapshot | None = None
         self._saving: threading.Thread | None = None
 
     def save(self, out_dir: Path, state: cache.BuildState) -> None:
@@ -122,13 +141,18 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | N
     out_dir = out_dir.absolute()
     clock = Stopwatch()
     code = cache.code_key()
-    quick = cache.quick_key(content_dir, code)
+    files = cache.content_files(content_dir)
+    quick = cache.quick_key(content_dir, code, files)
     previous = cache.unchanged(out_dir, quick)
     clock.lap("compare with the last build")
     if previous is not None:
         return Result(tuple(previous), unchanged=True, timings=clock.times)
     if warm is not None:
         warm.wait()  # the last build's cache is on disk whole before this build replaces it
+        touched = touch_up(content_dir, out_dir, warm, code, files, quick, clock)
+        if touched is not None:
+            return touched
+        warm.snapshot = None
     state = warm.state if warm is not None and warm.state is not None else cache.load(out_dir)
     clock.lap("read the build cache")
     workers = workers or os.cpu_count() or 1
@@ -179,9 +203,86 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | N
     cache.mark_built(out_dir, quick, diagnostics)  # only now: the output shows this content
     if warm is None:
         saver.wait()
+    else:
+        warm.snapshot = Snapshot(code, files, validated, model, photo_sizes, photo_shas, keys, spare.manifest, diagnostics, len(pages))
     clock.lap("save the build cache")
     redirects = {f"{lang}/{old}": f"{lang}/{new}" for lang in model.site.languages for old, new in model.redirects.items()}
     return Result(diagnostics, model, len(pages), redirects, counts=counts, timings=clock.times)
+
+
+def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dict, quick: str, clock: Stopwatch) -> Result | None:
+    """The rebuild after an editor changed only people's stories (Markdown bodies) in `serve`: their pages
+    are made again and nothing else, since every list, index and file shows only front-matter facts.
+    None when anything else changed (front matter, other files, the code): then the whole build runs."""
+    snap = warm.snapshot
+    if snap is None or warm.state is None or code != snap.code or files.keys() != snap.files.keys() or snap.model.site.base_url:
+        return None  # (a hosted copy's service worker lists every page's digest)
+    live = live_tree(out_dir)
+    if live is None or read_manifest(out_dir, live) != snap.manifest:
+        return None  # the output was changed by something else
+    people = snap.validated.records["people"]
+    published = {rec.id for rec in snap.model.people}
+    touched: dict[str, tuple] = {}  # person id -> (old record, new record, parse result)
+    for rel in (rel for rel, stat in files.items() if snap.files[rel] != stat):
+        kind, _, name = rel.partition("/")
+        old = people.get(name.removesuffix(".md")) if kind == "people" and name.endswith(".md") else None
+        if old is None or old.id not in published or old.doc.path.name != name:
+            return None
+        path = content_dir / rel
+        raw = path.read_bytes()
+        doc, problems = parsed = parse_file(raw, path, "people", old.doc.display, hashlib.blake2b(raw, digest_size=16).hexdigest())
+        if doc is None or problems or doc.data != old.doc.data:
+            return None
+        touched[old.id] = (old, Record("people", old.id, old.data, doc.body, doc), parsed)
+    clock.lap("load")
+    diagnostics = list(snap.diagnostics)
+    for old, new, _ in touched.values():
+        for d in body_problems(old):
+            if d in diagnostics:
+                diagnostics.remove(d)
+        diagnostics.extend(body_problems(new))
+    diagnostics = sorted(diagnostics, key=sort_key)
+    clock.lap("validate")
+    if has_errors(diagnostics):
+        return Result(tuple(diagnostics), timings=clock.times)
+    new_records = {pid: new for pid, (_, new, _) in touched.items()}
+    changed = last_changed(content_dir, [new.doc.path for new in new_records.values()])
+    model = dataclasses.replace(
+        snap.model,
+        people=[new_records.get(rec.id, rec) for rec in snap.model.people],
+        last_changed={**snap.model.last_changed, **changed},
+    )
+    records = {**snap.validated.records, "people": {**people, **new_records}}
+    keys = {**snap.keys, **cache.person_keys(model, records, code, snap.photo_shas, people=list(new_records.values()))}
+    clock.lap("model")
+    markdown = Markdown()
+    renderers = [Renderer(model, TEMPLATES, snap.photos, lang, markdown) for lang in model.site.languages]
+    pages = [r.person(rec) for rec in new_records.values() for r in renderers]
+    clock.lap("render and write pages")
+    made = {page.path for page in pages}
+    spare = write.prepare(out_dir)
+    kept = [routes.Kept(path, digest) for path, digest in snap.manifest.items() if path not in made]
+    counts = write.write_site(kept + pages, [], out_dir, spare)
+    counts["reused"] = len(kept)
+    clock.lap("write the rest, swap")
+    state = warm.state
+    parsed = dict(state.parsed)
+    person_state = dict(state.person_keys)
+    for old, new, result in touched.values():
+        parsed.pop((old.doc.display, old.doc.sha), None)
+        parsed[(new.doc.display, new.doc.sha)] = result
+        for lang in model.site.languages:
+            path = f"{lang}/{routes.person(page_id(new))}"
+            person_state[(lang, new.id)] = (keys[new.id], path, spare.manifest[path])
+    warm.save(out_dir, cache.BuildState(parsed, person_state, state.fragments, state.validation))
+    cache.mark_built(out_dir, quick, diagnostics)
+    validated = Validated(snap.validated.site, records, tuple(diagnostics))
+    warm.snapshot = Snapshot(
+        code, files, validated, model, snap.photos, snap.photo_shas, keys, spare.manifest, tuple(diagnostics), snap.pages
+    )
+    clock.lap("save the build cache")
+    redirects = {f"{lang}/{old}": f"{lang}/{new}" for lang in model.site.languages for old, new in model.redirects.items()}
+    return Result(tuple(diagnostics), model, snap.pages, redirects, counts=counts, timings=clock.times)
 
 
 def reusable_pages(model: SiteModel, keys: dict, state: cache.BuildState, out_dir: Path) -> dict:

@@ -342,10 +342,16 @@ def _check_records(records, site: Site | None, content_dir: Path) -> list[Diagno
             problem = photo_problem(photo.file, content_dir)
             if problem:
                 out.append(error(rec.doc.position(("photo", "file")), f"photo file: {problem}"))
-        if rec.data.display == "initials":
-            out.extend(_initials_problems(rec))
-        if not rec.body.strip():
-            out.append(warning(rec.doc.position(), "the entry has no story; write a few sentences below the front matter"))
+        out.extend(body_problems(rec))
+    return out
+
+
+def body_problems(rec: Record) -> list[Diagnostic]:
+    """Every problem a person's story (the Markdown body) can cause; the rest of validation reads only
+    the front matter, so this is all there is to redo when only a story changed."""
+    out = _initials_problems(rec) if rec.data.display == "initials" else []
+    if not rec.body.strip():
+        out.append(warning(rec.doc.position(), "the entry has no story; write a few sentences below the front matter"))
     return out
 
 

@@ -60,6 +60,7 @@ class Spare:
     folder: Path
     old: dict[str, str]  # what the spare tree holds: path -> digest (its manifest)
     made: set = field(default_factory=set)  # folders known to exist (per process)
+    manifest: dict = field(default_factory=dict)  # what the tree holds once write_site is done
 
     def put(self, page: Page) -> Kept:
         """Write ``page`` into the spare tree unless it holds these bytes already; the page's Kept entry.
@@ -129,6 +130,7 @@ def write_site(pages: list[Page | Kept], files: list[tuple[Path, str]], out_dir:
     if removed:
         _prune_empty_folders(spare.folder)
     manifest_path(spare.out_dir, spare.name).write_text(json.dumps(new, sort_keys=True), encoding="utf-8")
+    spare.manifest = new
     # The swap: a new link beside the old one, renamed over it (atomic on POSIX).
     link = spare.out_dir.parent / f".{spare.out_dir.name}.link-{os.getpid()}"
     link.unlink(missing_ok=True)

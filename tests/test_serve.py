@@ -1,0 +1,76 @@
+"""`serve` rebuilds in one process: a story edit touches up one page; the output is always what a build
+from scratch of the same content gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from memorial import pipeline
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def from_scratch(site, name: str) -> dict[str, bytes]:
+    out = site.tmp / name / "output"
+    assert pipeline.build(site.content, out).ok
+    return files(out)
+
+
+def touched_up(result) -> bool:
+    """The story-only path: it never looks for unchanged pages, it knows them."""
+    return result.ok and not result.unchanged and "find unchanged pages" not in result.timings
+
+
+def test_a_story_edit_remakes_one_page_and_gives_what_a_full_build_gives(site):
+    out, warm = site.tmp / "output", pipeline.Warm()
+    assert pipeline.build(site.content, out, warm=warm).ok
+    for n in (1, 2):  # the first rebuild also fills the second output tree
+        site.edit("people/person-two.md", "Second fixture story", f"Second fixture story (corrected {n})")
+        result = pipeline.build(site.content, out, warm=warm)
+        assert touched_up(result), result.timings
+    assert result.counts["written"] == 1  # that person's page, nothing else
+    assert "corrected 2" in (out / "en/people/person-two.html").read_text(encoding="utf-8")
+    assert files(out) == from_scratch(site, "fresh")
+    # ...and a separate `build` afterwards agrees that nothing is left to do
+    assert pipeline.build(site.content, out).unchanged
+
+
+def test_a_front_matter_edit_rebuilds_the_lists(site):
+    out, warm = site.tmp / "output", pipeline.Warm()
+    assert pipeline.build(site.content, out, warm=warm).ok
+    site.edit("people/person-two.md", "Fixture detention sometime in January.", "Fixture detention in January, corrected.")
+    result = pipeline.build(site.content, out, warm=warm)
+    assert result.ok and not touched_up(result)
+    assert "corrected" in (out / "en/timeline.html").read_text(encoding="utf-8")  # a list, not only the person's page
+    assert files(out) == from_scratch(site, "fresh")
+    site.edit("people/person-two.md", "Second fixture story.", "Second fixture story, after the list changed.")
+    assert touched_up(pipeline.build(site.content, out, warm=warm))
+    assert files(out) == from_scratch(site, "fresh-2")
+
+
+def test_a_story_edit_is_checked_like_any_other(site):
+    out, warm = site.tmp / "output", pipeline.Warm()
+    assert pipeline.build(site.content, out, warm=warm).ok
+
+    def no_story(result) -> bool:
+        return any("person-two.md" in d.position.path and "has no story" in d.message for d in result.diagnostics)
+
+    site.edit("people/person-two.md", "Second fixture story.", "")
+    result = pipeline.build(site.content, out, warm=warm)
+    assert touched_up(result) and no_story(result)
+    site.write(
+        "people/person-two.md", (site.content / "people/person-two.md").read_text(encoding="utf-8") + "Second fixture story, back.\n"
+    )
+    result = pipeline.build(site.content, out, warm=warm)
+    assert touched_up(result) and not no_story(result)
+    good = files(out)
+    assert good == from_scratch(site, "fresh")
+    site.edit("people/person-two.md", "---\n", "---\nnot: valid: yaml: [\n")  # broken front matter: the whole check runs
+    result = pipeline.build(site.content, out, warm=warm)
+    assert not result.ok and any("YAML syntax error" in d.message for d in result.diagnostics)
+    assert files(out) == good  # the last good build stays
+    site.edit("people/person-two.md", "---\nnot: valid: yaml: [\n", "---\n")
+    result = pipeline.build(site.content, out, warm=warm)
+    assert result.ok and files(out) == from_scratch(site, "fresh-2")
