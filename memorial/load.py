@@ -261,7 +261,7 @@ def parse_file(
         line_offset = 1  # the opening '---'
     else:
         yaml_text, body, body_line, line_offset = text, "", 1, 0
-    data, values, keys, yaml_problems = parse_yaml(yaml_text, shown, line_offset)
+    data, values, keys, yaml_problems = parse_yaml(yaml_text, shown, line_offset, track_positions)
     problems.extend(yaml_problems)
     if data is None:
         return None, problems
@@ -288,8 +288,11 @@ def _split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def parse_yaml(text: str, shown: str, line_offset: int):
-    """Parse one YAML document into (data, value positions, key positions, problems)."""
+def parse_yaml(text: str, shown: str, line_offset: int, track_positions: bool = True):
+    """Parse one YAML document into (data, value positions, key positions, problems).
+
+    Without ``track_positions`` the positions are left empty (most files never need them, and
+    recording them is a third of the parsing); a file with problems is parsed again with them."""
     try:
         node = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
@@ -303,8 +306,11 @@ def parse_yaml(text: str, shown: str, line_offset: int):
         return None, {}, {}, [error(Position(shown), f"YAML error: {exc}")]
     if node is None:
         return {}, {}, {}, []
-    conv = _Converter(shown, line_offset)
+    conv = _Converter(shown, line_offset, track_positions)
     data = conv.convert(node, ())
+    if conv.problems and not track_positions:
+        conv = _Converter(shown, line_offset, True)
+        data = conv.convert(node, ())
     if data is REFUSED:
         return None, {}, {}, conv.problems
     if not isinstance(data, dict):
@@ -325,9 +331,10 @@ STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool
 class _Converter:
     """Turn a composed YAML node tree into Python data, recording positions."""
 
-    def __init__(self, shown: str, line_offset: int):
+    def __init__(self, shown: str, line_offset: int, track: bool = True):
         self.shown = shown
         self.offset = line_offset
+        self.track = track
         self.values: dict = {}
         self.keys: dict = {}
         self.problems: list[Diagnostic] = []
@@ -348,7 +355,8 @@ class _Converter:
         if node.tag not in STANDARD_TAGS:
             self.problems.append(error(Position(self.shown, *self._pos(node)), f"YAML tag '{node.tag}' is not allowed; write plain values"))
             return REFUSED
-        self.values[path] = self._pos(node)
+        if self.track:
+            self.values[path] = self._pos(node)
         if isinstance(node, yaml.MappingNode):
             out: dict = {}
             for key_node, value_node in node.value:
@@ -363,18 +371,19 @@ class _Converter:
                     continue
                 if key in out:
                     line, col = self._pos(key_node)
-                    first = self.keys[path + (key,)][0]
+                    first = self.keys[path + (key,)][0] if self.track else "?"  # (the file is parsed again, tracked)
                     self.problems.append(
                         error(Position(self.shown, line, col), f"field '{key}' appears twice (first on line {first}); keep one")
                     )
                     continue
-                self.keys[path + (key,)] = self._pos(key_node)
-                value = self.convert(value_node, path + (key,))
+                if self.track:
+                    self.keys[path + (key,)] = self._pos(key_node)
+                value = self.convert(value_node, path + (key,) if self.track else path)
                 if value is not REFUSED:
                     out[key] = value
             return out
         if isinstance(node, yaml.SequenceNode):
-            items = [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
+            items = [self.convert(item, path + (i,) if self.track else path) for i, item in enumerate(node.value)]
             return [item for item in items if item is not REFUSED]
         tag = node.tag
         if tag.endswith(":timestamp") or tag.endswith(":str") or node.style:

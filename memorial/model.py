@@ -9,6 +9,7 @@ source, and when each entry last changed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -158,23 +159,22 @@ def redirects(people, cities, events, sources, pages) -> dict[str, str]:
 
 
 def cited_sources(rec: Record) -> list[str]:
-    """Source ids a record cites, in the order a reader meets them on its page (the model's field order)."""
+    """Source ids a record cites, in the order a reader meets them on its page (the model's field order,
+    then the entry's own ``sources``), from the references validation found."""
+    order = _field_order(type(rec.data))
     seen: dict[str, None] = {}
-
-    def walk(value):
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if key == "sources" and isinstance(item, list):
-                    seen.update(dict.fromkeys(item))
-                else:
-                    walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    raw = rec.doc.data  # validated already; cheaper to walk than model_dump()
-    for name in type(rec.data).model_fields:
-        if name not in ("sources", "private") and name in raw:
-            walk(raw[name])
-    seen.update(dict.fromkeys(raw.get("sources", [])))
+    own: list[str] = []
+    for path, kind, ref in sorted(rec.refs, key=lambda r: order.get(r[0][0], len(order))):  # stable: within a field, as written
+        if kind != "sources":
+            continue
+        if len(path) == 2 and path[0] == "sources":
+            own.append(ref)
+        else:
+            seen[ref] = None
+    seen.update(dict.fromkeys(own))
     return list(seen)
+
+
+@functools.cache
+def _field_order(model_type) -> dict[str, int]:
+    return {name: i for i, name in enumerate(model_type.model_fields)}

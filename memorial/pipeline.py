@@ -233,7 +233,7 @@ def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dic
         doc, problems = parsed = parse_file(raw, path, "people", old.doc.display, hashlib.blake2b(raw, digest_size=16).hexdigest())
         if doc is None or problems or doc.data != old.doc.data:
             return None
-        touched[old.id] = (old, Record("people", old.id, old.data, doc.body, doc), parsed)
+        touched[old.id] = (old, Record("people", old.id, old.data, doc.body, doc, old.refs), parsed)
     clock.lap("load")
     diagnostics = list(snap.diagnostics)
     for old, new, _ in touched.values():

@@ -306,15 +306,16 @@ class Renderer:
 
     def person_fragments(self, rec: Record) -> Fragments:
         row = self.person_row(rec)
-        events = range(len(rec.data.events))
         line = self.macros.dated_line
+        happenings = [self.happening(Happening(None, "people", rec, i)) for i in range(len(rec.data.events))]
+        link = self.person_link(rec)
         return Fragments(
             row=str(self.macros.person_item(row, LIST_ROOT, row["meta"])),
             row_here=str(self.macros.person_item(row, LIST_ROOT, row["meta_without_city"])),
-            lines=tuple(str(line(self.happening(Happening(None, "people", rec, i)), LIST_ROOT)) for i in events),
-            lines_here=tuple(str(line(self.happening(Happening(None, "people", rec, i), with_city=False), LIST_ROOT)) for i in events),
-            name=str(self.macros.name_item(self.person_link(rec), "")),
-            name_here=str(self.macros.name_item(self.person_link(rec), LIST_ROOT)),
+            lines=tuple(str(line(h, LIST_ROOT)) for h in happenings),
+            lines_here=tuple(str(line({**h, "city": None}, LIST_ROOT)) for h in happenings),
+            name=str(self.macros.name_item(link, "")),
+            name_here=str(self.macros.name_item(link, LIST_ROOT)),
             search=json.dumps(self.search_entry(rec), ensure_ascii=False, separators=(",", ":")),
             data=export.person_data(self.m, rec) if self.lang == self.m.site.default_language else None,
         )

@@ -32,6 +32,7 @@ class Record:
     data: BaseModel  # the validated model from schema.MODELS[kind]
     body: str
     doc: RawDocument  # for positions and the file's path
+    refs: tuple = ()  # (path, kind, id) of every city and source it names: see references()
 
     @property
     def status(self) -> str:
@@ -74,7 +75,7 @@ def validate(
         if same is not None:
             diags.append(error(doc.position(), f"id '{doc.id}' is used by {same.doc.display} too; ids must be unique — rename one file"))
             continue
-        records[doc.kind][doc.id] = Record(doc.kind, doc.id, data, doc.body, doc)
+        records[doc.kind][doc.id] = Record(doc.kind, doc.id, data, doc.body, doc, tuple(_references_in(doc.data)))
     diags.extend(_check_references(records, invalid, partial))
     diags.extend(_check_dates(records, site, today))
     diags.extend(_check_records(records, site, content_dir))
@@ -212,8 +213,13 @@ def _walk_refs(value, path=()):
 
 
 def references(record: Record):
+    """(path, kind, id) of every city and source the record names, found once while validating."""
+    return record.refs
+
+
+def _references_in(data: dict):
     # The raw data has the validated shape (it passed the model) and is far cheaper than model_dump().
-    return _walk_refs({k: v for k, v in record.doc.data.items() if k != "private"})
+    return _walk_refs({k: v for k, v in data.items() if k != "private"})
 
 
 def _check_references(records, invalid, partial: bool = False) -> list[Diagnostic]:
