@@ -254,6 +254,7 @@ class Fragments:
 
 
 LIST_ROOT = "../"  # where the lists that use Fragments are: people/, cities/, days/
+PERSON_ROOT = "../"  # person pages are in people/
 
 
 class Renderer:
@@ -297,6 +298,7 @@ class Renderer:
         self.marked = {item["url"] for item in self.nav_items} | {item["url"] for item in self.footer} | {routes.SEARCH}
         self._chrome: dict[tuple, dict] = {}
         self.fragments: dict[str, Fragments] = {}  # person id -> lines; filled by render_site, or on demand
+        self._kept_markup: dict[tuple, Markup] = {}  # see cite_marks and reference
 
     def fragments_of(self, rec: Record) -> Fragments:
         found = self.fragments.get(rec.id)
@@ -319,6 +321,24 @@ class Renderer:
             search=json.dumps(self.search_entry(rec), ensure_ascii=False, separators=(",", ":")),
             data=export.person_data(self.m, rec) if self.lang == self.m.site.default_language else None,
         )
+
+    def cite_marks(self, found: tuple, root: str) -> Markup:
+        """A fact's citation marks, [1][2], for (number, source id) pairs: made once for each combination
+        and kept, as every person page has several and the combinations are few."""
+        key = (found, root)
+        marks = self._kept_markup.get(key)
+        if marks is None:
+            items = [{"n": n, "url": routes.source(s), "title": self.m.sources[s].data.title} for n, s in found]
+            marks = self._kept_markup[key] = self.macros.cites(items, root)
+        return marks
+
+    def reference(self, sid: str, root: str) -> Markup:
+        """A source's reference line (publisher, title, date), made once and kept."""
+        key = (sid, root)
+        line = self._kept_markup.get(key)
+        if line is None:
+            line = self._kept_markup[key] = self.macros.reference(self.source_ref(sid), root)
+        return line
 
     def rows(self, people, *, here: bool = False) -> Markup:
         """A people list's items, from each person's kept row."""
@@ -660,9 +680,9 @@ class Renderer:
         order = cited_sources(rec)
         numbers = {sid: i + 1 for i, sid in enumerate(order)}
 
-        def cite(ids):
+        def cite(ids) -> Markup:
             found = sorted({numbers[s]: s for s in ids}.items())
-            return [{"n": n, "url": routes.source(s), "title": self.m.sources[s].data.title} for n, s in found]
+            return self.cite_marks(tuple(found), PERSON_ROOT)
 
         story, story_lang, _ = self.text("people", rec, routes.person(page_id(rec)))
         events = sorted(enumerate(data.events), key=lambda ie: (ie[1].date.first_day, ie[1].date.precision != "day", ie[0]))
@@ -705,7 +725,7 @@ class Renderer:
                 for c in data.conflicts
             ],
             "entry_cites": cite(data.sources),
-            "citations": [{"n": numbers[s], **self.source_ref(s)} for s in order],
+            "citations": [{"n": numbers[s], "web": self.m.sources[s].data.url, "reference": self.reference(s, PERSON_ROOT)} for s in order],
             "photo": self.photo(rec),
             "changed": self.changed(rec),
         }
