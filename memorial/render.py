@@ -999,36 +999,27 @@ def render_site(
     if progress is not None:
         progress.total = len(first_round) + len(lists)
 
-    def parallel(tasks: list) -> bool:
-        """Processes pay off for many pages, or for few heavy ones (lists of thousands of people)."""
-        return workers > 1 and len(tasks) > 1 and (len(tasks) > 200 or (tasks is lists and len(model.people) > 2000))
-
-    made_fragments: dict = {}
-
-    def people_done() -> None:
-        made_fragments.update({(lang, rec.id): r.fragments_of(rec) for lang, r in renderers.items() for rec in model.people})
-        if between_rounds is not None:
-            between_rounds(list(out), made_fragments)
-
-    for tasks in (first_round, lists):
-        if parallel(tasks):
-            # fork: the workers inherit the renderers (model, templates, lines made so far), nothing is pickled.
-            # gc.freeze: should the collector run in a worker, it leaves the inherited objects (and their
-            # memory pages, shared with this process) alone.
-            gc.freeze()
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_adopt, initargs=(renderers, sink)) as pool:
-                if tasks is lists:
-                    people_done()  # after the fork: between_rounds may start a thread
-                done = list(_progress(pool.imap_unordered(_run, tasks, chunksize=32), progress))
-        else:
-            if tasks is lists:
-                people_done()
-            done = list(_progress((_run_with(renderers, sink, task) for task in tasks), progress))
-        for pages, made in done:
-            out.extend(pages)
-            if made is not None:
-                lang, pid, frag = made
-                renderers[lang].fragments[pid] = frag
+    # Round 1 on processes when it is worth starting them. Round 2 (joining kept lines) stays in this
+    # process: on processes it was no faster, and each would have copied the lines it read (forked memory
+    # is shared until touched), taking a three-tree build of 10,000 people past 1 GB.
+    if workers > 1 and len(first_round) > 200:
+        # fork: the workers inherit the renderers (model, templates), nothing is pickled. gc.freeze: should
+        # the collector run in a worker, it leaves the inherited objects (and their memory pages) alone.
+        gc.freeze()
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_adopt, initargs=(renderers, sink)) as pool:
+            done = list(_progress(pool.imap_unordered(_run, first_round, chunksize=32), progress))
+    else:
+        done = list(_progress((_run_with(renderers, sink, task) for task in first_round), progress))
+    for pages, made in done:
+        out.extend(pages)
+        if made is not None:
+            lang, pid, frag = made
+            renderers[lang].fragments[pid] = frag
+    made_fragments = {(lang, rec.id): r.fragments_of(rec) for lang, r in renderers.items() for rec in model.people}
+    if between_rounds is not None:
+        between_rounds(list(out), made_fragments)
+    for lang, kind, key in _progress(lists, progress):
+        out.extend(_run_with(renderers, sink, (lang, kind, key))[0])
     first = renderers[model.site.default_language]
     out.append(first.chooser())
     if model.site.base_url:
@@ -1075,7 +1066,8 @@ def _run_with(renderers: dict, sink, task):
     made = None
     if kind == "person":
         rec = renderer.people_by_id[key]
-        pages, made = [renderer.person(rec)], (lang, key, renderer.fragments_of(rec))
+        # person_fragments, not fragments_of: the lines go back to the main process, not kept here too
+        pages, made = [renderer.person(rec)], (lang, key, renderer.fragments.get(key) or renderer.person_fragments(rec))
     else:
         pages = renderer.run((kind, key))
     return ([sink(page) for page in pages] if sink is not None else pages), made
