@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import ROOT
+from test_browser import wait_until
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # installed by `npm ci` in .ci/run
 
@@ -59,7 +60,7 @@ def test_keyboard_reaches_the_skip_link_first_and_focus_is_visible(browser, buil
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    wait_until(page, "location.hash === '#main'")  # following the link is not instantaneous
     page.close()
 
 
