@@ -117,6 +117,7 @@ class Warm:
     def __init__(self) -> None:
         self.state: cache.BuildState | None = None
         self.snapshot: Snapshot | None = None
+        self.documents: dict = {}  # validate()'s per-file memo
         self._saving: threading.Thread | None = None
 
     def save(self, out_dir: Path, state: cache.BuildState) -> None:
@@ -158,7 +159,7 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | N
     workers = workers or os.cpu_count() or 1
     loaded = load_content(content_dir, state.parsed, workers=workers)
     clock.lap("load")
-    validated = validate(loaded, content_dir, memo=state.validation)
+    validated = validate(loaded, content_dir, memo=state.validation, documents=warm.documents if warm is not None else None)
     clock.lap("validate")
     diagnostics = tuple(sorted(validated.diagnostics, key=sort_key))
     if has_errors(list(diagnostics)):
@@ -233,7 +234,7 @@ def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dic
         doc, problems = parsed = parse_file(raw, path, "people", old.doc.display, hashlib.blake2b(raw, digest_size=16).hexdigest())
         if doc is None or problems or doc.data != old.doc.data:
             return None
-        touched[old.id] = (old, Record("people", old.id, old.data, doc.body, doc, old.refs), parsed)
+        touched[old.id] = (old, Record("people", old.id, old.data, doc.body, doc, old.refs, old.dates), parsed)
     clock.lap("load")
     diagnostics = list(snap.diagnostics)
     for old, new, _ in touched.values():

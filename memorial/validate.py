@@ -33,6 +33,7 @@ class Record:
     body: str
     doc: RawDocument  # for positions and the file's path
     refs: tuple = ()  # (path, kind, id) of every city and source it names: see references()
+    dates: tuple = ()  # (path, PartialDate) of every date in it
 
     @property
     def status(self) -> str:
@@ -47,11 +48,18 @@ class Validated:
 
 
 def validate(
-    loaded: Loaded, content_dir: Path, today: dt.date | None = None, *, partial: bool = False, memo: dict | None = None
+    loaded: Loaded,
+    content_dir: Path,
+    today: dt.date | None = None,
+    *,
+    partial: bool = False,
+    memo: dict | None = None,
+    documents: dict | None = None,
 ) -> Validated:
     """Typed records and every problem. ``partial``: only some files were loaded (``check PATH...``),
     so checks that need the whole record (unused sources, duplicates) are left to the full check.
-    ``memo``: kept by the caller between builds, it spares checks whose inputs are unchanged."""
+    ``memo``: kept by the caller between builds, it spares checks whose inputs are unchanged.
+    ``documents``: the same for each file's own checks, by its bytes (kept in memory by `serve`)."""
     today = today or dt.date.today()
     diags: list[Diagnostic] = list(loaded.diagnostics)
     records: dict[str, dict[str, Record]] = {kind: {} for kind in MODELS if kind != "site"}
@@ -59,12 +67,11 @@ def validate(
     invalid: dict[str, set[str]] = {kind: set() for kind in records}  # reported already; don't cascade
     for kind, rid in loaded.unreadable:
         invalid[kind].add(rid)
+    seen = {} if documents is not None else None
     for doc in loaded.documents:
-        model = MODELS[doc.kind]
-        try:
-            data = model.model_validate(doc.data)
-        except ValidationError as exc:
-            diags.extend(_schema_diagnostics(doc, model, exc))
+        data, problems, refs, dates = _checked(doc, documents, seen)
+        if data is None:
+            diags.extend(problems)
             if doc.kind != "site":
                 invalid[doc.kind].add(doc.id)
             continue
@@ -75,7 +82,7 @@ def validate(
         if same is not None:
             diags.append(error(doc.position(), f"id '{doc.id}' is used by {same.doc.display} too; ids must be unique — rename one file"))
             continue
-        records[doc.kind][doc.id] = Record(doc.kind, doc.id, data, doc.body, doc, tuple(_references_in(doc.data)))
+        records[doc.kind][doc.id] = Record(doc.kind, doc.id, data, doc.body, doc, refs, dates)
     diags.extend(_check_references(records, invalid, partial))
     diags.extend(_check_dates(records, site, today))
     diags.extend(_check_records(records, site, content_dir))
@@ -83,7 +90,30 @@ def validate(
     diags.extend(_check_translations(records, site))
     if not partial:
         diags.extend(_check_duplicates(records, {} if memo is None else memo.setdefault("duplicates", {})))
+    if documents is not None:
+        documents.clear()
+        documents.update(seen)  # only this build's files: the memo does not grow with every edit
     return Validated(site, records, tuple(diags))
+
+
+def _checked(doc: RawDocument, documents: dict | None, seen: dict | None) -> tuple:
+    """One file's own checks: (validated data or None, schema problems, references, dates), from
+    ``documents`` when the same bytes were checked before."""
+    key = (doc.kind, doc.display, doc.sha)
+    found = documents.get(key) if documents is not None else None
+    if found is None:
+        model = MODELS[doc.kind]
+        try:
+            data, problems = model.model_validate(doc.data), ()
+        except ValidationError as exc:
+            data, problems = None, tuple(_schema_diagnostics(doc, model, exc))
+        raw = {k: v for k, v in doc.data.items() if k != "private"}
+        refs = tuple(_walk_refs(raw)) if data is not None else ()
+        dates = tuple(_all_dates(raw)) if data is not None and doc.kind != "site" else ()
+        found = (data, problems, refs, dates)
+    if seen is not None:
+        seen[key] = found
+    return found
 
 
 # ---------------------------------------------------------------- schema errors
@@ -217,11 +247,6 @@ def references(record: Record):
     return record.refs
 
 
-def _references_in(data: dict):
-    # The raw data has the validated shape (it passed the model) and is far cheaper than model_dump().
-    return _walk_refs({k: v for k, v in data.items() if k != "private"})
-
-
 def _check_references(records, invalid, partial: bool = False) -> list[Diagnostic]:
     out = []
     noun = {"cities": "city", "sources": "source"}
@@ -272,7 +297,7 @@ def _check_dates(records, site: Site | None, today: dt.date) -> list[Diagnostic]
     out = []
     for kind in records:
         for rec in records[kind].values():
-            for path, value in _all_dates({k: v for k, v in rec.doc.data.items() if k != "private"}):
+            for path, value in rec.dates:
                 if value.first_day > today:
                     out.append(error(rec.doc.position(path), f"{path[-1]}: {value.iso} is in the future"))
             if site is None:
