@@ -2,7 +2,9 @@
 
 Around the stages, the build cache (memorial/cache.py) lets a rebuild skip
 what has not changed: everything, when no input changed; parsing, for
-unchanged files; rendering, for person pages whose inputs are unchanged.
+unchanged files; rendering, for person pages whose inputs are unchanged (and
+their lines in lists, which are joined again). `serve` keeps the last build in
+memory (``Warm``) and, when only stories changed, takes ``touch_up`` instead.
 """
 
 from __future__ import annotations
