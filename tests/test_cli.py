@@ -23,6 +23,13 @@ def test_build_is_the_default_command(site, run):
     assert out.startswith("built ")
 
 
+def test_build_timings_name_each_stage(site, run):
+    code, out, err = run("build", "--timings")
+    assert code == 0 and " s (" in out  # "built N pages into output/ in 0.12 s (..."
+    stages = [line.split(" s  ", 1)[1] for line in err.splitlines() if " s  " in line]
+    assert stages[:3] == ["compare with the last build", "read the build cache", "load"] and "render and write pages" in stages
+
+
 def test_failed_build_leaves_the_previous_output_untouched(site, run):
     assert run("build")[0] == 0
     before = {p: p.read_bytes() for p in (site.tmp / "output").rglob("*") if p.is_file()}
