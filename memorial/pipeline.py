@@ -137,7 +137,13 @@ class Warm:
 def build(content_dir: Path, out_dir: Path, *, workers: int | None = None, warm: Warm | None = None) -> Result:
     """Build the site from ``content_dir`` into ``out_dir``. ``warm``: kept by the caller between builds."""
     with collector_paused():
-        return _build(content_dir, out_dir, workers, warm)
+        result = _build(content_dir, out_dir, workers, warm)
+    if warm is not None:
+        # Rendering froze the heap for its worker processes (render_site); `serve` lives on, so what this
+        # build leaves behind must be collectable again. A one-off build exits instead (a full collection
+        # of it all would cost 0.4 s at 10,000 people).
+        gc.unfreeze()
+    return result
 
 
 def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | None) -> Result:
@@ -173,7 +179,7 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | N
     keys = cache.person_keys(model, validated.records, code, photo_shas)
     keep = reusable_pages(model, keys, state, out_dir)
     clock.lap("find unchanged pages")
-    saver = warm or Warm()
+    saver = warm or Warm()  # a build of its own still saves the cache in the background, then waits for it
 
     def save_cache(pages: list, fragments: dict) -> None:
         """Between the rounds of rendering, while the processes assemble the lists, the cache is written
@@ -209,8 +215,7 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | N
     else:
         warm.snapshot = Snapshot(code, files, validated, model, photo_sizes, photo_shas, keys, spare.manifest, diagnostics, len(pages))
     clock.lap("save the build cache")
-    redirects = {f"{lang}/{old}": f"{lang}/{new}" for lang in model.site.languages for old, new in model.redirects.items()}
-    return Result(diagnostics, model, len(pages), redirects, counts=counts, timings=clock.times)
+    return Result(diagnostics, model, len(pages), redirects(model), counts=counts, timings=clock.times)
 
 
 def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dict, quick: str, clock: Stopwatch) -> Result | None:
@@ -284,8 +289,12 @@ def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dic
         code, files, validated, model, snap.photos, snap.photo_shas, keys, spare.manifest, tuple(diagnostics), snap.pages
     )
     clock.lap("save the build cache")
-    redirects = {f"{lang}/{old}": f"{lang}/{new}" for lang in model.site.languages for old, new in model.redirects.items()}
-    return Result(tuple(diagnostics), model, snap.pages, redirects, counts=counts, timings=clock.times)
+    return Result(tuple(diagnostics), model, snap.pages, redirects(model), counts=counts, timings=clock.times)
+
+
+def redirects(model: SiteModel) -> dict[str, str]:
+    """Former page paths -> current ones, in every language tree (for the archives)."""
+    return {f"{lang}/{old}": f"{lang}/{new}" for lang in model.site.languages for old, new in model.redirects.items()}
 
 
 def reusable_pages(model: SiteModel, keys: dict, state: cache.BuildState, out_dir: Path) -> dict:

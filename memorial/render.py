@@ -254,7 +254,7 @@ class Fragments:
 
 
 LIST_ROOT = "../"  # where the lists that use Fragments are: people/, cities/, days/
-PERSON_ROOT = "../"  # person pages are in people/
+PERSON_ROOT = routes.root_of(routes.person("x"))  # "../": person pages are in people/
 
 
 class Renderer:
@@ -610,17 +610,16 @@ class Renderer:
         return {"people": len(self.m.people), "cities": len(self.m.cities), "events": len(self.m.events), "sources": len(self.m.sources)}
 
     def person_row(self, rec: Record) -> dict:
+        """A person in the people lists: name and link, then city, first date and what happened."""
         data = rec.data
         first = min((e.date for e in data.events), default=None, key=lambda d: d.first_day)
-        city = self.city_link(data.city)
-        fates = ", ".join(self._(FATE_LABELS[f]) for f in data.fates)
+        city = self.m.cities[data.city].data.name if data.city else None
+        when = self.date(first) if first else None
+        fates = ", ".join(self.fate_labels[f] for f in data.fates)
         return {
             **self.person_link(rec),
-            "city": city,
-            "fates": [self._(FATE_LABELS[f]) for f in data.fates],
-            "first_date": self.date(first) if first else None,
-            "meta": " · ".join(x for x in (city and city["name"], self.date(first) if first else None, fates) if x),
-            "meta_without_city": " · ".join(x for x in (self.date(first) if first else None, fates) if x),
+            "meta": " · ".join(x for x in (city, when, fates) if x),
+            "meta_without_city": " · ".join(x for x in (when, fates) if x),
         }
 
     def people_indexes(self):
