@@ -230,7 +230,7 @@ def data_files(model: SiteModel, base_path: str = "data/", people: dict | None =
     people_json = ",\n".join(d.json for d in made)
     files = {
         "people.csv": (_csv_line(PEOPLE_COLUMNS, None) + "".join(d.csv for d in made)).encode(),
-        "people.json": f"[\n{people_json}\n]\n".encode() if made else b"[\n\n]\n",
+        "people.json": f"[\n{people_json}\n]\n".encode(),
         "events.csv": (_csv_line(EVENT_COLUMNS, None) + "".join(line for _, line in events)).encode(),
         "sources.csv": _csv([f["name"] for f in SOURCE_FIELDS], source_rows(model)),
     }
