@@ -8,7 +8,6 @@ editor has checked is silenced with `not_duplicate_of: [id]` on either entry.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -60,19 +59,24 @@ def _names(person) -> list[str]:
     return [person.name, *person.aliases, *(f.name for f in person.name_forms)]
 
 
-def find_remembered(people: dict, memo: dict) -> list[Suspect]:
+def find_remembered(people: dict, memo: dict, changed=None) -> list[Suspect]:
     """``find``, or its last answer when no input to it has changed (an edit to a story, say).
 
-    ``memo`` is kept by the caller between builds; it holds one key and one answer."""
-    h = hashlib.blake2b(digest_size=16)
-    for pid, p in people.items():
-        places = [(e.date.iso, e.city) for e in p.events]
-        h.update(repr((pid, _names(p), p.city, places, p.not_duplicate_of)).encode())
-    key = h.hexdigest()
-    if memo.get("key") != key:
-        memo.clear()
-        memo.update(key=key, found=find(people))
+    ``memo`` is kept by the caller between builds: everyone's inputs and the answer. ``changed``: the
+    only people whose entries may differ since then (`serve` knows), so no one else is compared."""
+    known = memo.get("inputs")
+    if known is not None and known.keys() == people.keys():
+        if all(known[pid] == _inputs(people[pid]) for pid in (people if changed is None else changed)):
+            return memo["found"]
+    inputs = {pid: _inputs(p) for pid, p in people.items()}
+    memo.clear()
+    memo.update(inputs=inputs, found=find(people))
     return memo["found"]
+
+
+def _inputs(person) -> tuple:
+    """What ``find`` reads of a person."""
+    return (_names(person), person.city, [(e.date, e.city) for e in person.events], person.not_duplicate_of)
 
 
 def find(people: dict) -> list[Suspect]:

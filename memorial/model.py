@@ -8,6 +8,8 @@ source, and when each entry last changed.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -58,6 +60,18 @@ class SiteModel:
     last_changed: dict  # load.change_key(path) -> dt.date
     redirects: dict  # former output path -> current output path, from former_ids
     translations: dict  # (kind, id, language) -> Record of its text in that language
+    groups: PeopleGroups  # the people lists' groupings
+
+
+@dataclass(frozen=True)
+class PeopleGroups:
+    """The groups of the people lists, the same in every language (render gives them their headings)."""
+
+    by_letter: tuple[tuple[str, list], ...]  # (first letter of the sort name, people)
+    by_city: tuple[tuple[str, list], ...]  # (city id, people who lived or were there), in the cities' order
+    no_city: list  # people with no city recorded at all
+    by_first_date: tuple[tuple[PartialDate | None, list], ...]  # (their first date, people), earliest first
+    by_fate: dict  # fate -> people
 
 
 def sort_name(rec: Record) -> str:
@@ -88,15 +102,22 @@ def page_id(rec: Record) -> str:
 def build_model(validated: Validated, last_changed: dict) -> SiteModel:
     recs = validated.records
     site = validated.site
-    people = tuple(sorted((r for r in recs["people"].values() if r.status == "published"), key=lambda r: (sort_name(r), r.id)))
+    names = {r.id: sort_name(r) for r in recs["people"].values() if r.status == "published"}
+    people = tuple(sorted((r for r in recs["people"].values() if r.id in names), key=lambda r: (names[r.id], r.id)))
     events = tuple(sorted((r for r in recs["events"].values() if r.status == "published"), key=lambda r: (r.data.date.first_day, r.id)))
     figures = tuple(sorted(recs["figures"].values(), key=lambda r: (r.data.date.first_day, r.id)))
     pages = tuple(sorted((r for r in recs["pages"].values() if r.status == "published"), key=lambda r: (r.data.order, r.id)))
     day_notes = {r.id: r for r in recs["days"].values() if r.status == "published"}
 
-    happenings = [Happening(e.date, "people", p, i) for p in people for i, e in enumerate(p.data.events)]
-    happenings += [Happening(e.data.date, "events", e) for e in events]
-    happenings.sort(key=lambda h: h.sort_key)
+    # Happening.sort_key, with the names looked up rather than worked out again for every line
+    dated = [
+        ((e.date.first_day, e.date.precision != "day", True, names[p.id], i), Happening(e.date, "people", p, i))
+        for p in people
+        for i, e in enumerate(p.data.events)
+    ]
+    dated += [(h.sort_key, h) for h in (Happening(e.data.date, "events", e) for e in events)]
+    dated.sort(key=lambda kh: kh[0])
+    happenings = [h for _, h in dated]
 
     start, end = site.timeline.start.first_day, site.timeline.end.first_day
     days = tuple(start + dt.timedelta(days=n) for n in range((end - start).days + 1))
@@ -110,10 +131,10 @@ def build_model(validated: Validated, last_changed: dict) -> SiteModel:
 
     people_by_city: dict = defaultdict(list)
     for p in people:
-        cities = {p.data.city} | {e.city for e in p.data.events}
-        for cid in sorted(c for c in cities if c):
+        for cid in sorted(_cities_of(p)):
             people_by_city[cid].append(p)
 
+    cities = dict(sorted(recs["cities"].items(), key=lambda kv: (kv[1].data.name.casefold(), kv[0])))
     citing: dict = {sid: {"people": [], "events": [], "figures": [], "days": []} for sid in recs["sources"]}
     for group, items in (("people", people), ("events", events), ("figures", figures), ("days", tuple(day_notes.values()))):
         for rec in items:
@@ -123,7 +144,7 @@ def build_model(validated: Validated, last_changed: dict) -> SiteModel:
     return SiteModel(
         site=site,
         people=people,
-        cities=dict(sorted(recs["cities"].items(), key=lambda kv: (kv[1].data.name.casefold(), kv[0]))),
+        cities=cities,
         sources=dict(sorted(recs["sources"].items(), key=lambda kv: (kv[1].data.date.first_day, kv[0]))),
         events=events,
         days=days,
@@ -138,6 +159,96 @@ def build_model(validated: Validated, last_changed: dict) -> SiteModel:
         last_changed=last_changed,
         redirects=redirects(people, recs["cities"].values(), events, recs["sources"].values(), pages),
         translations={(key.split("/")[0], *key.split("/", 1)[1].rsplit(".", 1)): rec for key, rec in recs["translations"].items()},
+        groups=people_groups(people, names, cities, people_by_city),
+    )
+
+
+def with_people(model: SiteModel, changed: dict[str, Record], last_changed: dict) -> SiteModel:
+    """What build_model would answer had only these people's entries changed, worked out from ``model``
+    (`serve` after an edit: a fraction of the work).
+
+    Each keeps its id and stays published with the same former ids, so no page appears, goes or moves
+    (the caller makes sure of it): their lines leave the lists that held them and join the lists that
+    hold them now, in the order build_model gives."""
+    old = {p.id: p for p in model.people if p.id in changed}
+    people = [changed.get(p.id, p) for p in model.people]
+    if any(sort_name(changed[pid]) != sort_name(rec) for pid, rec in old.items()):
+        people.sort(key=lambda r: (sort_name(r), r.id))
+    position = {p.id: i for i, p in enumerate(people)}
+
+    def theirs(h: Happening) -> bool:
+        return h.record.id in changed and h.kind == "people"
+
+    def lines(people) -> list[Happening]:
+        return [Happening(e.date, "people", rec, i) for rec in people for i, e in enumerate(rec.data.events)]
+
+    gone, added = lines(old.values()), lines(changed.values())
+    happenings = [h for h in model.happenings if h.record.id not in changed or h.kind != "people"]
+    for h in added:
+        bisect.insort(happenings, h, key=_happening_key)
+
+    def regroup(groups: dict, key_of) -> dict:
+        out = dict(groups)
+        for key in {key_of(h) for h in gone + added} - {None}:
+            members = [h for h in groups.get(key, []) if not theirs(h)] + [h for h in added if key_of(h) == key]
+            out[key] = sorted(members, key=_happening_key)
+        return {k: v for k, v in out.items() if v or k in model.by_day}
+
+    def day_of(h: Happening):
+        return h.date.first_day if h.date.precision == "day" and h.date.first_day in model.by_day else None
+
+    def moved(groups: dict, keys_of) -> dict:
+        """People lists keyed by city or source: the changed people taken out, and put back where they belong."""
+        out = dict(groups)
+        for key in set().union(*(keys_of(r) for r in [*old.values(), *changed.values()])):
+            members = [p for p in groups.get(key, []) if p.id not in changed] + [r for r in changed.values() if key in keys_of(r)]
+            out[key] = sorted(members, key=lambda p: position[p.id])
+        return {k: v for k, v in out.items() if v}
+
+    people_by_city = moved(model.people_by_city, _cities_of)
+    citing_people = moved({sid: c["people"] for sid, c in model.citing.items()}, lambda r: set(cited_sources(r)))
+    return dataclasses.replace(
+        model,
+        people=tuple(people),
+        happenings=tuple(happenings),
+        by_day=regroup(model.by_day, day_of),
+        happenings_by_city=regroup(model.happenings_by_city, lambda h: h.city),
+        people_by_city=people_by_city,
+        citing={sid: {**c, "people": citing_people.get(sid, [])} for sid, c in model.citing.items()},
+        last_changed=last_changed,
+        groups=people_groups(people, {p.id: sort_name(p) for p in people}, model.cities, people_by_city),
+    )
+
+
+def _happening_key(h: Happening) -> tuple:
+    return h.sort_key
+
+
+def _cities_of(rec: Record) -> set:
+    return {c for c in {rec.data.city} | {e.city for e in rec.data.events} if c}
+
+
+def people_groups(people, names: dict, cities: dict, people_by_city: dict) -> PeopleGroups:
+    by_letter: dict[str, list] = {}
+    by_date: dict[tuple, tuple] = {}
+    by_fate: dict[str, list] = {}
+    no_city = []
+    for p in people:
+        by_letter.setdefault(names[p.id][:1].upper(), []).append(p)
+        data = p.data
+        first = min((e.date for e in data.events), default=None, key=lambda d: (d.first_day, d.precision != "day"))
+        key = (0, first.first_day, first.precision) if first else (1, dt.date.max, "")
+        by_date.setdefault(key, (first, []))[1].append(p)
+        for fate in data.fates:
+            by_fate.setdefault(fate, []).append(p)
+        if not data.city and not any(e.city for e in data.events):
+            no_city.append(p)
+    return PeopleGroups(
+        by_letter=tuple(by_letter.items()),
+        by_city=tuple((cid, people_by_city[cid]) for cid in cities if people_by_city.get(cid)),
+        no_city=no_city,
+        by_first_date=tuple(by_date[k] for k in sorted(by_date)),
+        by_fate=by_fate,
     )
 
 

@@ -25,9 +25,9 @@ from tqdm import tqdm
 from . import cache, images, routes, write
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .load import last_changed, load_content, load_paths, parse_file
-from .model import SiteModel, build_model, page_id
-from .render import Markdown, Renderer, render_site
-from .validate import Record, Validated, body_problems, validate
+from .model import SiteModel, build_model, page_id, with_people
+from .render import Markdown, Renderer, TemplateCache, render_site
+from .validate import Record, Validated, revalidate, validate
 from .write import live_tree, read_manifest
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -120,6 +120,7 @@ class Warm:
         self.state: cache.BuildState | None = None
         self.snapshot: Snapshot | None = None
         self.documents: dict = {}  # validate()'s per-file memo
+        self.templates = TemplateCache()
         self._saving: threading.Thread | None = None
 
     def save(self, out_dir: Path, state: cache.BuildState) -> None:
@@ -204,6 +205,7 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | N
             progress=bar,
             sink=spare.put,
             between_rounds=save_cache,
+            templates=warm.templates if warm is not None else None,
         )
     clock.lap("render and write pages")
     counts = write.write_site(pages + photo_files, write.asset_files(ASSETS), out_dir, spare)
@@ -219,9 +221,12 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | N
 
 
 def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dict, quick: str, clock: Stopwatch) -> Result | None:
-    """The rebuild after an editor changed only people's stories (Markdown bodies) in `serve`: their pages
-    are made again and nothing else, since every list, index and file shows only front-matter facts.
-    None when anything else changed (front matter, other files, the code): then the whole build runs."""
+    """The rebuild after an editor changed some people's entries in `serve`, made from the last build: the
+    changed files are read and checked again (with the checks over every record), the model is
+    updated, and only the pages that show something of those people are made: their own, and when the
+    front matter changed, the indexes and their cities', days' and sources' pages. None when anything
+    else changed (other files, a person added or removed, published or not, shown by initials or not,
+    a photo, former ids, the code): then the whole build runs."""
     snap = warm.snapshot
     if snap is None or warm.state is None or code != snap.code or files.keys() != snap.files.keys() or snap.model.site.base_url:
         return None  # (a hosted copy's service worker lists every page's digest)
@@ -230,42 +235,53 @@ def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dic
         return None  # the output was changed by something else
     people = snap.validated.records["people"]
     published = {rec.id for rec in snap.model.people}
-    touched: dict[str, tuple] = {}  # person id -> (old record, new record, parse result)
+    old: dict[str, Record] = {}
+    docs, parse_results = [], {}
     for rel in (rel for rel, stat in files.items() if snap.files[rel] != stat):
         kind, _, name = rel.partition("/")
-        old = people.get(name.removesuffix(".md")) if kind == "people" and name.endswith(".md") else None
-        if old is None or old.id not in published or old.doc.path.name != name:
+        before = people.get(name.removesuffix(".md")) if kind == "people" and name.endswith(".md") else None
+        if before is None or before.id not in published or before.doc.path.name != name:
             return None
         path = content_dir / rel
         raw = path.read_bytes()
-        doc, problems = parsed = parse_file(raw, path, "people", old.doc.display, hashlib.blake2b(raw, digest_size=16).hexdigest())
-        if doc is None or problems or doc.data != old.doc.data:
+        doc, problems = parsed = parse_file(raw, path, "people", before.doc.display, hashlib.blake2b(raw, digest_size=16).hexdigest())
+        if doc is None or problems:
             return None
-        touched[old.id] = (old, Record("people", old.id, old.data, doc.body, doc, old.refs, old.dates), parsed)
+        old[before.id], parse_results[before.id] = before, parsed
+        docs.append(doc)
     clock.lap("load")
-    diagnostics = list(snap.diagnostics)
-    for old, new, _ in touched.values():
-        for d in body_problems(old):
-            if d in diagnostics:
-                diagnostics.remove(d)
-        diagnostics.extend(body_problems(new))
-    diagnostics = sorted(diagnostics, key=sort_key)
+    validated = revalidate(snap.validated, docs, content_dir, memo=warm.state.validation, documents=warm.documents)
+    if validated is None:
+        return None
+    new = {pid: validated.records["people"][pid] for pid in old}
+    if any(
+        rec.status != "published" or rec.data.display != old[pid].data.display or rec.data.photo != old[pid].data.photo
+        for pid, rec in new.items()
+    ):
+        return None
+    diagnostics = tuple(sorted(validated.diagnostics, key=sort_key))
     clock.lap("validate")
-    if has_errors(diagnostics):
-        return Result(tuple(diagnostics), timings=clock.times)
-    new_records = {pid: new for pid, (_, new, _) in touched.items()}
-    changed = last_changed(content_dir, [new.doc.path for new in new_records.values()])
-    model = dataclasses.replace(
-        snap.model,
-        people=[new_records.get(rec.id, rec) for rec in snap.model.people],
-        last_changed={**snap.model.last_changed, **changed},
-    )
-    records = {**snap.validated.records, "people": {**people, **new_records}}
-    keys = {**snap.keys, **cache.person_keys(model, records, code, snap.photo_shas, people=list(new_records.values()))}
+    if has_errors(list(diagnostics)):
+        return Result(diagnostics, timings=clock.times)
+    stories_only = all(rec.doc.data == old[pid].doc.data for pid, rec in new.items())
+    changed_dates = {**snap.model.last_changed, **last_changed(content_dir, [rec.doc.path for rec in new.values()])}
+    if stories_only:  # every list shows front-matter facts only: the model's lists stay as they are
+        model = dataclasses.replace(snap.model, people=tuple(new.get(rec.id, rec) for rec in snap.model.people), last_changed=changed_dates)
+    else:
+        model = with_people(snap.model, new, changed_dates)
+    keys = {**snap.keys, **cache.person_keys(model, validated.records, code, snap.photo_shas, people=list(new.values()))}
     clock.lap("model")
     markdown = Markdown()
-    renderers = [Renderer(model, TEMPLATES, snap.photos, lang, markdown) for lang in model.site.languages]
-    pages = [r.person(rec) for rec in new_records.values() for r in renderers]
+    renderers = [Renderer(model, TEMPLATES, snap.photos, lang, markdown, templates=warm.templates) for lang in model.site.languages]
+    fragments = dict(warm.state.fragments)
+    pages = []
+    for r in renderers:
+        r.fragments = {pid: frag for (lang, pid), frag in fragments.items() if lang == r.lang}
+        for rec in new.values():
+            fragments[(r.lang, rec.id)] = r.fragments[rec.id] = r.person_fragments(rec)
+        about = list(new.values()) if stories_only else [*old.values(), *new.values()]
+        for task in r.tasks_about(about, lists=not stories_only):
+            pages.extend(r.run(task))
     clock.lap("render and write pages")
     made = {page.path for page in pages}
     spare = write.prepare(out_dir)
@@ -276,20 +292,18 @@ def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dic
     state = warm.state
     parsed = dict(state.parsed)
     person_state = dict(state.person_keys)
-    for old, new, result in touched.values():
-        parsed.pop((old.doc.display, old.doc.sha), None)
-        parsed[(new.doc.display, new.doc.sha)] = result
+    for pid, rec in new.items():
+        before = old[pid]
+        parsed.pop((before.doc.display, before.doc.sha), None)
+        parsed[(rec.doc.display, rec.doc.sha)] = parse_results[pid]
         for lang in model.site.languages:
-            path = f"{lang}/{routes.person(page_id(new))}"
-            person_state[(lang, new.id)] = (keys[new.id], path, spare.manifest[path])
-    warm.save(out_dir, cache.BuildState(parsed, person_state, state.fragments, state.validation))
+            path = f"{lang}/{routes.person(page_id(rec))}"
+            person_state[(lang, rec.id)] = (keys[rec.id], path, spare.manifest[path])
+    warm.save(out_dir, cache.BuildState(parsed, person_state, fragments, state.validation))
     cache.mark_built(out_dir, quick, diagnostics)
-    validated = Validated(snap.validated.site, records, tuple(diagnostics))
-    warm.snapshot = Snapshot(
-        code, files, validated, model, snap.photos, snap.photo_shas, keys, spare.manifest, tuple(diagnostics), snap.pages
-    )
+    warm.snapshot = Snapshot(code, files, validated, model, snap.photos, snap.photo_shas, keys, spare.manifest, diagnostics, snap.pages)
     clock.lap("save the build cache")
-    return Result(tuple(diagnostics), model, snap.pages, redirects(model), counts=counts, timings=clock.times)
+    return Result(diagnostics, model, snap.pages, redirects(model), counts=counts, timings=clock.times)
 
 
 def redirects(model: SiteModel) -> dict[str, str]:

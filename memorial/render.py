@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import posixpath
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -28,7 +29,7 @@ from markupsafe import Markup
 from . import charts, export, i18n, routes
 from .i18n import N_
 from .load import change_key
-from .model import Happening, SiteModel, cited_sources, page_id, shown_name, sort_name
+from .model import Happening, SiteModel, cited_sources, page_id, shown_name
 from .routes import Kept, Page, page_digest
 from .schema import PartialDate
 from .validate import Record
@@ -223,9 +224,26 @@ class Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled templates, kept in memory and shared: every language's environment, and each of
+    `serve`'s builds, compiles a template once (compiling them all takes a tenth of a second). Jinja
+    checks each entry against the template's source, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+def make_environment(templates_dir: Path, templates: TemplateCache | None = None) -> jinja2.Environment:
     return Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
+        bytecode_cache=templates,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -260,7 +278,15 @@ PERSON_ROOT = routes.root_of(routes.person("x"))  # "../": person pages are in p
 class Renderer:
     """Turns the model into pages. Holds only what is fixed for the whole build."""
 
-    def __init__(self, model: SiteModel, templates_dir: Path, photos: dict, lang: str = "en", markdown: Markdown | None = None):
+    def __init__(
+        self,
+        model: SiteModel,
+        templates_dir: Path,
+        photos: dict,
+        lang: str = "en",
+        markdown: Markdown | None = None,
+        templates: TemplateCache | None = None,
+    ):
         self.m = model
         self.lang = lang
         translations = i18n.translations(lang)
@@ -268,7 +294,7 @@ class Renderer:
         self.ngettext = translations.ngettext
         self.fate_labels = {k: self._(v) for k, v in FATE_LABELS.items()}
         self.photos = photos  # person id -> [{"url", "width", "height"}] from images.render_photos
-        self.env = make_environment(templates_dir)
+        self.env = make_environment(templates_dir, templates or TemplateCache())
         self.markdown = markdown or Markdown()
         self.locale = lang
         self.env.install_gettext_translations(translations, newstyle=True)
@@ -286,6 +312,9 @@ class Renderer:
         self.footer = [{"title": self.page_title(p), "url": routes.page(p.id)} for p in model.pages]
         self.events_by_id = {rec.id: rec for rec in model.events}
         self.pages_by_id = {rec.id: rec for rec in model.pages}
+        # Every template now: compiled once in this process (and before render_site forks its workers).
+        for name in self.env.list_templates(filter_func=lambda name: name.endswith(".html")):
+            self.env.get_template(name)
         self.macros = self.env.get_template("macros.html").module
         self.site_view = {
             "title": model.site.title,
@@ -342,14 +371,16 @@ class Renderer:
 
     def rows(self, people, *, here: bool = False) -> Markup:
         """A people list's items, from each person's kept row."""
-        return Markup("".join(f"{self.fragments_of(p).row_here if here else self.fragments_of(p).row}\n" for p in people))
+        frags = [self.fragments.get(p.id) or self.fragments_of(p) for p in people]
+        return Markup("".join([f"{f.row_here}\n" for f in frags] if here else [f"{f.row}\n" for f in frags]))
 
     def dated_lines(self, happenings, *, here: bool = False) -> Markup:
         """A dated list's items: people's kept lines, general events rendered here (there are few)."""
         out = []
+        kept = self.fragments
         for h in happenings:
             if h.kind == "people":
-                frag = self.fragments_of(h.record)
+                frag = kept.get(h.record.id) or self.fragments_of(h.record)
                 out.append((frag.lines_here if here else frag.lines)[h.index])
             else:
                 out.append(str(self.macros.dated_line(self.happening(h, with_city=not here), LIST_ROOT)))
@@ -521,6 +552,18 @@ class Renderer:
             out.append(("data", None))  # the open data, once, beside the language trees
         return out
 
+    def tasks_about(self, people: list[Record], *, lists: bool = True) -> list[tuple[str, str | None]]:
+        """The pages that show something of these people (give them as they were and as they are): their
+        own, and with ``lists``, every index and the pages of their cities, days and sources."""
+        wanted = {"person": {rec.id for rec in people}}
+        if lists:
+            wanted["city"] = {c for rec in people for c in {rec.data.city, *(e.city for e in rec.data.events)} if c}
+            wanted["day"] = {
+                e.date.iso for rec in people for e in rec.data.events if e.date.precision == "day" and e.date.first_day in self.m.by_day
+            }
+            wanted["source"] = {sid for rec in people for sid in cited_sources(rec)}
+        return [(kind, key) for kind, key in self.tasks() if key in wanted.get(kind, ()) or (lists and kind in INDEXES)]
+
     def run(self, task: tuple[str, str | None]) -> list[Page]:
         kind, key = task
         m = self.m
@@ -623,39 +666,17 @@ class Renderer:
         }
 
     def people_indexes(self):
-        m = self.m
-        by_name: dict[str, list] = {}
-        for p in m.people:
-            letter = sort_name(p)[:1].upper()
-            by_name.setdefault(letter, []).append(p)
-        groups = {"name": [(k, f"letter-{i}", v) for i, (k, v) in enumerate(by_name.items())]}
-
-        city_groups = []
-        for cid, crec in m.cities.items():
-            people = m.people_by_city.get(cid, [])
-            if people:
-                city_groups.append((crec.data.name, f"city-{cid}", people))
-        unknown = [p for p in m.people if not p.data.city and not any(e.city for e in p.data.events)]
-        if unknown:
-            city_groups.append((self._("City not recorded"), "city-unknown", unknown))
-        groups["city"] = city_groups
-
-        date_groups: dict = {}
-        for p in m.people:
-            first = min((e.date for e in p.data.events), default=None, key=lambda d: (d.first_day, d.precision != "day"))
-            key = (0, first.first_day, first.precision) if first else (1, dt.date.max, "")
-            if key not in date_groups:
-                label = self.date(first) if first else self._("Date not recorded")
-                date_groups[key] = (label, f"date-{first.iso if first else 'unknown'}", [])
-            date_groups[key][2].append(p)
-        groups["date"] = [date_groups[k] for k in sorted(date_groups)]
-
-        fate_groups = []
-        for fate, label in self.fate_labels.items():
-            people = [p for p in m.people if fate in p.data.fates]
-            if people:
-                fate_groups.append((label, f"fate-{fate}", people))
-        groups["fate"] = fate_groups
+        m, g = self.m, self.m.groups
+        groups = {
+            "name": [(letter, f"letter-{i}", people) for i, (letter, people) in enumerate(g.by_letter)],
+            "city": [(m.cities[cid].data.name, f"city-{cid}", people) for cid, people in g.by_city]
+            + ([(self._("City not recorded"), "city-unknown", g.no_city)] if g.no_city else []),
+            "date": [
+                (self.date(first) if first else self._("Date not recorded"), f"date-{first.iso if first else 'unknown'}", people)
+                for first, people in g.by_first_date
+            ],
+            "fate": [(label, f"fate-{fate}", g.by_fate[fate]) for fate, label in self.fate_labels.items() if fate in g.by_fate],
+        }
         shown = {
             key: [{"heading": heading, "id": gid, "people": self.rows(people), "count": len(people)} for heading, gid, people in found]
             for key, found in groups.items()
@@ -770,8 +791,8 @@ class Renderer:
         happenings = self.m.happenings_by_city.get(rec.id, [])
         view["people"], view["people_count"] = self.rows(people, here=True), len(people)
         view["happenings"], view["happening_count"] = self.dated_lines(happenings, here=True), len(happenings)
-        fates = [{"label": label, "count": sum(fate in p.data.fates for p in people)} for fate, label in self.fate_labels.items()]
-        view["fates"] = [f for f in fates if f["count"]]
+        counted = Counter(fate for p in people for fate in p.data.fates)
+        view["fates"] = [{"label": label, "count": counted[fate]} for fate, label in self.fate_labels.items() if counted[fate]]
         if view["fates"]:
             view["fate_chart"] = Markup(
                 charts.fate_chart(
@@ -967,6 +988,7 @@ def render_site(
     progress=None,
     sink=None,
     between_rounds=None,
+    templates: TemplateCache | None = None,
 ) -> tuple[list[Page | Kept], dict]:
     """Every page of the site: one tree per language, and the root page that chooses among them.
 
@@ -975,13 +997,15 @@ def render_site(
     hold their lines. ``workers`` > 1 shares the work among processes. ``sink`` (a ``write.Spare.put``)
     takes each page as soon as it is made, in the process that made it, and gives back its Kept entry.
     ``between_rounds(pages, fragments)`` is called when every person page and line is made.
+    ``templates``: compiled templates to start from (`serve` keeps them between builds).
 
     Two rounds: person pages (each also making its person's lines) and the pages that list no one;
     then the pages whose lists are assembled from those lines. Returns the pages and every person's
     Fragments."""
     keep = keep or {}
     markdown = Markdown()
-    renderers = {lang: Renderer(model, templates_dir, photos, lang, markdown) for lang in model.site.languages}
+    templates = templates or TemplateCache()
+    renderers = {lang: Renderer(model, templates_dir, photos, lang, markdown, templates) for lang in model.site.languages}
     for (lang, pid), frag in (fragments or {}).items():
         if lang in renderers:
             renderers[lang].fragments[pid] = frag
@@ -1034,6 +1058,7 @@ def render_site(
 
 
 LISTS = {"home", "people-indexes", "city", "day", "data", "source", "search-index"}  # the files assembled from people's kept lines
+INDEXES = {"home", "people-indexes", "cities", "timeline", "sources", "search-index", "data"}  # the files that list or count everyone
 
 
 def _progress(results, bar):

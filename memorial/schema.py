@@ -21,17 +21,20 @@ ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 @dataclass(frozen=True, order=True)
 class PartialDate:
-    """A date known to the day, the month or only the year."""
+    """A date known to the day, the month or only the year.
+
+    Its derived values are worked out once (cached_property): lists and models sort tens of thousands
+    of dated lines, and the same few hundred dates are shared by them all (see _parse_date_text)."""
 
     year: int
     month: int = 0  # 0 when unknown
     day: int = 0  # 0 when unknown
 
-    @property
+    @functools.cached_property
     def precision(self) -> str:
         return "day" if self.day else "month" if self.month else "year"
 
-    @property
+    @functools.cached_property
     def iso(self) -> str:
         if self.day:
             return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
@@ -39,11 +42,11 @@ class PartialDate:
             return f"{self.year:04d}-{self.month:02d}"
         return f"{self.year:04d}"
 
-    @property
+    @functools.cached_property
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)
 
-    @property
+    @functools.cached_property
     def last_day(self) -> dt.date:
         if self.day:
             return self.first_day

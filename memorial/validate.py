@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import typing
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ValidationError
 
 from . import duplicates
-from .diagnostics import Diagnostic, error, warning
+from .diagnostics import Diagnostic, error, has_errors, warning
 from .images import photo_problem as image_problem
 from .load import Loaded, RawDocument
 from .schema import MODELS, Site, parse_partial_date
@@ -45,6 +46,8 @@ class Validated:
     site: Site | None
     records: dict  # kind -> {id: Record}, in file-name order
     diagnostics: tuple[Diagnostic, ...]
+    whole: tuple[Diagnostic, ...] = ()  # those of diagnostics that come from a look at every record (see revalidate)
+    today: dt.date | None = None  # the day it was checked on ("in the future")
 
 
 def validate(
@@ -83,17 +86,47 @@ def validate(
             diags.append(error(doc.position(), f"id '{doc.id}' is used by {same.doc.display} too; ids must be unique — rename one file"))
             continue
         records[doc.kind][doc.id] = Record(doc.kind, doc.id, data, doc.body, doc, refs, dates)
-    diags.extend(_check_references(records, invalid, partial))
-    diags.extend(_check_dates(records, site, today))
-    diags.extend(_check_records(records, site, content_dir))
+    for kind in records:
+        for rec in records[kind].values():
+            diags.extend(record_problems(rec, records, invalid, site, today, content_dir, partial))
     diags.extend(_check_ids(records))
     diags.extend(_check_translations(records, site))
-    if not partial:
-        diags.extend(_check_duplicates(records, {} if memo is None else memo.setdefault("duplicates", {})))
+    whole = () if partial else _whole_problems(records, memo)
+    diags.extend(whole)
     if documents is not None:
         documents.clear()
         documents.update(seen)  # only this build's files: the memo does not grow with every edit
-    return Validated(site, records, tuple(diags))
+    return Validated(site, records, tuple(diags), tuple(whole), today)
+
+
+def revalidate(validated: Validated, docs: list[RawDocument], content_dir: Path, *, memo: dict, documents: dict) -> Validated | None:
+    """What validate() would answer had only the people files ``docs`` changed since ``validated``,
+    worked out from it: their own checks, then the checks over every record (unused sources,
+    duplicates). That is the usual edit in `serve`. None when the change reaches further: a file no
+    longer valid, another id, former ids (they are checked against everyone's), or a new day."""
+    today = dt.date.today()
+    if validated.today != today or validated.site is None or has_errors(list(validated.diagnostics)):
+        return None
+    people = dict(validated.records["people"])
+    changed: dict[str, Record] = {}
+    for doc in docs:
+        old = people.get(doc.id)
+        data, problems, refs, dates = _checked(doc, documents, None)
+        if doc.kind != "people" or old is None or data is None or problems or data.former_ids or old.data.former_ids:
+            return None
+        documents.pop((old.doc.kind, old.doc.display, old.doc.sha), None)
+        documents[(doc.kind, doc.display, doc.sha)] = (data, problems, refs, dates)
+        changed[doc.id] = people[doc.id] = Record(doc.kind, doc.id, data, doc.body, doc, refs, dates)
+    records = {**validated.records, "people": people}
+    paths = {rec.doc.display for rec in changed.values()}
+    whole = set(validated.whole)
+    diags = [d for d in validated.diagnostics if d.position.path not in paths and d not in whole]
+    invalid = {kind: set() for kind in records}  # none: the last build had no errors
+    for rec in changed.values():
+        diags.extend(record_problems(rec, records, invalid, validated.site, today, content_dir))
+    found = _whole_problems(records, memo, {pid: validated.records["people"][pid] for pid in changed})
+    diags.extend(found)
+    return Validated(validated.site, records, tuple(diags), tuple(found), today)
 
 
 def _checked(doc: RawDocument, documents: dict | None, seen: dict | None) -> tuple:
@@ -247,35 +280,66 @@ def references(record: Record):
     return record.refs
 
 
-def _check_references(records, invalid, partial: bool = False) -> list[Diagnostic]:
+def record_problems(rec: Record, records: dict, invalid: dict, site: Site | None, today: dt.date, content_dir: Path, partial: bool = False):
+    """Every problem of one record seen against the others: what it names, its dates, its kind's rules."""
+    return [
+        *_reference_problems(rec, records, invalid, partial),
+        *_date_problems(rec, site, today),
+        *_rule_problems(rec, site, content_dir),
+    ]
+
+
+def _whole_problems(records: dict, memo: dict | None, before: dict | None = None) -> list[Diagnostic]:
+    """The problems only a look at every record finds: sources no one cites, people entered twice.
+    ``before``: when known, the only people changed since ``memo`` was filled, as they were."""
+    memo = {} if memo is None else memo
+    return [*_check_uncited(records, memo, before), *_check_duplicates(records, memo.setdefault("duplicates", {}), before)]
+
+
+def _reference_problems(rec: Record, records: dict, invalid: dict, partial: bool) -> list[Diagnostic]:
     out = []
     noun = {"cities": "city", "sources": "source"}
-    for kind in records:
-        for rec in records[kind].values():
-            for path, target, ref in references(rec):
-                if ref not in records[target] and ref not in invalid[target]:
-                    hint = _did_you_mean(ref, records[target])
-                    out.append(
-                        error(
-                            rec.doc.position(path), f"{noun[target]} '{ref}' is not defined{hint or f' (add content/{target}/{ref}.yaml)'}"
-                        )
-                    )
-    for rec in records["people"].values():
+    for path, target, ref in references(rec):
+        if ref not in records[target] and ref not in invalid[target]:
+            hint = _did_you_mean(ref, records[target])
+            out.append(
+                error(rec.doc.position(path), f"{noun[target]} '{ref}' is not defined{hint or f' (add content/{target}/{ref}.yaml)'}")
+            )
+    if rec.kind == "people" and not partial:
         for i, other in enumerate(rec.data.not_duplicate_of):
-            if other not in records["people"] and other not in invalid["people"] and not partial:
+            if other not in records["people"] and other not in invalid["people"]:
                 out.append(
                     error(
                         rec.doc.position(("not_duplicate_of", i)),
                         f"person '{other}' is not defined{_did_you_mean(other, records['people'])}",
                     )
                 )
-    if partial:
-        return out
-    cited = {ref for kind in records for rec in records[kind].values() for _, target, ref in references(rec) if target == "sources"}
-    for sid, rec in records["sources"].items():
-        if sid not in cited:
-            out.append(warning(rec.doc.position(), f"source '{sid}' is not cited by any entry; cite it or remove the file"))
     return out
+
+
+def _check_uncited(records: dict, memo: dict, before: dict | None = None) -> list[Diagnostic]:
+    """Sources no record cites. After an edit in `serve` (``before``: the changed people's records as they
+    were), ``memo["cited"]`` (how many records cite each source) is brought up to date from the changes alone."""
+
+    def cited_by(rec: Record) -> set[str]:
+        return {ref for _, target, ref in references(rec) if target == "sources"}
+
+    counts = memo.get("cited") if before is not None else None
+    if counts is None:
+        counts = Counter(sid for kind in records for rec in records[kind].values() for sid in cited_by(rec))
+        if before is not None:
+            memo["cited"] = counts
+        else:
+            memo.pop("cited", None)  # a whole check: the memo is one build behind from now on
+    else:
+        for pid, old in before.items():
+            counts.subtract(cited_by(old))
+            counts.update(cited_by(records["people"][pid]))
+    return [
+        warning(rec.doc.position(), f"source '{sid}' is not cited by any entry; cite it or remove the file")
+        for sid, rec in records["sources"].items()
+        if counts[sid] <= 0
+    ]
 
 
 # ---------------------------------------------------------------- dates
@@ -293,33 +357,31 @@ def _dated(rec: Record):
             yield ("end_date",), data.end_date
 
 
-def _check_dates(records, site: Site | None, today: dt.date) -> list[Diagnostic]:
+def _date_problems(rec: Record, site: Site | None, today: dt.date) -> list[Diagnostic]:
     out = []
-    for kind in records:
-        for rec in records[kind].values():
-            for path, value in rec.dates:
-                if value.first_day > today:
-                    out.append(error(rec.doc.position(path), f"{path[-1]}: {value.iso} is in the future"))
-            if site is None:
-                continue
-            start, end = site.timeline.start.first_day, site.timeline.end.last_day
-            for path, value in _dated(rec):
-                if value.last_day < start:
-                    out.append(
-                        warning(
-                            rec.doc.position(path),
-                            f"{path[-1]}: {value.iso} is before the timeline ({start:%Y-%m-%d} to {end:%Y-%m-%d}); if the source misprints the year, record the corrected date and explain it in date_note",
-                        )
-                    )
-                elif rec.kind == "events" and path == ("date",) and value.first_day > end and not rec.data.aftermath:
-                    out.append(
-                        warning(
-                            rec.doc.position(path),
-                            f"date: {value.iso} is after the timeline ({start:%Y-%m-%d} to {end:%Y-%m-%d}); mark the event 'aftermath: true' if that is right",
-                        )
-                    )
-            if rec.kind == "events" and rec.data.end_date and rec.data.end_date.last_day < rec.data.date.first_day:
-                out.append(error(rec.doc.position(("end_date",)), f"end_date: {rec.data.end_date.iso} is before date {rec.data.date.iso}"))
+    for path, value in rec.dates:
+        if value.first_day > today:
+            out.append(error(rec.doc.position(path), f"{path[-1]}: {value.iso} is in the future"))
+    if site is None:
+        return out
+    start, end = site.timeline.start.first_day, site.timeline.end.last_day
+    for path, value in _dated(rec):
+        if value.last_day < start:
+            out.append(
+                warning(
+                    rec.doc.position(path),
+                    f"{path[-1]}: {value.iso} is before the timeline ({start:%Y-%m-%d} to {end:%Y-%m-%d}); if the source misprints the year, record the corrected date and explain it in date_note",
+                )
+            )
+        elif rec.kind == "events" and path == ("date",) and value.first_day > end and not rec.data.aftermath:
+            out.append(
+                warning(
+                    rec.doc.position(path),
+                    f"date: {value.iso} is after the timeline ({start:%Y-%m-%d} to {end:%Y-%m-%d}); mark the event 'aftermath: true' if that is right",
+                )
+            )
+    if rec.kind == "events" and rec.data.end_date and rec.data.end_date.last_day < rec.data.date.first_day:
+        out.append(error(rec.doc.position(("end_date",)), f"end_date: {rec.data.end_date.iso} is before date {rec.data.date.iso}"))
     return out
 
 
@@ -338,14 +400,14 @@ def _all_dates(value, path=()):
 # ---------------------------------------------------------------- per-kind rules
 
 
-def _check_records(records, site: Site | None, content_dir: Path) -> list[Diagnostic]:
+def _rule_problems(rec: Record, site: Site | None, content_dir: Path) -> list[Diagnostic]:
+    """The rules of each kind of record."""
     out = []
-    for rec in records["events"].values():
-        if rec.data.national and rec.data.city:
-            out.append(
-                error(rec.doc.position(("national",)), "an event is either national or in a city: remove 'city' or set 'national: false'")
-            )
-    for rec in records["days"].values():
+    if rec.kind == "events" and rec.data.national and rec.data.city:
+        out.append(
+            error(rec.doc.position(("national",)), "an event is either national or in a city: remove 'city' or set 'national: false'")
+        )
+    elif rec.kind == "days":
         try:
             day = parse_partial_date(rec.id)
         except ValueError:
@@ -359,15 +421,14 @@ def _check_records(records, site: Site | None, content_dir: Path) -> list[Diagno
                     f"{rec.id} is outside the timeline ({site.timeline.start} to {site.timeline.end}); there is no page for that day",
                 )
             )
-    for rec in records["pages"].values():
-        if rec.id in RESERVED_PAGE_IDS:
-            out.append(
-                error(
-                    rec.doc.position(),
-                    f"page id '{rec.id}' is taken by the site itself ({', '.join(sorted(RESERVED_PAGE_IDS))}); rename the file",
-                )
+    elif rec.kind == "pages" and rec.id in RESERVED_PAGE_IDS:
+        out.append(
+            error(
+                rec.doc.position(),
+                f"page id '{rec.id}' is taken by the site itself ({', '.join(sorted(RESERVED_PAGE_IDS))}); rename the file",
             )
-    for rec in records["people"].values():
+        )
+    elif rec.kind == "people":
         photo = rec.data.photo
         if photo is not None:
             problem = photo_problem(photo.file, content_dir)
@@ -453,10 +514,10 @@ def _check_ids(records) -> list[Diagnostic]:
     return out
 
 
-def _check_duplicates(records, memo: dict) -> list[Diagnostic]:
+def _check_duplicates(records, memo: dict, changed=None) -> list[Diagnostic]:
     people = records["people"]
     out = []
-    for s in duplicates.find_remembered({pid: rec.data for pid, rec in people.items()}, memo):
+    for s in duplicates.find_remembered({pid: rec.data for pid, rec in people.items()}, memo, changed):
         a, b = people[s.a], people[s.b]
         out.append(
             warning(
