@@ -131,7 +131,7 @@ def build_model(validated: Validated, last_changed: dict) -> SiteModel:
 
     people_by_city: dict = defaultdict(list)
     for p in people:
-        for cid in sorted(_cities_of(p)):
+        for cid in sorted(cities_of(p)):
             people_by_city[cid].append(p)
 
     cities = dict(sorted(recs["cities"].items(), key=lambda kv: (kv[1].data.name.casefold(), kv[0])))
@@ -205,7 +205,7 @@ def with_people(model: SiteModel, changed: dict[str, Record], last_changed: dict
             out[key] = sorted(members, key=lambda p: position[p.id])
         return {k: v for k, v in out.items() if v}
 
-    people_by_city = moved(model.people_by_city, _cities_of)
+    people_by_city = moved(model.people_by_city, cities_of)
     citing_people = moved({sid: c["people"] for sid, c in model.citing.items()}, lambda r: set(cited_sources(r)))
     return dataclasses.replace(
         model,
@@ -216,16 +216,30 @@ def with_people(model: SiteModel, changed: dict[str, Record], last_changed: dict
         people_by_city=people_by_city,
         citing={sid: {**c, "people": citing_people.get(sid, [])} for sid, c in model.citing.items()},
         last_changed=last_changed,
-        groups=people_groups(people, {p.id: sort_name(p) for p in people}, model.cities, people_by_city),
+        groups=_regrouped(model.groups, old, changed, position, model.cities, people_by_city),
     )
+
+
+def first_date(rec: Record) -> PartialDate | None:
+    """The earliest of a person's dates, a known day before a month that starts with it: their group in the people lists."""
+    return min((e.date for e in rec.data.events), default=None, key=lambda d: (d.first_day, d.precision != "day"))
+
+
+def cities_of(rec: Record) -> set[str]:
+    """The cities a person lived in or was in."""
+    return {c for c in {rec.data.city} | {e.city for e in rec.data.events} if c}
 
 
 def _happening_key(h: Happening) -> tuple:
     return h.sort_key
 
 
-def _cities_of(rec: Record) -> set:
-    return {c for c in {rec.data.city} | {e.city for e in rec.data.events} if c}
+def _letter(name: str) -> str:
+    return name[:1].upper()
+
+
+def _date_key(first: PartialDate | None) -> tuple:
+    return (0, first.first_day, first.precision) if first else (1, dt.date.max, "")
 
 
 def people_groups(people, names: dict, cities: dict, people_by_city: dict) -> PeopleGroups:
@@ -234,11 +248,10 @@ def people_groups(people, names: dict, cities: dict, people_by_city: dict) -> Pe
     by_fate: dict[str, list] = {}
     no_city = []
     for p in people:
-        by_letter.setdefault(names[p.id][:1].upper(), []).append(p)
+        by_letter.setdefault(_letter(names[p.id]), []).append(p)
         data = p.data
-        first = min((e.date for e in data.events), default=None, key=lambda d: (d.first_day, d.precision != "day"))
-        key = (0, first.first_day, first.precision) if first else (1, dt.date.max, "")
-        by_date.setdefault(key, (first, []))[1].append(p)
+        first = first_date(p)
+        by_date.setdefault(_date_key(first), (first, []))[1].append(p)
         for fate in data.fates:
             by_fate.setdefault(fate, []).append(p)
         if not data.city and not any(e.city for e in data.events):
@@ -249,6 +262,30 @@ def people_groups(people, names: dict, cities: dict, people_by_city: dict) -> Pe
         no_city=no_city,
         by_first_date=tuple(by_date[k] for k in sorted(by_date)),
         by_fate=by_fate,
+    )
+
+
+def _regrouped(groups: PeopleGroups, old: dict, changed: dict, position: dict, cities: dict, people_by_city: dict) -> PeopleGroups:
+    """people_groups' answer after only ``changed`` people changed (``old``: as they were)."""
+
+    def moved(pairs, keys_of) -> dict:
+        lists = {key: [p for p in members if p.id not in changed] for key, members in pairs}
+        for rec in changed.values():
+            for key in keys_of(rec):
+                lists.setdefault(key, []).append(rec)
+        for key in {key for rec in [*old.values(), *changed.values()] for key in keys_of(rec)}:
+            lists[key].sort(key=lambda p: position[p.id])
+        return {key: members for key, members in lists.items() if members}
+
+    by_letter = moved(groups.by_letter, lambda r: [_letter(sort_name(r))])
+    by_date = moved(((_date_key(first), members) for first, members in groups.by_first_date), lambda r: [_date_key(first_date(r))])
+    no_city = moved([("", groups.no_city)], lambda r: [] if cities_of(r) else [""]).get("", [])
+    return PeopleGroups(
+        by_letter=tuple(sorted(by_letter.items(), key=lambda kv: position[kv[1][0].id])),
+        by_city=tuple((cid, people_by_city[cid]) for cid in cities if people_by_city.get(cid)),
+        no_city=no_city,
+        by_first_date=tuple((first_date(members[0]), members) for _, members in sorted(by_date.items())),
+        by_fate=moved(groups.by_fate.items(), lambda r: r.data.fates),
     )
 
 

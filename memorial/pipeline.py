@@ -274,20 +274,23 @@ def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dic
     markdown = Markdown()
     renderers = [Renderer(model, TEMPLATES, snap.photos, lang, markdown, templates=warm.templates) for lang in model.site.languages]
     fragments = dict(warm.state.fragments)
+    by_language: dict[str, dict] = {r.lang: {} for r in renderers}
+    for (lang, pid), frag in fragments.items():
+        by_language[lang][pid] = frag
     pages = []
     for r in renderers:
-        r.fragments = {pid: frag for (lang, pid), frag in fragments.items() if lang == r.lang}
-        for rec in new.values():
-            fragments[(r.lang, rec.id)] = r.fragments[rec.id] = r.person_fragments(rec)
-        about = list(new.values()) if stories_only else [*old.values(), *new.values()]
-        for task in r.tasks_about(about, lists=not stories_only):
+        r.fragments = by_language[r.lang]
+        edits = []
+        for pid, rec in new.items():
+            before = (old[pid], r.fragments[pid])
+            fragments[(r.lang, pid)] = r.fragments[pid] = r.person_fragments(rec)
+            edits.append((before, (rec, r.fragments[pid])))
+        for task in r.tasks_about(edits):
             pages.extend(r.run(task))
     clock.lap("render and write pages")
-    made = {page.path for page in pages}
     spare = write.prepare(out_dir)
-    kept = [routes.Kept(path, digest) for path, digest in snap.manifest.items() if path not in made]
-    counts = write.write_site(kept + pages, [], out_dir, spare)
-    counts["reused"] = len(kept)
+    counts = write.write_site(pages, [], out_dir, spare, unchanged=snap.manifest)
+    counts["reused"] = len(snap.manifest) - len(pages)
     clock.lap("write the rest, swap")
     state = warm.state
     parsed = dict(state.parsed)

@@ -29,7 +29,7 @@ from markupsafe import Markup
 from . import charts, export, i18n, routes
 from .i18n import N_
 from .load import change_key
-from .model import Happening, SiteModel, cited_sources, page_id, shown_name
+from .model import Happening, SiteModel, cited_sources, cities_of, first_date, page_id, shown_name, sort_name
 from .routes import Kept, Page, page_digest
 from .schema import PartialDate
 from .validate import Record
@@ -552,17 +552,44 @@ class Renderer:
             out.append(("data", None))  # the open data, once, beside the language trees
         return out
 
-    def tasks_about(self, people: list[Record], *, lists: bool = True) -> list[tuple[str, str | None]]:
-        """The pages that show something of these people (give them as they were and as they are): their
-        own, and with ``lists``, every index and the pages of their cities, days and sources."""
-        wanted = {"person": {rec.id for rec in people}}
-        if lists:
-            wanted["city"] = {c for rec in people for c in {rec.data.city, *(e.city for e in rec.data.events)} if c}
-            wanted["day"] = {
-                e.date.iso for rec in people for e in rec.data.events if e.date.precision == "day" and e.date.first_day in self.m.by_day
-            }
-            wanted["source"] = {sid for rec in people for sid in cited_sources(rec)}
-        return [(kind, key) for kind, key in self.tasks() if key in wanted.get(kind, ()) or (lists and kind in INDEXES)]
+    def facets(self, rec: Record, frag: Fragments) -> dict[str, object]:
+        """What each kind of page that lists people shows of this person (with their lines ``frag``). After
+        an edit, a page whose kind's facet is the same for everyone edited need not be made again."""
+        data = rec.data
+        order, cities, cited = sort_name(rec), cities_of(rec), frozenset(cited_sources(rec))
+        event_cities = tuple(e.city for e in data.events)
+        days = {i: e.date.first_day for i, e in enumerate(data.events) if e.date.precision == "day" and e.date.first_day in self.m.by_day}
+        return {
+            "home": (frag.name, order, cities),  # the names, and the map's counts
+            "people-indexes": (frag.row, order, cities, first_date(rec), data.fates),
+            "cities": (cities, event_cities),  # counts
+            "timeline": (order, frozenset(days.values()), tuple(line for i, line in enumerate(frag.lines) if i not in days)),
+            "sources": cited,  # counts
+            "search-index": (frag.search, order),
+            "data": frag.data,
+            "city": (frag.row_here, frag.lines_here, order, data.fates, cities, event_cities),
+            "day": (frag.lines, order, tuple(e.date for e in data.events)),
+            "source": (frag.name_here, order, cited),
+        }
+
+    def tasks_about(self, edits: list[tuple[tuple[Record, Fragments], tuple[Record, Fragments]]]) -> list[tuple[str, str | None]]:
+        """The pages to make after people's entries were edited: ``edits`` holds each one's record and lines
+        before and after. Their own pages, and the lists whose facet of them changed (see ``facets``)."""
+        changed = set()
+        wanted: dict[str, set] = {"person": set(), "city": set(), "day": set(), "source": set()}
+        for before, after in edits:
+            was, now = self.facets(*before), self.facets(*after)
+            changed |= {kind for kind in was if was[kind] != now[kind]}
+            for rec, _ in (before, after):
+                wanted["person"].add(rec.id)
+                wanted["city"] |= cities_of(rec)
+                wanted["day"] |= {e.date.iso for e in rec.data.events if e.date.precision == "day" and e.date.first_day in self.m.by_day}
+                wanted["source"] |= set(cited_sources(rec))
+        return [
+            (kind, key)
+            for kind, key in self.tasks()
+            if (kind == "person" or kind in changed) and (key in wanted[kind] if kind in wanted else key is None)
+        ]
 
     def run(self, task: tuple[str, str | None]) -> list[Page]:
         kind, key = task
@@ -1058,7 +1085,6 @@ def render_site(
 
 
 LISTS = {"home", "people-indexes", "city", "day", "data", "source", "search-index"}  # the files assembled from people's kept lines
-INDEXES = {"home", "people-indexes", "cities", "timeline", "sources", "search-index", "data"}  # the files that list or count everyone
 
 
 def _progress(results, bar):
