@@ -8,8 +8,10 @@ editor has checked is silenced with `not_duplicate_of: [id]` on either entry.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,19 +61,54 @@ def _names(person) -> list[str]:
     return [person.name, *person.aliases, *(f.name for f in person.name_forms)]
 
 
-def find_remembered(people: dict, memo: dict, changed=None) -> list[Suspect]:
+def find_remembered(people: dict, memo: dict, changed=None) -> Callable[[], list[Suspect]]:
     """``find``, or its last answer when no input to it has changed (an edit to a story, say).
 
     ``memo`` is kept by the caller between builds: everyone's inputs and the answer. ``changed``: the
-    only people whose entries may differ since then (`serve` knows), so no one else is compared."""
+    only people whose entries may differ since then (`serve` knows), so no one else is compared.
+
+    Returns a function that gives the answer: when there is a search to do among many people, it has
+    started in a forked process, and the caller goes on with other work on the other core meanwhile."""
     known = memo.get("inputs")
     if known is not None and known.keys() == people.keys():
         if all(known[pid] == _inputs(people[pid]) for pid in (people if changed is None else changed)):
-            return memo["found"]
+            return lambda: memo["found"]
     inputs = {pid: _inputs(p) for pid, p in people.items()}
-    memo.clear()
-    memo.update(inputs=inputs, found=find(people))
-    return memo["found"]
+    answer = _find_soon(people)
+
+    def found() -> list[Suspect]:
+        memo.clear()
+        memo.update(inputs=inputs, found=answer())
+        return memo["found"]
+
+    return found
+
+
+IN_PARALLEL_FROM = 2000  # people: below this the search takes less time than starting a process
+
+
+def _find_soon(people: dict) -> Callable[[], list[Suspect]]:
+    """``find(people)``, running in a forked process when there are many people (it inherits them: nothing
+    is copied). Falls back to searching here if that process fails."""
+    if len(people) < IN_PARALLEL_FROM:
+        found = find(people)
+        return lambda: found
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=lambda: send.send(find(people)), daemon=True)
+    process.start()
+    send.close()
+
+    def answer() -> list[Suspect]:
+        try:
+            return receive.recv()
+        except (EOFError, OSError):
+            return find(people)
+        finally:
+            receive.close()
+            process.join()
+
+    return answer
 
 
 def _inputs(person) -> tuple:

@@ -243,11 +243,13 @@ def data_files(model: SiteModel, base_path: str = "data/", people: dict | None =
 
 def person_data(model: SiteModel, rec) -> PersonData:
     row = person_row(model, rec)
+    events = person_event_rows(model, rec)
+    person_line, *event_lines = _csv_lines([(PEOPLE_COLUMNS, _joined(row))] + [(EVENT_COLUMNS, event_row) for _, event_row in events])
     return PersonData(
         row["id"],
-        _csv_line(PEOPLE_COLUMNS, _joined(row)),
+        person_line,
         json.dumps(row, ensure_ascii=False, sort_keys=True),
-        tuple((key, _csv_line(EVENT_COLUMNS, event_row)) for key, event_row in person_event_rows(model, rec)),
+        tuple((key, line) for (key, _), line in zip(events, event_lines, strict=True)),
     )
 
 
@@ -375,12 +377,16 @@ def _joined(row: dict) -> dict:
 # ------------------------------------------------------------------ bytes
 
 
+_FORMULA_START = frozenset("=+-@\t\r")
+
+
 def _cell(value) -> str:
     """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice)."""
     if value is None:
         return ""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and isinstance(value, str) else text
+    if isinstance(value, str):
+        return "'" + value if value[:1] in _FORMULA_START else value
+    return str(value)
 
 
 def _csv(columns: list[str], rows: list[dict]) -> bytes:
@@ -389,9 +395,21 @@ def _csv(columns: list[str], rows: list[dict]) -> bytes:
 
 def _csv_line(columns: list[str], row: dict | None) -> str:
     """One CSV line (with its newline): the header when ``row`` is None."""
+    return _csv_lines([(columns, row)])[0]
+
+
+def _csv_lines(rows: list[tuple[list[str], dict | None]]) -> list[str]:
+    """Several CSV lines, one per (columns, row), through one writer (a person's lines: making a writer
+    for each took longer than writing the line)."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(columns if row is None else [_cell(row.get(c)) for c in columns])
-    return buf.getvalue()
+    writer = csv.writer(buf, lineterminator="\n")
+    out = []
+    for columns, row in rows:
+        writer.writerow(columns if row is None else [_cell(row.get(c)) for c in columns])
+        out.append(buf.getvalue())
+        buf.seek(0)
+        buf.truncate()
+    return out
 
 
 def _json(value) -> bytes:

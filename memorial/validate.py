@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import typing
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -35,6 +37,7 @@ class Record:
     doc: RawDocument  # for positions and the file's path
     refs: tuple = ()  # (path, kind, id) of every city and source it names: see references()
     dates: tuple = ()  # (path, PartialDate) of every date in it
+    cited: tuple = ()  # the source ids it cites, in the order a reader meets them on its page: see _cited()
 
     @property
     def status(self) -> str:
@@ -72,7 +75,7 @@ def validate(
         invalid[kind].add(rid)
     seen = {} if documents is not None else None
     for doc in loaded.documents:
-        data, problems, refs, dates = _checked(doc, documents, seen)
+        data, problems, refs, dates, cited = _checked(doc, documents, seen)
         if data is None:
             diags.extend(problems)
             if doc.kind != "site":
@@ -85,13 +88,15 @@ def validate(
         if same is not None:
             diags.append(error(doc.position(), f"id '{doc.id}' is used by {same.doc.display} too; ids must be unique — rename one file"))
             continue
-        records[doc.kind][doc.id] = Record(doc.kind, doc.id, data, doc.body, doc, refs, dates)
+        records[doc.kind][doc.id] = Record(doc.kind, doc.id, data, doc.body, doc, refs, dates, cited)
+    # The search for people entered twice starts first: with many people it runs on another core meanwhile.
+    duplicates_found = None if partial else _check_duplicates(records, {} if memo is None else memo.setdefault("duplicates", {}))
     for kind in records:
         for rec in records[kind].values():
             diags.extend(record_problems(rec, records, invalid, site, today, content_dir, partial))
     diags.extend(_check_ids(records))
     diags.extend(_check_translations(records, site))
-    whole = () if partial else _whole_problems(records, memo)
+    whole = () if duplicates_found is None else [*_check_uncited(records, {} if memo is None else memo), *duplicates_found()]
     diags.extend(whole)
     if documents is not None:
         documents.clear()
@@ -111,12 +116,12 @@ def revalidate(validated: Validated, docs: list[RawDocument], content_dir: Path,
     changed: dict[str, Record] = {}
     for doc in docs:
         old = people.get(doc.id)
-        data, problems, refs, dates = _checked(doc, documents, None)
+        data, problems, refs, dates, cited = _checked(doc, documents, None)
         if doc.kind != "people" or old is None or data is None or problems or data.former_ids or old.data.former_ids:
             return None
         documents.pop((old.doc.kind, old.doc.display, old.doc.sha), None)
-        documents[(doc.kind, doc.display, doc.sha)] = (data, problems, refs, dates)
-        changed[doc.id] = people[doc.id] = Record(doc.kind, doc.id, data, doc.body, doc, refs, dates)
+        documents[(doc.kind, doc.display, doc.sha)] = (data, problems, refs, dates, cited)
+        changed[doc.id] = people[doc.id] = Record(doc.kind, doc.id, data, doc.body, doc, refs, dates, cited)
     records = {**validated.records, "people": people}
     paths = {rec.doc.display for rec in changed.values()}
     whole = set(validated.whole)
@@ -143,7 +148,7 @@ def _checked(doc: RawDocument, documents: dict | None, seen: dict | None) -> tup
         raw = {k: v for k, v in doc.data.items() if k != "private"}
         refs = tuple(_walk_refs(raw)) if data is not None else ()
         dates = tuple(_all_dates(raw)) if data is not None and doc.kind != "site" else ()
-        found = (data, problems, refs, dates)
+        found = (data, problems, refs, dates, _cited(model, refs))
     if seen is not None:
         seen[key] = found
     return found
@@ -275,6 +280,28 @@ def _walk_refs(value, path=()):
             yield from _walk_refs(item, path + (i,))
 
 
+def _cited(model: type[BaseModel], refs: tuple) -> tuple[str, ...]:
+    """Source ids among ``refs`` in the order a reader meets them on the record's page: the model's field
+    order, then the entry's own ``sources``."""
+    order = _field_order(model)
+    seen: dict[str, None] = {}
+    own: list[str] = []
+    for path, kind, ref in sorted(refs, key=lambda r: order.get(r[0][0], len(order))):  # stable: within a field, as written
+        if kind != "sources":
+            continue
+        if len(path) == 2 and path[0] == "sources":
+            own.append(ref)
+        else:
+            seen[ref] = None
+    seen.update(dict.fromkeys(own))
+    return tuple(seen)
+
+
+@functools.cache
+def _field_order(model_type) -> dict[str, int]:
+    return {name: i for i, name in enumerate(model_type.model_fields)}
+
+
 def references(record: Record):
     """(path, kind, id) of every city and source the record names, found once while validating."""
     return record.refs
@@ -293,7 +320,7 @@ def _whole_problems(records: dict, memo: dict | None, before: dict | None = None
     """The problems only a look at every record finds: sources no one cites, people entered twice.
     ``before``: when known, the only people changed since ``memo`` was filled, as they were."""
     memo = {} if memo is None else memo
-    return [*_check_uncited(records, memo, before), *_check_duplicates(records, memo.setdefault("duplicates", {}), before)]
+    return [*_check_uncited(records, memo, before), *_check_duplicates(records, memo.setdefault("duplicates", {}), before)()]
 
 
 def _reference_problems(rec: Record, records: dict, invalid: dict, partial: bool) -> list[Diagnostic]:
@@ -514,19 +541,26 @@ def _check_ids(records) -> list[Diagnostic]:
     return out
 
 
-def _check_duplicates(records, memo: dict, changed=None) -> list[Diagnostic]:
+def _check_duplicates(records, memo: dict, changed=None) -> Callable[[], list[Diagnostic]]:
+    """People who may have been entered twice: a function giving the warnings (the search may be
+    running in another process meanwhile; see duplicates.find_remembered)."""
     people = records["people"]
-    out = []
-    for s in duplicates.find_remembered({pid: rec.data for pid, rec in people.items()}, memo, changed):
-        a, b = people[s.a], people[s.b]
-        out.append(
-            warning(
-                a.doc.position(("name",)),
-                f"'{a.data.name}' may be the same person as '{b.data.name}' in {b.doc.display} ({s.why}); "
-                f"merge the two entries, or if someone has checked they are different people add 'not_duplicate_of: [{s.b}]' here",
+    found = duplicates.find_remembered({pid: rec.data for pid, rec in people.items()}, memo, changed)
+
+    def warnings() -> list[Diagnostic]:
+        out = []
+        for s in found():
+            a, b = people[s.a], people[s.b]
+            out.append(
+                warning(
+                    a.doc.position(("name",)),
+                    f"'{a.data.name}' may be the same person as '{b.data.name}' in {b.doc.display} ({s.why}); "
+                    f"merge the two entries, or if someone has checked they are different people add 'not_duplicate_of: [{s.b}]' here",
+                )
             )
-        )
-    return out
+        return out
+
+    return warnings
 
 
 def _check_translations(records, site: Site | None) -> list[Diagnostic]:
