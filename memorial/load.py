@@ -117,12 +117,11 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
             doc_kind = "translations" if kind in TRANSLATABLE and TRANSLATION_RE.match(entry.name) else kind
             files.append((Path(entry.path), doc_kind, shown))
 
-    jobs = []
-    for path, kind, shown in files:
-        raw = path.read_bytes()
-        jobs.append((raw, path, kind, shown, hashlib.blake2b(raw, digest_size=16).hexdigest()))
-    results = [cache.get((shown, sha)) for _, _, _, shown, sha in jobs]
-    todo = [job for job, result in zip(jobs, results, strict=True) if result is None]
+    # With an earlier load to re-use, every file is read here (its bytes say whether it was parsed before);
+    # without, the files are read where they are parsed.
+    read = [_read(path) for path, _, _ in files] if cache else [None] * len(files)
+    results = [cache.get((shown, known[1])) if known else None for (_, _, shown), known in zip(files, read, strict=True)]
+    todo = [(*file, known) for file, known, result in zip(files, read, results, strict=True) if result is None]
     if workers > 1 and len(todo) >= PARALLEL_FROM:
         # fork: workers start at once with the code loaded; each parses a contiguous share
         size = -(-len(todo) // (workers * 4))
@@ -131,12 +130,13 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
     else:
         fresh = _parse_many(todo)
     fresh_iter = iter(fresh)
-    results = [result if result is not None else next(fresh_iter) for result in results]
+    # (hash, parse result) of every file, in order
+    found = [(known[1], result) if result is not None else next(fresh_iter) for known, result in zip(read, results, strict=True)]
 
     parsed: dict = {}
     docs: list[RawDocument] = []
     unreadable: set[tuple[str, str]] = set()
-    for (_, path, kind, shown, sha), result in zip(jobs, results, strict=True):
+    for (path, kind, shown), (sha, result) in zip(files, found, strict=True):
         parsed[(shown, sha)] = result
         if not _collect(result, docs, diags) and kind != "site":
             unreadable.add((kind, path.stem))
@@ -146,8 +146,19 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
 PARALLEL_FROM = 2000  # below this, starting processes costs more than it saves
 
 
+def _read(path: Path) -> tuple[bytes, str]:
+    """A file's bytes and their hash (the parse cache's key)."""
+    raw = path.read_bytes()
+    return raw, hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
 def _parse_many(jobs: list) -> list:
-    return [parse_file(raw, path, kind, shown, sha) for raw, path, kind, shown, sha in jobs]
+    """(hash, parse result) for each (path, kind, path as shown, (bytes, hash) or None if not read yet)."""
+    out = []
+    for path, kind, shown, known in jobs:
+        raw, sha = known or _read(path)
+        out.append((sha, parse_file(raw, path, kind, shown, sha)))
+    return out
 
 
 def load_paths(content_dir: Path, paths: list[Path]) -> Loaded:

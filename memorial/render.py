@@ -14,7 +14,7 @@ import json
 import multiprocessing
 import posixpath
 import re
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -1049,15 +1049,16 @@ def render_site(
     if progress is not None:
         progress.total = len(first_round) + len(lists)
 
-    # Round 1 on processes when it is worth starting them. Round 2 (joining kept lines) stays in this
-    # process: on processes it was no faster, and each would have copied the lines it read (forked memory
-    # is shared until touched), taking a three-tree build of 10,000 people past 1 GB.
+    # Round 1 on processes when it is worth starting them: this one and workers - 1 others. Round 2
+    # (joining kept lines) stays in this process: on processes it was no faster, and each would have
+    # copied the lines it read (forked memory is shared until touched), taking a three-tree build of
+    # 10,000 people past 1 GB.
     if workers > 1 and len(first_round) > 200:
         # fork: the workers inherit the renderers (model, templates), nothing is pickled. gc.freeze: should
         # the collector run in a worker, it leaves the inherited objects (and their memory pages) alone.
         gc.freeze()
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_adopt, initargs=(renderers, sink)) as pool:
-            done = list(_progress(pool.imap_unordered(_run, first_round, chunksize=32), progress))
+        with multiprocessing.get_context("fork").Pool(workers - 1, initializer=_adopt, initargs=(renderers, sink)) as pool:
+            done = _share_out(pool, workers - 1, renderers, sink, first_round, progress)
     else:
         done = list(_progress((_run_with(renderers, sink, task) for task in first_round), progress))
     for pages, made in done:
@@ -1085,6 +1086,31 @@ def render_site(
 
 
 LISTS = {"home", "people-indexes", "city", "day", "data", "source", "search-index"}  # the files assembled from people's kept lines
+
+
+def _share_out(pool, others: int, renderers: dict, sink, tasks: list, bar, size: int = 32) -> list:
+    """Make ``tasks`` in this process and the pool's, all busy until none is left. The pool's processes
+    take chunks from the front, each with a few waiting (so none idles while this one, holding the
+    interpreter lock, is slow to send more); this one takes chunks from the back and looks in on them
+    between its own. (A pool of as many processes as
+    cores, this one only collecting, was a quarter slower: collecting took a core's time from them,
+    and every result had to be sent.)"""
+    chunks = deque(tasks[i : i + size] for i in range(0, len(tasks), size))
+    sent: deque = deque()
+    done: list = []
+    while chunks or sent:
+        while chunks and len(sent) < 4 * others:
+            sent.append(pool.apply_async(_run_many, (chunks.popleft(),)))
+        if sent and (sent[0].ready() or not chunks):
+            made = sent.popleft().get()
+        else:
+            made = [_run_with(renderers, sink, task) for task in chunks.pop()]
+        done.extend(_progress(made, bar))
+    return done
+
+
+def _run_many(tasks: list) -> list:
+    return [_run(task) for task in tasks]
 
 
 def _progress(results, bar):
