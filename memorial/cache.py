@@ -30,7 +30,7 @@ from .model import SiteModel
 from .validate import references
 
 PROJECT = Path(__file__).resolve().parent.parent
-FORMAT = 5  # bump when the cached structures change shape
+FORMAT = 6  # bump when the cached structures change shape
 
 
 @dataclass
@@ -99,8 +99,10 @@ def load(out_dir: Path) -> BuildState:
     cache_file, _ = _paths(out_dir)
     try:
         with cache_file.open("rb") as f:
-            state = pickle.load(f)
-        return state if isinstance(state, BuildState) else BuildState()
+            found = pickle.load(f)
+        # Only a cache this version of the code wrote: one from before may hold objects of another shape.
+        fmt, state = found if isinstance(found, tuple) and len(found) == 2 else (None, None)
+        return state if fmt == FORMAT and isinstance(state, BuildState) else BuildState()
     except Exception:  # noqa: BLE001 - a damaged or outdated cache is simply rebuilt
         return BuildState()
 
@@ -111,7 +113,7 @@ def save(out_dir: Path, state: BuildState) -> None:
     cache_file, _ = _paths(out_dir)
     tmp = cache_file.with_name(cache_file.name + f".{os.getpid()}.{threading.get_ident()}")
     with tmp.open("wb") as f:
-        pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((FORMAT, state), f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, cache_file)
 
 

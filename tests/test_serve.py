@@ -148,3 +148,22 @@ def test_a_rebuild_after_moving_a_person_matches_a_build_from_scratch(site):
     assert result.ok and result.counts["reused"] == 1  # person-two's page was not made again
     assert "person-one" in (out / "en/cities/taraz.html").read_text(encoding="utf-8")
     assert files(out) == from_scratch(site, "fresh")
+
+
+def test_a_cache_left_by_another_version_is_ignored(site):
+    """An output folder built by an earlier version keeps its cache beside it: `check` and `build` must not
+    trip on objects of another shape (an earlier BuildState had fewer fields)."""
+    import pickle
+
+    from memorial import cache
+
+    out = site.tmp / "output"
+    assert pipeline.build(site.content, out).ok
+    cache_file, _ = cache._paths(out.absolute())
+    old = cache.BuildState()
+    del old.validation  # as an instance pickled by that version comes back
+    cache_file.write_bytes(pickle.dumps(old))
+    assert pipeline.check(site.content, cache_of=out)[1] == pipeline.check(site.content)[1]
+    site.edit("people/person-two.md", "Second fixture story.", "Second fixture story, edited.")
+    assert pipeline.build(site.content, out).ok
+    assert files(out) == from_scratch(site, "fresh")
