@@ -6,6 +6,7 @@ Markdown converted and sanitised) so that templates only display.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
@@ -1054,13 +1055,15 @@ def render_site(
     # copied the lines it read (forked memory is shared until touched), taking a three-tree build of
     # 10,000 people past 1 GB.
     if workers > 1 and len(first_round) > 200:
-        # fork: the workers inherit the renderers (model, templates), nothing is pickled. gc.freeze: should
-        # the collector run in a worker, it leaves the inherited objects (and their memory pages) alone.
-        gc.freeze()
-        with multiprocessing.get_context("fork").Pool(workers - 1, initializer=_adopt, initargs=(renderers, sink)) as pool:
+        # fork: the workers inherit the renderers (model, templates), nothing is pickled.
+        with (
+            _collecting_new(),
+            multiprocessing.get_context("fork").Pool(workers - 1, initializer=_adopt, initargs=(renderers, sink)) as pool,
+        ):
             done = _share_out(pool, workers - 1, renderers, sink, first_round, progress)
     else:
-        done = list(_progress((_run_with(renderers, sink, task) for task in first_round), progress))
+        with _collecting_new():
+            done = list(_progress((_run_with(renderers, sink, task) for task in first_round), progress))
     for pages, made in done:
         out.extend(pages)
         if made is not None:
@@ -1086,6 +1089,22 @@ def render_site(
 
 
 LISTS = {"home", "people-indexes", "city", "day", "data", "source", "search-index"}  # the files assembled from people's kept lines
+
+
+@contextlib.contextmanager
+def _collecting_new():
+    """Cyclic garbage collection of what rendering makes (templates leave cycles behind, some kilobytes a
+    page), not of what was there before: gc.freeze sets that aside, so a collection does not walk the
+    records, and in a forked worker does not touch (and copy) their memory pages. The build pauses the
+    collector otherwise (pipeline.collector_paused)."""
+    gc.freeze()
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was_enabled:
+            gc.disable()
 
 
 def _share_out(pool, others: int, renderers: dict, sink, tasks: list, bar, size: int = 32) -> list:
@@ -1126,8 +1145,7 @@ _worker: tuple = (None, None)  # (renderers, sink), set in each pool worker by _
 def _adopt(renderers: dict, sink) -> None:
     global _worker
     _worker = (renderers, sink)
-    gc.enable()  # for what the worker makes; what it inherited is frozen (see render_site)
-    gc.enable()
+    gc.enable()  # for what the worker makes; what it inherited is frozen (see _collecting_new)
 
 
 def _run(task):
