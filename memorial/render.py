@@ -120,6 +120,7 @@ class Markdown:
         # The same story on the same page in another language tree gives the same HTML (the trees have
         # the same folders): the renderers of one process share this instance, which remembers a few.
         self._recent: dict[tuple[str, str], Markup] = {}
+        self._cleaners: dict[str, nh3.Cleaner] = {}  # see sanitise
 
     def __call__(self, text: str, page: str) -> Markup:
         """``page`` is the output path of the page the text appears on, to judge relative links."""
@@ -129,32 +130,35 @@ class Markdown:
             html = cmarkgfm.markdown_to_html_with_extensions(text, options=self.OPTIONS, extensions=["table"])
             if len(self._recent) > 256:
                 self._recent.clear()
-            found = self._recent[key] = Markup(sanitise(html, page).rstrip("\n"))
+            found = self._recent[key] = Markup(sanitise(html, page, self._cleaners).rstrip("\n"))
         return found
 
 
 LINK_SCHEMES = {"http", "https", "mailto"}
 
 
-def sanitise(html: str, page: str) -> str:
-    """Keep only text structure and safe links; drop every active construct."""
+def sanitise(html: str, page: str, cleaners: dict | None = None) -> str:
+    """Keep only text structure and safe links; drop every active construct. ``cleaners``: nh3's
+    sanitisers already set up, by folder (setting one up took as long as cleaning a story)."""
     page_dir = posixpath.dirname(page)
+    cleaners = {} if cleaners is None else cleaners
+    cleaner = cleaners.get(page_dir)
+    if cleaner is None:
 
-    def keep(tag: str, attribute: str, value: str) -> str | None:
-        if attribute == "href":
-            return value if safe_href(value, page_dir) else None
-        return value
+        def keep(tag: str, attribute: str, value: str) -> str | None:
+            if attribute == "href":
+                return value if safe_href(value, page_dir) else None
+            return value
 
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=LINK_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-        attribute_filter=keep,
-    )
-    return _HREFLESS.sub(r"\1", clean)  # a link whose address was refused stays as its text
+        cleaner = cleaners[page_dir] = nh3.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=LINK_SCHEMES,
+            link_rel="noopener noreferrer nofollow",
+            strip_comments=True,
+            attribute_filter=keep,
+        )
+    return _HREFLESS.sub(r"\1", cleaner.clean(html))  # a link whose address was refused stays as its text
 
 
 _HREFLESS = re.compile(r'<a rel="[^"]*">(.*?)</a>', re.S)
