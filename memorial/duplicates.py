@@ -61,24 +61,27 @@ def _names(person) -> list[str]:
     return [person.name, *person.aliases, *(f.name for f in person.name_forms)]
 
 
-def find_remembered(people: dict, memo: dict, changed=None) -> Callable[[], list[Suspect]]:
+def find_remembered(people: dict, memo: dict, changed=None, early: Search | None = None) -> Callable[[], list[Suspect]]:
     """``find``, or its last answer when no input to it has changed (an edit to a story, say).
 
     ``memo`` is kept by the caller between builds: everyone's inputs and the answer. ``changed``: the
     only people whose entries may differ since then (`serve` knows), so no one else is compared.
+    ``early``: the same search, started before ``people`` were known here (see ``Search``).
 
-    Returns a function that gives the answer: when there is a search to do among many people, it has
-    started in a forked process, and the caller goes on with other work on the other core meanwhile."""
+    Returns a function that gives the answer: when there is a search to do among many people, it runs
+    in a forked process, and the caller goes on with other work on the other core meanwhile."""
     known = memo.get("inputs")
     if known is not None and known.keys() == people.keys():
         if all(known[pid] == _inputs(people[pid]) for pid in (people if changed is None else changed)):
+            if early is not None:
+                early.cancel()
             return lambda: memo["found"]
     inputs = {pid: _inputs(p) for pid, p in people.items()}
-    answer = _find_soon(people)
+    search = early or Search(lambda: people, len(people))
 
     def found() -> list[Suspect]:
         memo.clear()
-        memo.update(inputs=inputs, found=answer())
+        memo.update(inputs=inputs, found=search.answer())
         return memo["found"]
 
     return found
@@ -87,28 +90,37 @@ def find_remembered(people: dict, memo: dict, changed=None) -> Callable[[], list
 IN_PARALLEL_FROM = 2000  # people: below this the search takes less time than starting a process
 
 
-def _find_soon(people: dict) -> Callable[[], list[Suspect]]:
-    """``find(people)``, running in a forked process when there are many people (it inherits them: nothing
-    is copied). Falls back to searching here if that process fails."""
-    if len(people) < IN_PARALLEL_FROM:
-        found = find(people)
-        return lambda: found
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=lambda: send.send(find(people)), daemon=True)
-    process.start()
-    send.close()
+class Search:
+    """``find(people_of())``, in a forked process when there are ``count`` people or more (it inherits
+    what it needs: nothing is copied), so that the caller can work meanwhile; here otherwise, or if
+    that process fails. ``people_of`` must give what the caller will give ``find_remembered``."""
 
-    def answer() -> list[Suspect]:
+    def __init__(self, people_of: Callable[[], dict], count: int) -> None:
+        self.people_of = people_of
+        self.process = None
+        if count >= IN_PARALLEL_FROM:
+            context = multiprocessing.get_context("fork")
+            self.receive, send = context.Pipe(duplex=False)
+            self.process = context.Process(target=lambda: send.send(find(people_of())), daemon=True)
+            self.process.start()
+            send.close()
+
+    def answer(self) -> list[Suspect]:
+        if self.process is None:
+            return find(self.people_of())
         try:
-            return receive.recv()
+            return self.receive.recv()
         except (EOFError, OSError):
-            return find(people)
+            return find(self.people_of())
         finally:
-            receive.close()
-            process.join()
+            self.cancel()
 
-    return answer
+    def cancel(self) -> None:
+        if self.process is not None:
+            self.receive.close()
+            self.process.kill()
+            self.process.join()
+            self.process = None
 
 
 def _inputs(person) -> tuple:
