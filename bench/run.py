@@ -10,7 +10,7 @@ median, min and max wall-clock seconds and the peak memory:
   a rebuild after appending one sentence to one person's story: each on a disk
   folder and on a tmpfs (/dev/shm); the same rebuild inside a process that stays
   up, as `serve` does (bench/warm_edit.py); a cold build of the same people in
-  three language trees (en, ru, kk);
+  three language trees (en, ru, kk), and the `serve` rebuilds there too;
 - ``check``, ``zip`` and ``zim`` (with the archive sizes);
 - Hugo's binary building the same people into a minimal site (bench/hugo/).
 
@@ -464,6 +464,7 @@ class Bench:
             several = Corpus(n, work, trees, corpus.env, self.code, self.copied)
             for where, base in locations:
                 self.cold(several, f"cold build, {len(self.args.languages.split(','))} language trees ({where})", base / "trees")
+            self.warm_edit(several, work / "warm-trees", f", {len(self.args.languages.split(','))} language trees")
         self.measure(n, "check", self.python("check", "--content", str(content)), corpus.cwd, after=corpus.after, env=corpus.env)
         for kind in ("zip", "zim"):
             self.archive(corpus, kind, work / "dist" / f"memorial.{kind}")
@@ -535,8 +536,9 @@ class Bench:
         cmd = self.python("build", "--content", str(corpus.content), "--out", str(out))
         self.measure(corpus.n, measurement, cmd, corpus.cwd, before, after, corpus.env)
 
-    def warm_edit(self, corpus: Corpus, parent: Path) -> None:
-        """What `serve` does after a save: bench/warm_edit.py times --runs rebuilds inside one process."""
+    def warm_edit(self, corpus: Corpus, parent: Path, trees: str = "") -> None:
+        """What `serve` does after a save: bench/warm_edit.py times --runs rebuilds inside one process.
+        ``trees``: how the corpus's language trees are described in the rows ("" for one)."""
         fresh(parent)
         corpus.clean()
         cmd = [sys.executable, str(BENCH / "warm_edit.py"), str(corpus.content), str(parent / "out"), "--edits", str(self.args.runs)]
@@ -548,7 +550,7 @@ class Bench:
         except (ValueError, IndexError):
             report = {"error": process.stderr[-2000:]}
         for kind, label in (("story", "a story"), ("front_matter", "a dated fact (front matter)")):
-            row = Row(corpus.n, f"rebuild after editing {label}, in `serve` (disk)", in_process=True)
+            row = Row(corpus.n, f"rebuild after editing {label}, in `serve`{trees} (disk)", in_process=True)
             self.rows.append(row)
             if process.returncode != 0 or "error" in report:
                 self.failures.append(f"N={corpus.n:,} warm edit: {report.get('error')}")
@@ -761,7 +763,8 @@ METHOD = """\
   to the same person's story, and `--runs` times adds words to that person's first dated fact (front matter, shown
   in lists too), timing `pipeline.build` inside that process after each, waiting first for the previous build's
   background cache save (an editor does not save twice within a quarter of a second), and checking the words
-  reached the person's page. Interpreter start-up is not included: a preview never pays it.
+  reached the person's page. Interpreter start-up is not included: a preview never pays it. The rows marked "3
+  language trees" do the same on the three-tree corpus.
 - **cold build, N language trees**: the same people in a corpus whose `site.yaml` lists those languages (one tree
   of pages per language, no translated texts), cleaned as for the cold build. Hugo builds one language.
 - **disk** is a folder on the root file system (`--work`); **tmpfs** is `/dev/shm`. The content is always on disk.
