@@ -10,7 +10,6 @@ memory (``Warm``) and, when only stories changed, takes ``touch_up`` instead.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import hashlib
 import os
@@ -263,12 +262,8 @@ def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dic
     clock.lap("validate")
     if has_errors(list(diagnostics)):
         return Result(diagnostics, timings=clock.times)
-    stories_only = all(rec.doc.data == old[pid].doc.data for pid, rec in new.items())
     changed_dates = {**snap.model.last_changed, **last_changed(content_dir, [rec.doc.path for rec in new.values()])}
-    if stories_only:  # every list shows front-matter facts only: the model's lists stay as they are
-        model = dataclasses.replace(snap.model, people=tuple(new.get(rec.id, rec) for rec in snap.model.people), last_changed=changed_dates)
-    else:
-        model = with_people(snap.model, new, changed_dates)
+    model = with_people(snap.model, new, changed_dates)
     keys = {**snap.keys, **cache.person_keys(model, validated.records, code, snap.photo_shas, people=list(new.values()))}
     clock.lap("model")
     markdown = Markdown()

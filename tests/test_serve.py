@@ -35,6 +35,7 @@ def test_a_story_edit_remakes_one_page_and_gives_what_a_full_build_gives(site):
     assert result.counts["written"] == 1  # that person's page, nothing else
     assert "corrected 2" in (out / "en/people/person-two.html").read_text(encoding="utf-8")
     assert files(out) == from_scratch(site, "fresh")
+    assert result.model == pipeline.build(site.content, site.tmp / "fresh-model").model
     # ...and a separate `build` afterwards agrees that nothing is left to do
     assert pipeline.build(site.content, out).unchanged
 
