@@ -186,12 +186,13 @@ def with_people(model: SiteModel, changed: dict[str, Record], last_changed: dict
     for h in added:
         bisect.insort(happenings, h, key=_happening_key)
 
-    def regroup(groups: dict, key_of) -> dict:
+    def regroup(groups: dict, key_of, *, keep_empty: bool = False) -> dict:
+        """Dated lines keyed by day or city: the changed people's taken out, and put back where they belong."""
         out = dict(groups)
         for key in {key_of(h) for h in gone + added} - {None}:
             members = [h for h in groups.get(key, []) if not theirs(h)] + [h for h in added if key_of(h) == key]
             out[key] = sorted(members, key=_happening_key)
-        return {k: v for k, v in out.items() if v or k in model.by_day}
+        return out if keep_empty else {k: v for k, v in out.items() if v}
 
     def day_of(h: Happening):
         return h.date.first_day if h.date.precision == "day" and h.date.first_day in model.by_day else None
@@ -210,7 +211,7 @@ def with_people(model: SiteModel, changed: dict[str, Record], last_changed: dict
         model,
         people=tuple(people),
         happenings=tuple(happenings),
-        by_day=regroup(model.by_day, day_of),
+        by_day=regroup(model.by_day, day_of, keep_empty=True),  # every day of the timeline has a page
         happenings_by_city=regroup(model.happenings_by_city, lambda h: h.city),
         people_by_city=people_by_city,
         citing={sid: {**c, "people": citing_people.get(sid, [])} for sid, c in model.citing.items()},
