@@ -51,6 +51,7 @@ class Validated:
     diagnostics: tuple[Diagnostic, ...]
     whole: tuple[Diagnostic, ...] = ()  # those of diagnostics that come from a look at every record (see revalidate)
     today: dt.date | None = None  # the day it was checked on ("in the future")
+    citations: Counter | None = None  # source id -> how many records cite it, once revalidate has counted
 
 
 def validate(
@@ -103,12 +104,13 @@ def validate(
             diags.extend(record_problems(rec, records, invalid, site, today, content_dir, partial))
     diags.extend(_check_ids(records))
     diags.extend(_check_translations(records, site))
-    whole = () if duplicates_found is None else [*_check_uncited(records, {} if memo is None else memo), *duplicates_found()]
+    citations = None if partial else _citations(records)
+    whole = () if duplicates_found is None else [*_uncited(records, citations), *duplicates_found()]
     diags.extend(whole)
     if documents is not None:
         documents.clear()
         documents.update(seen)  # only this build's files: the memo does not grow with every edit
-    return Validated(site, records, tuple(diags), tuple(whole), today)
+    return Validated(site, records, tuple(diags), tuple(whole), today, citations)
 
 
 def revalidate(validated: Validated, docs: list[RawDocument], content_dir: Path, *, memo: dict, documents: dict) -> Validated | None:
@@ -136,14 +138,19 @@ def revalidate(validated: Validated, docs: list[RawDocument], content_dir: Path,
     invalid = {kind: set() for kind in records}  # none: the last build had no errors
     for rec in changed.values():
         diags.extend(record_problems(rec, records, invalid, validated.site, today, content_dir))
-    found = _whole_problems(records, memo, {pid: validated.records["people"][pid] for pid in changed})
+    # Who cites each source, from the last answer's count (never from a refused edit's: each answer keeps its own).
+    citations = Counter(validated.citations if validated.citations is not None else _citations(validated.records))
+    for pid, rec in changed.items():
+        citations.subtract(_cited_by(validated.records["people"][pid]))
+        citations.update(_cited_by(rec))
+    found = [*_uncited(records, citations), *_check_duplicates(records, memo.setdefault("duplicates", {}), changed)()]
     diags.extend(found)
-    return Validated(validated.site, records, tuple(diags), tuple(found), today)
+    return Validated(validated.site, records, tuple(diags), tuple(found), today, citations)
 
 
 def _checked(doc: RawDocument, documents: dict | None, seen: dict | None) -> tuple:
-    """One file's own checks: (validated data or None, schema problems, references, dates), from
-    ``documents`` when the same bytes were checked before."""
+    """One file's own checks: (validated data or None, schema problems, references, dates, sources cited),
+    from ``documents`` when the same bytes were checked before."""
     key = (doc.kind, doc.display, doc.sha)
     found = documents.get(key) if documents is not None else None
     if found is None:
@@ -331,13 +338,6 @@ def record_problems(rec: Record, records: dict, invalid: dict, site: Site | None
     ]
 
 
-def _whole_problems(records: dict, memo: dict | None, before: dict | None = None) -> list[Diagnostic]:
-    """The problems only a look at every record finds: sources no one cites, people entered twice.
-    ``before``: when known, the only people changed since ``memo`` was filled, as they were."""
-    memo = {} if memo is None else memo
-    return [*_check_uncited(records, memo, before), *_check_duplicates(records, memo.setdefault("duplicates", {}), before)()]
-
-
 def _reference_problems(rec: Record, records: dict, invalid: dict, partial: bool) -> list[Diagnostic]:
     out = []
     noun = {"cities": "city", "sources": "source"}
@@ -359,28 +359,20 @@ def _reference_problems(rec: Record, records: dict, invalid: dict, partial: bool
     return out
 
 
-def _check_uncited(records: dict, memo: dict, before: dict | None = None) -> list[Diagnostic]:
-    """Sources no record cites. After an edit in `serve` (``before``: the changed people's records as they
-    were), ``memo["cited"]`` (how many records cite each source) is brought up to date from the changes alone."""
+def _cited_by(rec: Record) -> set[str]:
+    return {ref for _, target, ref in references(rec) if target == "sources"}
 
-    def cited_by(rec: Record) -> set[str]:
-        return {ref for _, target, ref in references(rec) if target == "sources"}
 
-    counts = memo.get("cited") if before is not None else None
-    if counts is None:
-        counts = Counter(sid for kind in records for rec in records[kind].values() for sid in cited_by(rec))
-        if before is not None:
-            memo["cited"] = counts
-        else:
-            memo.pop("cited", None)  # a whole check: the memo is one build behind from now on
-    else:
-        for pid, old in before.items():
-            counts.subtract(cited_by(old))
-            counts.update(cited_by(records["people"][pid]))
+def _citations(records: dict) -> Counter:
+    """Source id -> how many records cite it."""
+    return Counter(sid for kind in records for rec in records[kind].values() for sid in _cited_by(rec))
+
+
+def _uncited(records: dict, citations: Counter) -> list[Diagnostic]:
     return [
         warning(rec.doc.position(), f"source '{sid}' is not cited by any entry; cite it or remove the file")
         for sid, rec in records["sources"].items()
-        if counts[sid] <= 0
+        if citations[sid] <= 0
     ]
 
 

@@ -168,3 +168,19 @@ def test_a_cache_left_by_another_version_is_ignored(site):
     site.edit("people/person-two.md", "Second fixture story.", "Second fixture story, edited.")
     assert pipeline.build(site.content, out).ok
     assert files(out) == from_scratch(site, "fresh")
+
+
+def test_an_edit_after_a_broken_one_is_checked_against_the_last_good_build(site):
+    """`serve` reworks the checks over every record from the last good build: a broken edit that was
+    refused must leave nothing behind (here, the count of who cites paper-c)."""
+    site.write("sources/paper-c.yaml", "publisher: Example Weekly\ntitle: Fixture column\ndate: 2022-12-21\nlanguage: en\nkind: news\n")
+    site.edit("people/person-two.md", "sources: [paper-b]\n---", "sources: [paper-b, paper-c]\n---")
+    out, warm = site.tmp / "output", pipeline.Warm()
+    assert pipeline.build(site.content, out, warm=warm).ok
+    site.edit("people/person-two.md", "sources: [paper-b, paper-c]\n---", "sources: [paper-b, nowhere]\n---")
+    broken = pipeline.build(site.content, out, warm=warm)
+    assert not broken.ok and any("paper-c' is not cited" in d.message for d in broken.diagnostics)
+    site.edit("people/person-two.md", "sources: [paper-b, nowhere]\n---", "sources: [paper-b, paper-c]\n---")
+    result = pipeline.build(site.content, out, warm=warm)
+    assert result.diagnostics == pipeline.check(site.content)[1]
+    assert not any("paper-c' is not cited" in d.message for d in result.diagnostics)
