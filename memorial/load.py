@@ -123,10 +123,14 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
     results = [cache.get((shown, known[1])) if known else None for (_, _, shown), known in zip(files, read, strict=True)]
     todo = [(*file, known) for file, known, result in zip(files, read, results, strict=True) if result is None]
     if workers > 1 and len(todo) >= PARALLEL_FROM:
-        # fork: workers start at once with the code loaded; each parses a contiguous share
-        size = -(-len(todo) // (workers * 4))
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            fresh = [r for chunk in pool.map(_parse_many, [todo[i : i + size] for i in range(0, len(todo), size)]) for r in chunk]
+        # This process parses the first share itself (its results need no sending back); forked workers
+        # (started at once with the code loaded) parse the rest in contiguous chunks meanwhile.
+        mine = len(todo) // workers
+        theirs = todo[mine:]
+        size = -(-len(theirs) // ((workers - 1) * 4))
+        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+            pending = pool.map_async(_parse_many, [theirs[i : i + size] for i in range(0, len(theirs), size)])
+            fresh = _parse_many(todo[:mine]) + [r for chunk in pending.get() for r in chunk]
     else:
         fresh = _parse_many(todo)
     fresh_iter = iter(fresh)
