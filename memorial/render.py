@@ -1113,9 +1113,9 @@ def _share_out(pool, others: int, renderers: dict, sink, tasks: list, bar, size:
     """Make ``tasks`` in this process and the pool's, all busy until none is left. The pool's processes
     take chunks from the front, each with a few waiting (so none idles while this one, holding the
     interpreter lock, is slow to send more); this one takes chunks from the back and looks in on them
-    between its own. (A pool of as many processes as
-    cores, this one only collecting, was a quarter slower: collecting took a core's time from them,
-    and every result had to be sent.)"""
+    between its own. (A pool of as many processes as cores, this one only collecting the results, was
+    slower: 2.44 s against 2.25 s for 10,000 person pages, as collecting took time from the workers'
+    cores and every result had to be sent.)"""
     chunks = deque(tasks[i : i + size] for i in range(0, len(tasks), size))
     sent: deque = deque()
     done: list = []
