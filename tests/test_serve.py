@@ -184,3 +184,18 @@ def test_an_edit_after_a_broken_one_is_checked_against_the_last_good_build(site)
     result = pipeline.build(site.content, out, warm=warm)
     assert result.diagnostics == pipeline.check(site.content)[1]
     assert not any("paper-c' is not cited" in d.message for d in result.diagnostics)
+
+
+def test_several_people_edited_between_two_builds(site):
+    """A pull or a search-and-replace changes several entries before `serve` rebuilds once."""
+    site.edit("site.yaml", "languages: [en]", "languages: [en, ru]")
+    out, warm = site.tmp / "output", pipeline.Warm()
+    assert pipeline.build(site.content, out, warm=warm).ok
+    site.edit("people/person-one.md", "city: almaty\nfates", "city: taraz\nfates")
+    site.edit("people/person-two.md", "name: Example Person Two", "name: Aigerim Example")
+    site.edit("people/person-two.md", "Second fixture story.", "Second fixture story, edited with the other.")
+    result = pipeline.build(site.content, out, warm=warm)
+    assert touched_up(result)
+    fresh = pipeline.build(site.content, site.tmp / "fresh")
+    assert result.model == fresh.model and result.diagnostics == fresh.diagnostics
+    assert files(out) == files(site.tmp / "fresh")
