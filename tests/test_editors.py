@@ -148,3 +148,43 @@ def test_new_files_carry_a_schema_modeline(site, run):
     assert run("new", "city", "Kaskelen", "--content", "content")[0] == 0
     text = (site.content / "cities/kaskelen.yaml").read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schema/cities.schema.json\n")
+
+
+def test_the_duplicate_search_after_an_edit_matches_a_search_from_scratch():
+    """`serve` scores again only the edited people's pairs (duplicates.find_again): the answer must be
+    the whole search's, whether a name, a city, a date or a checked pair changed."""
+    from memorial import duplicates
+    from memorial.schema import MODELS
+
+    def entry(name, city="almaty", day="06", **extra):
+        return MODELS["people"].model_validate(
+            {
+                "name": name,
+                "city": city,
+                "fates": ["detained"],
+                "sources": ["report-a"],
+                **extra,
+                "events": [{"date": f"2022-01-{day}", "what": "Detained.", "sources": ["report-a"]}],
+            }
+        )
+
+    people = {
+        "kairat-zhagiparov": entry("Kairat Zhagiparov"),
+        "qairat-zhagyparov": entry("Qairat Zhagyparov", day="07"),
+        "ernazar-krykbaev": entry("Ernazar Krykbaev", "taraz"),
+        "aigerim-nurlan": entry("Aigerim Nurlan"),
+        "dana-sadykova": entry("Dana Sadykova", "taraz", "09"),
+    }
+    found = duplicates.find(people)
+    keys = {pid: duplicates._key(p) for pid, p in people.items()}
+    for pid, changed in [
+        ("ernazar-krykbaev", entry("Yernazar Kyrykbayev", "taraz")),  # still nobody's double
+        ("aigerim-nurlan", entry("Ernazar Kyrykbaev", "taraz")),  # now ernazar-krykbaev's
+        ("qairat-zhagyparov", entry("Qairat Zhagyparov", "taraz", "07")),  # another city: weaker
+        ("kairat-zhagiparov", entry("Kairat Zhagiparov", not_duplicate_of=["qairat-zhagyparov"])),  # checked
+        ("dana-sadykova", entry("Ernazar Krykbaev", "taraz")),
+    ]:
+        people = {**people, pid: changed}
+        found = duplicates.find_again(people, found, keys, [pid])
+        assert found == duplicates.find(people), pid
+    assert {(s.a, s.b) for s in found} >= {("aigerim-nurlan", "dana-sadykova")}
