@@ -549,7 +549,11 @@ class Bench:
             report = json.loads(process.stdout.strip().splitlines()[-1])
         except (ValueError, IndexError):
             report = {"error": process.stderr[-2000:]}
-        for kind, label in (("story", "a story"), ("front_matter", "a dated fact (front matter)")):
+        for kind, label in (
+            ("story", "a story"),
+            ("front_matter", "a dated fact (front matter)"),
+            ("first_date", "the day of a dated fact (it moves in every list)"),
+        ):
             row = Row(corpus.n, f"rebuild after editing {label}, in `serve`{trees} (disk)", in_process=True)
             self.rows.append(row)
             if process.returncode != 0 or "error" in report:
@@ -757,11 +761,12 @@ METHOD = """\
   under the output folder (followed if it is a symbolic link) have a modification time after the run started, and
   j differ from the file at the same path before the run. "wrote X MB to disk" is the process tree's block output
   (`ru_oublock`; nothing is counted on tmpfs).
-- **rebuild after editing a story / a dated fact, in `serve`**: `bench/warm_edit.py` builds the corpus once in a
+- **rebuild after editing a story / a dated fact / the day of a dated fact, in `serve`**: `bench/warm_edit.py` builds the corpus once in a
   process that stays up (as `serve` does, keeping the build cache and the last build in memory), rebuilds once more
   (the first rebuild after a cold build also fills the second output tree), then `--runs` times appends a sentence
-  to the same person's story, and `--runs` times adds words to that person's first dated fact (front matter, shown
-  in lists too), timing `pipeline.build` inside that process after each, waiting first for the previous build's
+  to the same person's story, `--runs` times adds words to that person's first dated fact (front matter, shown
+  in lists too), and `--runs` times moves their first January fact to another day (they move in the people lists
+  and between day pages), timing `pipeline.build` inside that process after each, waiting first for the previous build's
   background cache save (an editor does not save twice within a quarter of a second), and checking the words
   reached the person's page. Interpreter start-up is not included: a preview never pays it. The rows marked "3
   language trees" do the same on the three-tree corpus.

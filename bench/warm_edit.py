@@ -4,9 +4,10 @@
     python bench/warm_edit.py CONTENT OUT [--edits 5] [--project DIR]
 
 Builds CONTENT into OUT once (untimed), then --edits times appends one sentence to the story of the
-same person, and --edits times adds a word to the text of that person's first dated fact (front
-matter, shown in lists too), rebuilding after each and checking the words reached the person's page.
-The first rebuild after a cold build also fills the second output tree (see memorial/write.py), so it
+same person, --edits times adds a word to the text of that person's first dated fact (front
+matter, shown in lists too), and --edits times moves their first January fact to another day (they
+move in the people lists, and between day pages), rebuilding after each and checking the change
+reached the person's page. The first rebuild after a cold build also fills the second output tree (see memorial/write.py), so it
 is untimed. Prints one JSON object: for each kind of edit, the seconds of each rebuild, measured in the
 process (interpreter start-up is not part of a preview's rebuild), and the stages of the last one.
 """
@@ -48,6 +49,14 @@ def main() -> int:
         edited.write_text(text[:end] + f" {words}" + text[end:], encoding="utf-8")
         return words
 
+    def first_date(i: int) -> str:
+        """The person's first January fact moved to another day: they move in the people lists and between day pages."""
+        text = edited.read_text(encoding="utf-8")
+        start = text.index("  - date: 2022-01-") + len("  - date: 2022-01-")
+        day = 2 + (int(text[start : start + 2]) - 1) % 19  # another day of the timeline, 2 to 20 January
+        edited.write_text(text[:start] + f"{day:02d}" + text[start + 2 :], encoding="utf-8")
+        return f'datetime="2022-01-{day:02d}"'
+
     def timed(edit) -> dict:
         seconds, last = [], {}
         for i in range(1, args.edits + 1):
@@ -65,7 +74,12 @@ def main() -> int:
     pipeline.build(args.content, args.out, warm=warm)
     story(0)
     pipeline.build(args.content, args.out, warm=warm)
-    report = {"edited": f"people/{edited.name}", "story": timed(story), "front_matter": timed(front_matter)}
+    report = {
+        "edited": f"people/{edited.name}",
+        "story": timed(story),
+        "front_matter": timed(front_matter),
+        "first_date": timed(first_date),
+    }
     warm.wait()
     print(json.dumps(report))
     return 0
