@@ -267,7 +267,8 @@ def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dic
     keys = {**snap.keys, **cache.person_keys(model, validated.records, code, snap.photo_shas, people=list(new.values()))}
     clock.lap("model")
     markdown = Markdown()
-    renderers = [Renderer(model, TEMPLATES, snap.photos, lang, markdown, templates=warm.templates) for lang in model.site.languages]
+    alike: dict = {}
+    renderers = [Renderer(model, TEMPLATES, snap.photos, lang, markdown, warm.templates, alike) for lang in model.site.languages]
     fragments = dict(warm.state.fragments)
     by_language: dict[str, dict] = {r.lang: {} for r in renderers}
     for (lang, pid), frag in fragments.items():

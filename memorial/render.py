@@ -249,6 +249,7 @@ def make_environment(templates_dir: Path, templates: TemplateCache | None = None
     return Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         bytecode_cache=templates,
+        auto_reload=False,  # an environment lives for one build: no need to look at the files' times on every page
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -291,6 +292,7 @@ class Renderer:
         lang: str = "en",
         markdown: Markdown | None = None,
         templates: TemplateCache | None = None,
+        alike: dict | None = None,
     ):
         self.m = model
         self.lang = lang
@@ -301,6 +303,7 @@ class Renderer:
         self.photos = photos  # person id -> [{"url", "width", "height"}] from images.render_photos
         self.env = make_environment(templates_dir, templates or TemplateCache())
         self.markdown = markdown or Markdown()
+        self.alike = {} if alike is None else alike  # see alike_everywhere: shared by the renderers of one build
         self.locale = lang
         self.env.install_gettext_translations(translations, newstyle=True)
         # `_()` is called some twenty times a page: a plain function with the same meaning as the newstyle
@@ -344,17 +347,34 @@ class Renderer:
         row = self.person_row(rec)
         line = self.macros.dated_line
         happenings = [self.happening(Happening(None, "people", rec, i)) for i in range(len(rec.data.events))]
-        link = self.person_link(rec)
+        lines = tuple(str(line(h, LIST_ROOT)) for h in happenings)
+        name, name_here, search = self.alike_everywhere(rec)
         return Fragments(
             row=str(self.macros.person_item(row, LIST_ROOT, row["meta"])),
             row_here=str(self.macros.person_item(row, LIST_ROOT, row["meta_without_city"])),
-            lines=tuple(str(line(h, LIST_ROOT)) for h in happenings),
-            lines_here=tuple(str(line({**h, "city": None}, LIST_ROOT)) for h in happenings),
-            name=str(self.macros.name_item(link, "")),
-            name_here=str(self.macros.name_item(link, LIST_ROOT)),
-            search=json.dumps(self.search_entry(rec), ensure_ascii=False, separators=(",", ":")),
+            lines=lines,
+            lines_here=tuple(
+                str(line({**h, "city": None}, LIST_ROOT)) if h["city"] else same for h, same in zip(happenings, lines, strict=True)
+            ),
+            name=name,
+            name_here=name_here,
+            search=search,
             data=export.person_data(self.m, rec) if self.lang == self.m.site.default_language else None,
         )
+
+    def alike_everywhere(self, rec: Record) -> tuple[str, str, str]:
+        """A person's lines that read the same in every language (name links and search entry): made once
+        for all the renderers that share ``self.alike``."""
+        key = (rec.id, rec.doc.sha)
+        found = self.alike.get(key)
+        if found is None:
+            link = self.person_link(rec)
+            found = self.alike[key] = (
+                str(self.macros.name_item(link, "")),
+                str(self.macros.name_item(link, LIST_ROOT)),
+                json.dumps(self.search_entry(rec), ensure_ascii=False, separators=(",", ":")),
+            )
+        return found
 
     def cite_marks(self, found: tuple, root: str) -> Markup:
         """A fact's citation marks, [1][2], for (number, source id) pairs: made once for each combination
@@ -1037,7 +1057,8 @@ def render_site(
     keep = keep or {}
     markdown = Markdown()
     templates = templates or TemplateCache()
-    renderers = {lang: Renderer(model, templates_dir, photos, lang, markdown, templates) for lang in model.site.languages}
+    alike: dict = {}
+    renderers = {lang: Renderer(model, templates_dir, photos, lang, markdown, templates, alike) for lang in model.site.languages}
     for (lang, pid), frag in (fragments or {}).items():
         if lang in renderers:
             renderers[lang].fragments[pid] = frag
