@@ -11,8 +11,9 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from . import routes
@@ -60,6 +61,17 @@ class SiteModel:
     redirects: dict  # former output path -> current output path, from former_ids
     translations: dict  # (kind, id, language) -> Record of its text in that language
     groups: PeopleGroups  # the people lists' groupings
+
+    # Counts the pages of every language show: worked out once, on first use.
+    @functools.cached_property
+    def people_per_day(self) -> dict:
+        """dt.date -> how many people have something recorded on that day."""
+        return {d: len({h.record.id for h in hs if h.kind == "people"}) for d, hs in self.by_day.items()}
+
+    @functools.cached_property
+    def fates_per_city(self) -> dict:
+        """city id -> Counter of what happened to the people recorded there."""
+        return {cid: Counter(fate for p in people for fate in p.data.fates) for cid, people in self.people_by_city.items()}
 
 
 @dataclass(frozen=True)

@@ -324,6 +324,9 @@ class Renderer:
         for name in self.env.list_templates(filter_func=lambda name: name.endswith(".html")):
             self.env.get_template(name)
         self.macros = self.env.get_template("macros.html").module
+        # The notice above a text shown in the content's language: a global, as an import in each template
+        # costs a lookup of every global on every page.
+        self.env.globals["untranslated"] = self.macros.untranslated
         self.site_view = {
             "title": model.site.title,
             "description": model.site.description,
@@ -843,7 +846,7 @@ class Renderer:
         happenings = self.m.happenings_by_city.get(rec.id, [])
         view["people"], view["people_count"] = self.rows(people, here=True), len(people)
         view["happenings"], view["happening_count"] = self.dated_lines(happenings, here=True), len(happenings)
-        counted = Counter(fate for p in people for fate in p.data.fates)
+        counted = self.m.fates_per_city.get(rec.id, Counter())
         view["fates"] = [{"label": label, "count": counted[fate]} for fate, label in self.fate_labels.items() if counted[fate]]
         if view["fates"]:
             view["fate_chart"] = Markup(
@@ -865,7 +868,7 @@ class Renderer:
                     "date": format_date(d, "d MMMM", locale=self.locale),
                     "iso": d.isoformat(),
                     "url": routes.day(d.isoformat()),
-                    "people": len({h.record.id for h in hs if h.kind == "people"}),
+                    "people": m.people_per_day[d],
                     "events": sum(1 for h in hs if h.kind == "events"),
                     "titles": [typeset(h.record.data.title) for h in hs if h.kind == "events"],
                 }
