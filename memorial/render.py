@@ -337,6 +337,8 @@ class Renderer:
         # Pages the header or footer marks as current; every other page of a folder shares one header and footer.
         self.marked = {item["url"] for item in self.nav_items} | {item["url"] for item in self.footer} | {routes.SEARCH}
         self._chrome: dict[tuple, dict] = {}
+        self._sections: dict[str, str | None] = {}
+        self.languages = [{"code": code, "name": i18n.NAMES[code]} for code in model.site.languages]
         self.fragments: dict[str, Fragments] = {}  # person id -> lines; filled by render_site, or on demand
         self._kept_markup: dict[tuple, Markup] = {}  # see cite_marks and reference
 
@@ -523,35 +525,42 @@ class Renderer:
         if found is None:
             macros = self.env.get_template("chrome.html").module
             found = self._chrome[key] = {
+                "head": macros.head("../" + root, routes.STYLESHEET),
                 "header": macros.header(root, marked, section, self.nav_items, self.site_view),
                 "footer": macros.footer_pages(root, marked, self.footer),
             }
         return found
 
+    def section(self, path: str) -> str | None:
+        """The main navigation's item that a page at ``path`` belongs under, if any."""
+        folder = path.split("/")[0]
+        found = self._sections.get(folder, False)
+        if found is False:
+            found = self._sections[folder] = next(
+                (
+                    item["url"]
+                    for item in self.nav_items[1:]
+                    if folder == item["url"].split("/")[0] or (folder == "days" and item["url"] == routes.TIMELINE)
+                ),
+                None,
+            )
+        return found
+
     def render(self, path: str, template: str, title: str, **view) -> Page:
         """A page of this language's tree; ``path`` is relative to the tree (people/x.html)."""
         root = routes.root_of(path)
-        section = next(
-            (
-                item["url"]
-                for item in self.nav_items[1:]
-                if path.split("/")[0] == item["url"].split("/")[0] or (path.startswith("days/") and item["url"] == routes.TIMELINE)
-            ),
-            None,
-        )
         common = {
             "root": root,
-            "site_root": routes.root_of(f"{self.lang}/{path}"),
+            "site_root": "../" + root,  # the language's folder is one more level
             "lang": self.lang,
             "content_lang": self.m.site.default_language,
             "body_lang": view.pop("body_lang", self.m.site.default_language),
-            "languages": [{"code": code, "name": i18n.NAMES[code]} for code in self.m.site.languages],
+            "languages": self.languages,
             "path": path,
             "title": title,
             "site": self.site_view,
-            "chrome": self.chrome(root, path, section),
+            "chrome": self.chrome(root, path, self.section(path)),
             "footer_pages": self.footer,
-            "stylesheet": routes.STYLESHEET,
         }
         html = self.env.get_template(template).render(**common, **view)
         return Page(f"{self.lang}/{path}", html.encode("utf-8"))
