@@ -30,7 +30,7 @@ from .model import SiteModel
 from .validate import references
 
 PROJECT = Path(__file__).resolve().parent.parent
-FORMAT = 6  # bump when the cached structures change shape
+FORMAT = 7  # bump when the cached structures change shape
 
 
 @dataclass

@@ -69,9 +69,30 @@ class SiteModel:
         return {d: len({h.record.id for h in hs if h.kind == "people"}) for d, hs in self.by_day.items()}
 
     @functools.cached_property
-    def fates_per_city(self) -> dict:
-        """city id -> Counter of what happened to the people recorded there."""
-        return {cid: Counter(fate for p in people for fate in p.data.fates) for cid, people in self.people_by_city.items()}
+    def events_per_day(self) -> dict:
+        """dt.date -> the general events on that day (records)."""
+        return {d: [h.record for h in hs if h.kind == "events"] for d, hs in self.by_day.items()}
+
+    @functools.cached_property
+    def off_the_days(self) -> tuple[list, list, list]:
+        """What the timeline lists apart from its days: the dated things before its first day, those
+        without a day (a month, a span) within its days, and those after its last day."""
+        start, end = self.days[0], self.days[-1]
+        before = [h for h in self.happenings if h.date.last_day < start]
+        vague = [h for h in self.happenings if h.date.precision != "day" and not (h.date.last_day < start or h.date.first_day > end)]
+        after = [h for h in self.happenings if h.date.first_day > end]
+        return before, vague, after
+
+    def fates_in(self, cid: str) -> Counter:
+        """What happened to the people recorded in a city, counted."""
+        counts = self._fates_by_city
+        if cid not in counts:
+            counts[cid] = Counter(fate for p in self.people_by_city.get(cid, []) for fate in p.data.fates)
+        return counts[cid]
+
+    @functools.cached_property
+    def _fates_by_city(self) -> dict:
+        return {}  # fates_in's answers (a city at a time: after an edit, only its cities' pages ask)
 
 
 @dataclass(frozen=True)

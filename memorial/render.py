@@ -15,7 +15,7 @@ import json
 import multiprocessing
 import posixpath
 import re
-from collections import Counter, deque
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -401,16 +401,20 @@ class Renderer:
 
     def rows(self, people, *, here: bool = False) -> Markup:
         """A people list's items, from each person's kept row."""
-        frags = [self.fragments.get(p.id) or self.fragments_of(p) for p in people]
-        return Markup("".join([f"{f.row_here}\n" for f in frags] if here else [f"{f.row}\n" for f in frags]))
+        get, made = self.fragments.get, self.fragments_of  # (a list can hold 10,000: no lookups in the loop)
+        if here:
+            rows = [(get(p.id) or made(p)).row_here for p in people]
+        else:
+            rows = [(get(p.id) or made(p)).row for p in people]
+        return Markup("\n".join(rows) + "\n" if rows else "")
 
     def dated_lines(self, happenings, *, here: bool = False) -> Markup:
         """A dated list's items: people's kept lines, general events rendered here (there are few)."""
         out = []
-        kept = self.fragments
+        get, made = self.fragments.get, self.fragments_of
         for h in happenings:
             if h.kind == "people":
-                frag = kept.get(h.record.id) or self.fragments_of(h.record)
+                frag = get(h.record.id) or made(h.record)
                 out.append((frag.lines_here if here else frag.lines)[h.index])
             else:
                 out.append(str(self.macros.dated_line(self.happening(h, with_city=not here), LIST_ROOT)))
@@ -855,7 +859,7 @@ class Renderer:
         happenings = self.m.happenings_by_city.get(rec.id, [])
         view["people"], view["people_count"] = self.rows(people, here=True), len(people)
         view["happenings"], view["happening_count"] = self.dated_lines(happenings, here=True), len(happenings)
-        counted = self.m.fates_per_city.get(rec.id, Counter())
+        counted = self.m.fates_in(rec.id)
         view["fates"] = [{"label": label, "count": counted[fate]} for fate, label in self.fate_labels.items() if counted[fate]]
         if view["fates"]:
             view["fate_chart"] = Markup(
@@ -871,23 +875,19 @@ class Renderer:
         m = self.m
         days = []
         for d in m.days:
-            hs = m.by_day[d]
+            events = m.events_per_day[d]
             days.append(
                 {
                     "date": format_date(d, "d MMMM", locale=self.locale),
                     "iso": d.isoformat(),
                     "url": routes.day(d.isoformat()),
                     "people": m.people_per_day[d],
-                    "events": sum(1 for h in hs if h.kind == "events"),
-                    "titles": [typeset(h.record.data.title) for h in hs if h.kind == "events"],
+                    "events": len(events),
+                    "titles": [typeset(rec.data.title) for rec in events],
                 }
             )
         start, end = m.days[0], m.days[-1]
-        before = [self.happening(h) for h in m.happenings if h.date.last_day < start]
-        vague = [
-            self.happening(h) for h in m.happenings if h.date.precision != "day" and not (h.date.last_day < start or h.date.first_day > end)
-        ]
-        after = [self.happening(h) for h in m.happenings if h.date.first_day > end]
+        before, vague, after = ([self.happening(h) for h in found] for found in m.off_the_days)
         return self.render(
             routes.TIMELINE,
             "timeline.html",

@@ -7,8 +7,9 @@ Templates receive ``root`` ("", "../") and join it with these paths.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
+
+import xxhash
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,11 @@ class Kept:
 
 
 def page_digest(page: Page | Kept) -> str:
-    return page.digest if isinstance(page, Kept) else hashlib.blake2b(page.data, digest_size=16).hexdigest()
+    """What says whether a file must be written again. XXH3 (128 bits), a checksum, not a cryptographic
+    hash: nothing here needs to resist a forger (matching an old page's digest would only keep that old
+    page), and it is twenty times faster than BLAKE2, which took 0.1 s of `serve`'s rebuild of 12 large
+    lists and a quarter of a second of CPU in a three-tree build of 10,000 people."""
+    return page.digest if isinstance(page, Kept) else xxhash.xxh3_128_hexdigest(page.data)
 
 
 HOME = "index.html"

@@ -76,6 +76,14 @@ class Spare:
             return Kept(page.path, digest, written=True)
         return Kept(page.path, digest)
 
+    def copy(self, rel: str) -> None:
+        """Copy a page the live tree holds into this tree as it is (its digest is known: no need to read it)."""
+        target = self.folder / rel
+        if target.parent not in self.made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(target.parent)
+        shutil.copyfile(tree(self.out_dir, self.live) / rel, target)
+
 
 def prepare(out_dir: Path) -> Spare:
     """Choose the spare tree and learn what it holds; nothing the link points to is touched."""
@@ -121,7 +129,7 @@ def write_site(
             if kind is Kept and content.written:
                 written += 1
             elif old.get(rel) != digest:
-                spare.put(Page(rel, (tree(spare.out_dir, spare.live) / rel).read_bytes()))
+                spare.copy(rel)
                 written += 1
             continue
         if kind is not Page:
