@@ -26,7 +26,7 @@ from .diagnostics import Diagnostic, has_errors, sort_key
 from .load import last_changed, load_content, load_paths, parse_file
 from .model import SiteModel, build_model, page_id, with_people
 from .render import Markdown, Renderer, TemplateCache, render_site
-from .validate import Record, Validated, revalidate, validate
+from .validate import Record, Validated, revalidate, start_validation, validate
 from .write import live_tree, read_manifest
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -167,18 +167,22 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | N
     workers = workers or os.cpu_count() or 1
     loaded = load_content(content_dir, state.parsed, workers=workers)
     clock.lap("load")
-    validated = validate(loaded, content_dir, memo=state.validation, documents=warm.documents if warm is not None else None)
+    checking = start_validation(loaded, content_dir, memo=state.validation, documents=warm.documents if warm is not None else None)
     clock.lap("validate")
-    diagnostics = tuple(sorted(validated.diagnostics, key=sort_key))
-    if has_errors(list(diagnostics)):
-        return Result(diagnostics, timings=clock.times)
-    model = build_model(validated, last_changed(content_dir))
+    if has_errors(list(checking.first.diagnostics)):
+        return Result(tuple(sorted(checking.finish().diagnostics, key=sort_key)), timings=clock.times)
+    # The search for duplicates may still run on the other core: its warnings are awaited once the
+    # model is made (it stops no build), before the cache that remembers them is written.
+    model = build_model(checking.first, last_changed(content_dir))
     clock.lap("model")
     photo_files, photo_sizes, photo_shas = render_photos(model, content_dir)
     clock.lap("photos")
-    keys = cache.person_keys(model, validated.records, code, photo_shas)
+    keys = cache.person_keys(model, checking.first.records, code, photo_shas)
     keep = reusable_pages(model, keys, state, out_dir)
     clock.lap("find unchanged pages")
+    validated = checking.finish()
+    diagnostics = tuple(sorted(validated.diagnostics, key=sort_key))
+    clock.lap("wait for the search for duplicates")
     saver = warm or Warm()  # a build of its own still saves the cache in the background, then waits for it
 
     def save_cache(pages: list, fragments: dict) -> None:

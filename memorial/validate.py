@@ -54,6 +54,17 @@ class Validated:
     citations: Counter | None = None  # source id -> how many records cite it, once revalidate has counted
 
 
+@dataclass(frozen=True)
+class Checking:
+    """validate()'s answer while the search for people entered twice may still be running in another
+    process. ``first`` has the records and every problem except the warnings that come from looking at
+    all records at once (unused sources, possible duplicates): a build can go on with it meanwhile.
+    ``finish()`` waits for the search and gives the whole answer."""
+
+    first: Validated
+    finish: Callable[[], Validated]
+
+
 def validate(
     loaded: Loaded,
     content_dir: Path,
@@ -67,6 +78,19 @@ def validate(
     so checks that need the whole record (unused sources, duplicates) are left to the full check.
     ``memo``: kept by the caller between builds, it spares checks whose inputs are unchanged.
     ``documents``: the same for each file's own checks, by its bytes (kept in memory by `serve`)."""
+    return start_validation(loaded, content_dir, today, partial=partial, memo=memo, documents=documents).finish()
+
+
+def start_validation(
+    loaded: Loaded,
+    content_dir: Path,
+    today: dt.date | None = None,
+    *,
+    partial: bool = False,
+    memo: dict | None = None,
+    documents: dict | None = None,
+) -> Checking:
+    """validate(), without waiting for the search for duplicates (see Checking)."""
     today = today or dt.date.today()
     diags: list[Diagnostic] = list(loaded.diagnostics)
     records: dict[str, dict[str, Record]] = {kind: {} for kind in MODELS if kind != "site"}
@@ -105,12 +129,15 @@ def validate(
     diags.extend(_check_ids(records))
     diags.extend(_check_translations(records, site))
     citations = None if partial else _citations(records)
-    whole = () if duplicates_found is None else [*_uncited(records, citations), *duplicates_found()]
-    diags.extend(whole)
     if documents is not None:
         documents.clear()
         documents.update(seen)  # only this build's files: the memo does not grow with every edit
-    return Validated(site, records, tuple(diags), tuple(whole), today, citations)
+
+    def finish() -> Validated:
+        whole = () if duplicates_found is None else (*_uncited(records, citations), *duplicates_found())
+        return Validated(site, records, (*diags, *whole), whole, today, citations)
+
+    return Checking(Validated(site, records, tuple(diags), (), today, citations), finish)
 
 
 def revalidate(validated: Validated, docs: list[RawDocument], content_dir: Path, *, memo: dict, documents: dict) -> Validated | None:
@@ -559,12 +586,16 @@ def _check_duplicates(records, memo: dict, changed=None, early=None) -> Callable
 
 
 def _valid_people(docs: list[RawDocument]) -> dict:
-    """id -> data of each person whose file passes its own checks: what validate() keeps of them."""
+    """id -> data of each person whose file passes its own checks: what validate() keeps of them (only
+    the schema decides that, see _checked; the rest of those checks is not needed here)."""
+    model = MODELS["people"]
     out: dict = {}
     for doc in docs:
-        data = _checked(doc, None, None)[0]
-        if data is not None:
-            out.setdefault(doc.id, data)
+        try:
+            data = model.model_validate(doc.data)
+        except ValidationError:
+            continue
+        out.setdefault(doc.id, data)
     return out
 
 

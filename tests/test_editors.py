@@ -188,3 +188,25 @@ def test_the_duplicate_search_after_an_edit_matches_a_search_from_scratch():
         found = duplicates.find_again(people, found, keys, [pid])
         assert found == duplicates.find(people), pid
     assert {(s.a, s.b) for s in found} >= {("aigerim-nurlan", "dana-sadykova")}
+
+
+def test_a_build_goes_on_while_the_duplicate_search_runs_beside_it(site, monkeypatch):
+    """With many people the search runs in a forked process while the build makes its model; its
+    warnings still reach the build's messages, and the next build remembers them."""
+    from memorial import duplicates, pipeline
+
+    monkeypatch.setattr(duplicates, "IN_PARALLEL_FROM", 2)  # the forked search, as at 2,000 people
+    person(site, "kosai-makhanbayev", "Kosai Makhanbayev")
+    person(site, "kosay-makhabayev", "Kosay Makhabayev")
+    person(site, "berik-abishov", "Berik Abishov", city="taraz")
+    site.write("people/broken.md", PERSON.format(name="Kosai Makhanbaev", extra="age: many\n", city="almaty", day="06"))
+    result = pipeline.build(site.content, site.tmp / "out")
+    messages = [d.message for d in result.diagnostics]
+    assert not result.ok and any("age" in m for m in messages)  # a file with an error stops the build...
+    assert any("may be the same person" in m for m in messages)  # ...and every warning is still reported
+    (site.content / "people" / "broken.md").unlink()
+    result = pipeline.build(site.content, site.tmp / "out")
+    assert result.ok
+    warned = [d for d in result.diagnostics if "may be the same person" in d.message]
+    assert [(d.position.path.split("/")[-1], d.position.line) for d in warned] == [("kosai-makhanbayev.md", 2)]
+    assert "Kosay Makhabayev" in warned[0].message
