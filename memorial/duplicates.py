@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
@@ -136,6 +135,8 @@ def _inputs(person) -> tuple:
 
 def find(people: dict) -> list[Suspect]:
     """Pairs of people (id -> schema.Person) that look like one person, best match first."""
+    import numpy as np  # here, not at the top: it is the search's alone, and it often runs in a process of its own
+
     keys = {pid: _key(p) for pid, p in people.items()}
     # Score every pair inside each block at once, in rapidfuzz's C++ (a Python loop over pairs is too slow).
     best: dict[tuple[str, str], float] = {}
@@ -154,6 +155,8 @@ def find_again(people: dict, found: list[Suspect], keys: dict, changed) -> list[
     """``find``'s answer after only the ``changed`` people changed, from its answer before (``found``):
     only their pairs are scored again. ``keys``: everyone's folded names (``_key``), as they were; brought
     up to date here."""
+    import numpy as np  # (see find)
+
     for pid in changed:
         keys[pid] = _key(people[pid])
     blocks = _blocks(keys)

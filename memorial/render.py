@@ -13,6 +13,7 @@ import gc
 import hashlib
 import json
 import multiprocessing
+import operator
 import posixpath
 import re
 from collections import deque
@@ -412,10 +413,11 @@ class Renderer:
         """A dated list's items: people's kept lines, general events rendered here (there are few)."""
         out = []
         get, made = self.fragments.get, self.fragments_of
+        lines_of = operator.attrgetter("lines_here" if here else "lines")
         for h in happenings:
             if h.kind == "people":
-                frag = get(h.record.id) or made(h.record)
-                out.append((frag.lines_here if here else frag.lines)[h.index])
+                rec = h.record
+                out.append(lines_of(get(rec.id) or made(rec))[h.index])
             else:
                 out.append(str(self.macros.dated_line(self.happening(h, with_city=not here), LIST_ROOT)))
         return Markup("".join(out))
