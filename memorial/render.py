@@ -462,10 +462,15 @@ class Renderer:
     def date(self, value: PartialDate) -> str:
         return format_partial(value, self.locale)
 
-    def city_link(self, cid: str | None) -> dict | None:
+    def city_link(self, cid: str | None, root: str | None = None) -> dict | None:
+        """A city's name and address; with ``root``, its href from a page there as well."""
         if not cid:
             return None
-        return {"name": self.m.cities[cid].data.name, "url": routes.city(cid)}
+        url = routes.city(cid)
+        link = {"name": self.m.cities[cid].data.name, "url": url}
+        if root is not None:
+            link["href"] = root + url
+        return link
 
     def person_link(self, rec: Record) -> dict:
         return {"name": shown_name(rec), "url": routes.person(page_id(rec))}
@@ -784,15 +789,17 @@ class Renderer:
             ],
             "age": {"years": data.age.years, "as_of": self.date(data.age.as_of), "cites": cite(data.age.sources)} if data.age else None,
             "occupation": {"text": data.occupation.text, "cites": cite(data.occupation.sources)} if data.occupation else None,
-            "city": self.city_link(data.city),
-            "fates": [self._(FATE_LABELS[f]) for f in data.fates],
+            "city": self.city_link(data.city, PERSON_ROOT),
+            "fates": [self.fate_labels[f] for f in data.fates],
             "story": story,
             "events": [
                 {
                     "date": self.date(e.date),
                     "iso": e.date.iso,
-                    "day_url": routes.day(e.date.iso) if e.date.first_day in self.m.by_day and e.date.precision == "day" else None,
-                    "city": self.city_link(e.city),
+                    "day_href": PERSON_ROOT + routes.day(e.date.iso)
+                    if e.date.first_day in self.m.by_day and e.date.precision == "day"
+                    else None,
+                    "city": self.city_link(e.city, PERSON_ROOT),
                     "what": typeset(e.what),
                     "date_note": sentence(e.date_note),
                     "cites": cite(e.sources),
