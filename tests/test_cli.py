@@ -149,3 +149,24 @@ def _get(url: str, ready, timeout: float = 30.0) -> str:
             pass
         time.sleep(0.2)
     raise AssertionError(f"{url} never became ready; last body: {body[:200]}")
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    """A terminal gets a progress bar (shown once rendering takes a second); CI logs and pipes get none."""
+    from memorial import pipeline
+
+    class Terminal:
+        def isatty(self):
+            return True
+
+        def write(self, text):
+            pass
+
+        def flush(self):
+            pass
+
+    with pipeline._progress_bar() as bar:
+        assert bar is None  # pytest captures stderr: not a terminal
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    with pipeline._progress_bar() as bar:
+        assert bar is not None and bar.desc == "rendering" and bar.delay == 1.0
