@@ -207,6 +207,7 @@ def format_day(d: dt.date, locale: str = "en") -> str:
 _QUOTED = re.compile(r'"([^"\n]+)"')
 
 
+@functools.lru_cache(maxsize=4096)  # a fact's text is typeset for its person's page and lines, in every language
 def typeset(text: str | None) -> str | None:
     """Curly quotes in one-line front-matter text, as smarty gives the Markdown bodies."""
     return _QUOTED.sub("\u201c\\1\u201d", text).replace("'", "\u2019") if text else text
