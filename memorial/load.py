@@ -119,7 +119,7 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
 
     # With an earlier load to re-use, every file is read here (its bytes say whether it was parsed before);
     # without, the files are read where they are parsed.
-    read = [_read(path) for path, _, _ in files] if cache else [None] * len(files)
+    read = [read_hashed(path) for path, _, _ in files] if cache else [None] * len(files)
     results = [cache.get((shown, known[1])) if known else None for (_, _, shown), known in zip(files, read, strict=True)]
     todo = [(*file, known) for file, known, result in zip(files, read, results, strict=True) if result is None]
     if workers > 1 and len(todo) >= PARALLEL_FROM:
@@ -150,7 +150,7 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
 PARALLEL_FROM = 2000  # below this, starting processes costs more than it saves
 
 
-def _read(path: Path) -> tuple[bytes, str]:
+def read_hashed(path: Path) -> tuple[bytes, str]:
     """A file's bytes and their hash (the parse cache's key)."""
     raw = path.read_bytes()
     return raw, hashlib.blake2b(raw, digest_size=16).hexdigest()
@@ -160,7 +160,7 @@ def _parse_many(jobs: list) -> list:
     """(hash, parse result) for each (path, kind, path as shown, (bytes, hash) or None if not read yet)."""
     out = []
     for path, kind, shown, known in jobs:
-        raw, sha = known or _read(path)
+        raw, sha = known or read_hashed(path)
         out.append((sha, parse_file(raw, path, kind, shown, sha)))
     return out
 
@@ -230,8 +230,8 @@ def _collect(result, docs, diags):
 
 def load_file(path: Path, kind: str, shown: str) -> tuple[RawDocument | None, list[Diagnostic]]:
     """Read one file; ``shown`` is its path as printed in messages."""
-    raw = path.read_bytes()
-    return parse_file(raw, path, kind, shown, hashlib.blake2b(raw, digest_size=16).hexdigest())
+    raw, sha = read_hashed(path)
+    return parse_file(raw, path, kind, shown, sha)
 
 
 def parse_file(

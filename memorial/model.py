@@ -287,7 +287,7 @@ def people_groups(people, names: dict, cities: dict, people_by_city: dict) -> Pe
         by_date.setdefault(_date_key(first), (first, []))[1].append(p)
         for fate in data.fates:
             by_fate.setdefault(fate, []).append(p)
-        if not data.city and not any(e.city for e in data.events):
+        if not cities_of(p):
             no_city.append(p)
     return PeopleGroups(
         by_letter=tuple(by_letter.items()),

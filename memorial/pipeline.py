@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import os
 import sys
 import threading
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from . import cache, images, routes, write
 from .diagnostics import Diagnostic, has_errors, sort_key
-from .load import last_changed, load_content, load_paths, parse_file
+from .load import last_changed, load_content, load_paths, parse_file, read_hashed
 from .model import SiteModel, build_model, page_id, with_people
 from .render import Markdown, Renderer, TemplateCache, render_site
 from .validate import Record, Validated, revalidate, start_validation, validate
@@ -254,8 +253,8 @@ def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dic
         if before is None or before.id not in published or before.doc.path.name != name:
             return None
         path = content_dir / rel
-        raw = path.read_bytes()
-        doc, problems = parsed = parse_file(raw, path, "people", before.doc.display, hashlib.blake2b(raw, digest_size=16).hexdigest())
+        raw, sha = read_hashed(path)
+        doc, problems = parsed = parse_file(raw, path, "people", before.doc.display, sha)
         if doc is None or problems:
             return None
         old[before.id], parse_results[before.id] = before, parsed
@@ -356,7 +355,7 @@ def render_photos(model: SiteModel, content_dir: Path) -> tuple[list[routes.Page
         if rec.data.photo is None:
             continue
         source = content_dir / rec.data.photo.file
-        shas[rec.id] = hashlib.blake2b(source.read_bytes(), digest_size=16).hexdigest()
+        shas[rec.id] = read_hashed(source)[1]
         sizes[rec.id] = []
         for w, h, data in images.encode(source):
             path = routes.photo(page_id(rec), w)

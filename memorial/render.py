@@ -404,10 +404,8 @@ class Renderer:
     def rows(self, people, *, here: bool = False) -> Markup:
         """A people list's items, from each person's kept row."""
         get, made = self.fragments.get, self.fragments_of  # (a list can hold 10,000: no lookups in the loop)
-        if here:
-            rows = [(get(p.id) or made(p)).row_here for p in people]
-        else:
-            rows = [(get(p.id) or made(p)).row for p in people]
+        row_of = operator.attrgetter("row_here" if here else "row")
+        rows = [row_of(get(p.id) or made(p)) for p in people]
         return Markup("\n".join(rows) + "\n" if rows else "")
 
     def dated_lines(self, happenings, *, here: bool = False) -> Markup:

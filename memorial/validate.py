@@ -168,8 +168,8 @@ def revalidate(validated: Validated, docs: list[RawDocument], content_dir: Path,
     # Who cites each source, from the last answer's count (never from a refused edit's: each answer keeps its own).
     citations = Counter(validated.citations if validated.citations is not None else _citations(validated.records))
     for pid, rec in changed.items():
-        citations.subtract(_cited_by(validated.records["people"][pid]))
-        citations.update(_cited_by(rec))
+        citations.subtract(validated.records["people"][pid].cited)
+        citations.update(rec.cited)
     found = [*_uncited(records, citations), *_check_duplicates(records, memo.setdefault("duplicates", {}), changed)()]
     diags.extend(found)
     return Validated(validated.site, records, tuple(diags), tuple(found), today, citations)
@@ -386,13 +386,9 @@ def _reference_problems(rec: Record, records: dict, invalid: dict, partial: bool
     return out
 
 
-def _cited_by(rec: Record) -> set[str]:
-    return {ref for _, target, ref in references(rec) if target == "sources"}
-
-
 def _citations(records: dict) -> Counter:
     """Source id -> how many records cite it."""
-    return Counter(sid for kind in records for rec in records[kind].values() for sid in _cited_by(rec))
+    return Counter(sid for kind in records for rec in records[kind].values() for sid in rec.cited)  # (each once per record)
 
 
 def _uncited(records: dict, citations: Counter) -> list[Diagnostic]:

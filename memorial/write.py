@@ -68,21 +68,21 @@ class Spare:
         Rendering processes call this themselves, so pages go to disk as they are made."""
         digest = page_digest(page)
         if self.old.get(page.path) != digest:
-            target = self.folder / page.path
-            if target.parent not in self.made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self.made.add(target.parent)
-            target.write_bytes(page.data)
+            self._target(page.path).write_bytes(page.data)
             return Kept(page.path, digest, written=True)
         return Kept(page.path, digest)
 
     def copy(self, rel: str) -> None:
         """Copy a page the live tree holds into this tree as it is (its digest is known: no need to read it)."""
+        shutil.copyfile(tree(self.out_dir, self.live) / rel, self._target(rel))
+
+    def _target(self, rel: str) -> Path:
+        """Where ``rel`` goes in this tree, its folder made if need be."""
         target = self.folder / rel
         if target.parent not in self.made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.made.add(target.parent)
-        shutil.copyfile(tree(self.out_dir, self.live) / rel, target)
+        return target
 
 
 def prepare(out_dir: Path) -> Spare:
