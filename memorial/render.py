@@ -13,9 +13,11 @@ import gc
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.connection
 import operator
 import posixpath
 import re
+import traceback
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -1091,23 +1093,24 @@ def render_site(
                 first_round.append((lang, kind, key))
     # A person's pages in every language side by side: one process makes them, converting the story once.
     first_round.sort(key=lambda task: (task[1] != "person", task[2] or ""))
+    # Everyone's lines not kept from the last build, in every language side by side (their names and search
+    # entry are made once for all languages: alike_everywhere).
+    lines = [(renderer, rec) for rec in model.people for renderer in renderers.values() if rec.id not in renderer.fragments]
     out: list[Page | Kept] = list(keep.values())
     if progress is not None:
-        progress.total = len(first_round) + len(lists)
+        progress.total = len(first_round) + len(lines) + len(lists)
 
-    # Round 1: person pages (and their lines) and the pages that list no one, on this process and
-    # workers - 1 forked ones (they inherit the renderers, model and templates: nothing is pickled).
+    # Round 1: person pages and the pages that list no one, on this process and workers - 1 forked ones
+    # (they inherit the renderers, model and templates: nothing is pickled). People's lines are made in this
+    # process alone, the only one that needs them (for round 2 and the cache): only a Kept entry per page
+    # comes back from a worker. (Sending the lines back, 3 KB a person and language, took this process
+    # 0.4 s of CPU in a three-tree build of 10,000 people, and its threads' turns slowed its own work more.)
     with _collecting_new():
         if workers > 1 and len(first_round) > 200:
-            with multiprocessing.get_context("fork").Pool(workers - 1, initializer=_adopt, initargs=(renderers, sink)) as pool:
-                done = _share_out(pool, workers - 1, renderers, sink, first_round, progress)
+            out += _share_out(workers - 1, renderers, sink, first_round, lines, progress)
         else:
-            done = list(_progress((_run_with(renderers, sink, task) for task in first_round), progress))
-    for pages, made in done:
-        out.extend(pages)
-        if made is not None:
-            lang, pid, frag = made
-            renderers[lang].fragments[pid] = frag
+            _make_lines(lines, progress)
+            out += [page for task in _progress(first_round, progress) for page in _run_with(renderers, sink, task)]
     made_fragments = {(lang, rec.id): r.fragments_of(rec) for lang, r in renderers.items() for rec in model.people}
     if between_rounds is not None:
         between_rounds(list(out), made_fragments)
@@ -1115,8 +1118,8 @@ def render_site(
     # copy the lines and records it reads (forked memory is shared until touched): sharing the lists
     # out saved 0.2 s of a three-tree build of 10,000 people and cost 275 MB at its peak.
     with _collecting_new():
-        for lang, kind, key in _progress(lists, progress):
-            out.extend(_run_with(renderers, sink, (lang, kind, key))[0])
+        for task in _progress(lists, progress):
+            out += _run_with(renderers, sink, task)
     first = renderers[model.site.default_language]
     out.append(first.chooser())
     if model.site.base_url:
@@ -1150,29 +1153,77 @@ def _collecting_new():
             gc.disable()
 
 
-def _share_out(pool, others: int, renderers: dict, sink, tasks: list, bar, size: int = 32) -> list:
-    """Make ``tasks`` in this process and the pool's, all busy until none is left. The pool's processes
-    take chunks from the front, each with a few waiting (so none idles while this one, holding the
-    interpreter lock, is slow to send more); this one takes chunks from the back and looks in on them
-    between its own. (A pool of as many processes as cores, this one only collecting the results, was
-    slower: 2.44 s against 2.25 s for 10,000 person pages, as collecting took time from the workers'
-    cores and every result had to be sent.)"""
+def _share_out(others: int, renderers: dict, sink, tasks: list, lines: list, bar, size: int = 32) -> list:
+    """Make ``tasks`` in this process and ``others`` forked ones, all busy until none is left, and ``lines``
+    (renderer, person) in this process. Each forked process takes chunks of tasks from the front, with a
+    few waiting; this one makes the lines, then takes chunks from the back, and looks in on the others
+    between its own.
+
+    The forked processes inherit the renderers, model and templates (nothing is pickled) and are spoken
+    to through a pipe each from this thread alone. (A multiprocessing.Pool hands its tasks and results
+    on through threads of this process, which wait up to 5 ms for the interpreter lock while this one
+    renders: its worker stood idle for 0.6 s of a three-tree build of 10,000 people.)"""
     chunks = deque(tasks[i : i + size] for i in range(0, len(tasks), size))
-    sent: deque = deque()
-    done: list = []
-    while chunks or sent:
-        while chunks and len(sent) < 4 * others:
-            sent.append(pool.apply_async(_run_many, (chunks.popleft(),)))
-        if sent and (sent[0].ready() or not chunks):
-            made = sent.popleft().get()
-        else:
-            made = [_run_with(renderers, sink, task) for task in chunks.pop()]
-        done.extend(_progress(made, bar))
-    return done
+    own = deque(lines[i : i + size] for i in range(0, len(lines), size))
+    context = multiprocessing.get_context("fork")
+    workers = []
+    try:
+        for _ in range(others):
+            here, there = context.Pipe()
+            process = context.Process(target=_work, args=(there, renderers, sink), daemon=True)
+            process.start()
+            there.close()
+            workers.append((here, process, deque()))  # the chunks it holds
+        done: list = []
+        while chunks or own or any(held for _, _, held in workers):
+            for link, _, held in workers:  # results in, more chunks out
+                while held and link.poll():
+                    done += _received(link)
+                    _tick(bar, len(held.popleft()))
+                while chunks and len(held) < 4:
+                    held.append(chunks.popleft())
+                    link.send(held[-1])
+            if own:
+                _make_lines(own.popleft(), bar)
+            elif chunks:
+                done += [page for task in _progress(chunks.pop(), bar) for page in _run_with(renderers, sink, task)]
+            elif waiting := [link for link, _, held in workers if held]:
+                multiprocessing.connection.wait(waiting)
+        for link, _, _ in workers:
+            link.send(None)
+        return done
+    finally:  # after a failure here or in one of them: none is left behind
+        for _, process, _ in workers:
+            process.terminate()
+            process.join()
 
 
-def _run_many(tasks: list) -> list:
-    return [_run(task) for task in tasks]
+def _make_lines(lines: list, bar) -> None:
+    for renderer, rec in _progress(lines, bar):
+        renderer.fragments[rec.id] = renderer.person_fragments(rec)
+
+
+def _work(link, renderers: dict, sink) -> None:
+    """A forked process's part of round 1: chunks of tasks from ``link`` until None, their Kept entries back."""
+    gc.enable()  # for what this process makes; what it inherited is frozen (see _collecting_new)
+    while (chunk := link.recv()) is not None:
+        try:
+            link.send([page for task in chunk for page in _run_with(renderers, sink, task)])
+        except Exception:
+            link.send(RuntimeError(f"rendering {chunk[0]}...{chunk[-1]} failed in a worker:\n{traceback.format_exc()}"))
+            return
+
+
+def _received(link) -> list:
+    made = link.recv()
+    if isinstance(made, Exception):
+        raise made
+    return made
+
+
+def _tick(bar, n: int) -> None:
+    if bar is not None:
+        bar.update(n)
 
 
 def _progress(results, bar):
@@ -1182,29 +1233,9 @@ def _progress(results, bar):
         yield result
 
 
-_worker: tuple = (None, None)  # (renderers, sink), set in each pool worker by _adopt, never in the main process
-
-
-def _adopt(renderers: dict, sink) -> None:
-    global _worker
-    _worker = (renderers, sink)
-    gc.enable()  # for what the worker makes; what it inherited is frozen (see _collecting_new)
-
-
-def _run(task):
-    return _run_with(*_worker, task)
-
-
-def _run_with(renderers: dict, sink, task):
-    """One task's pages (or, with a sink, their Kept entries), and for a person page that person's
-    lines: (lang, id, Fragments)."""
+def _run_with(renderers: dict, sink, task) -> list:
+    """One task's pages (or, with a sink, their Kept entries)."""
     lang, kind, key = task
     renderer = renderers[lang]
-    made = None
-    if kind == "person":
-        rec = renderer.people_by_id[key]
-        # person_fragments, not fragments_of: the lines go back to the main process, not kept here too
-        pages, made = [renderer.person(rec)], (lang, key, renderer.fragments.get(key) or renderer.person_fragments(rec))
-    else:
-        pages = renderer.run((kind, key))
-    return ([sink(page) for page in pages] if sink is not None else pages), made
+    pages = [renderer.person(renderer.people_by_id[key])] if kind == "person" else renderer.run((kind, key))
+    return [sink(page) for page in pages] if sink is not None else pages

@@ -34,11 +34,12 @@ def manifest_path(out_dir: Path, name: str) -> Path:
 
 
 def live_tree(out_dir: Path) -> str | None:
-    """Which tree the output link points to, if any."""
+    """Which tree the output link points to, if any. None too when that tree is gone (deleted by hand):
+    nothing of it can be kept."""
     if out_dir.is_symlink():
         target = os.readlink(out_dir)
         for name in TREES:
-            if Path(target).name == tree(out_dir, name).name:
+            if Path(target).name == tree(out_dir, name).name and tree(out_dir, name).is_dir():
                 return name
     return None
 

@@ -57,6 +57,21 @@ def test_rebuilds_touch_only_what_changed(site, run):
     assert (site.tmp / "output").is_symlink()
 
 
+def test_a_build_after_the_output_trees_were_deleted_by_hand_makes_them_again(site, run):
+    import shutil
+
+    assert run("build")[0] == 0
+    site.edit("people/person-one.md", "Fixture story", "Edited story")
+    assert run("build")[0] == 0  # both trees exist now
+    for tree in (site.tmp / ".output.a", site.tmp / ".output.b"):  # the trees, not the cache beside them
+        shutil.rmtree(tree)
+    site.edit("people/person-one.md", "Edited story", "Edited again")
+    code, out, err = run("build")
+    assert code == 0, err
+    assert "Edited again" in (site.tmp / "output/en/people/person-one.html").read_text(encoding="utf-8")
+    assert (site.tmp / "output/en/people/person-two.html").is_file()  # kept pages are made again, not looked for
+
+
 def test_build_replaces_the_output_and_drops_removed_pages(site, run):
     assert run("build")[0] == 0
     (site.content / "people/person-two.md").unlink()

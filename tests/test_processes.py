@@ -1,0 +1,77 @@
+"""A build shared among processes, as on any machine with two cores or more, makes the same site as one
+process, and a failure in one of them stops the build instead of hanging it."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+
+import pytest
+from conftest import ROOT
+
+from memorial import pipeline, render
+
+sys.path.insert(0, str(ROOT / "bench"))
+import make_corpus  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    content = tmp_path_factory.mktemp("corpus") / "content"
+    make_corpus.write(90, content, languages=("en", "ru", "kk"))  # 270 person pages: enough to share out
+    return content
+
+
+@pytest.fixture
+def shared_out(monkeypatch):
+    """Counts the builds whose pages were shared among processes; fails a test that hangs."""
+    calls = []
+    share_out = render._share_out
+    monkeypatch.setattr(render, "_share_out", lambda *a, **kw: calls.append(1) or share_out(*a, **kw))
+
+    def too_long(*_):
+        raise TimeoutError("the build hangs")
+
+    signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(120)
+    yield calls
+    signal.alarm(0)
+
+
+def files(out):
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def test_two_processes_make_the_same_site_as_one(corpus, tmp_path, shared_out):
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert pipeline.build(corpus, one, workers=1).ok and not shared_out
+    assert pipeline.build(corpus, two, workers=2).ok and shared_out
+    made = files(two)
+    assert made == files(one)
+    assert sum(path.startswith("ru/people/") for path in made) > 90  # every language's person pages
+    # the lines made by this process for the lists are what the next build keeps
+    people = sorted((corpus / "people").glob("*.md"))
+    people[5].write_text(people[5].read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    result = pipeline.build(corpus, two, workers=2)
+    assert result.ok and result.counts["reused"] == 3 * (len(people) - 1)
+    assert "One more sentence." in (two / "kk" / "people" / f"{people[5].stem}.html").read_text(encoding="utf-8")
+
+
+def test_a_failure_in_a_rendering_process_stops_the_build(corpus, tmp_path, monkeypatch, shared_out):
+    first = sorted(p.stem for p in (corpus / "people").glob("*.md"))[0]  # in the first chunk handed out
+    this_process = os.getpid()
+    person = render.Renderer.person
+
+    def failing(self, rec):
+        if rec.id == first and os.getpid() != this_process:
+            raise ValueError("a bug in a template")
+        return person(self, rec)
+
+    monkeypatch.setattr(render.Renderer, "person", failing)
+    with pytest.raises(RuntimeError, match="(?s)failed in a worker.*ValueError: a bug in a template"):
+        pipeline.build(corpus, tmp_path / "out", workers=2)
+    assert shared_out
+    assert not multiprocessing.active_children()
+    assert not (tmp_path / "out").exists()  # the output is made only by a build that succeeds
