@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import pickle
+import queue
 import subprocess
 import sys
 import threading
@@ -30,7 +31,7 @@ from .model import SiteModel
 from .validate import references
 
 PROJECT = Path(__file__).resolve().parent.parent
-FORMAT = 7  # bump when the cached structures change shape
+FORMAT = 8  # bump when the cached structures or the file's layout change
 
 
 @dataclass
@@ -99,22 +100,50 @@ def load(out_dir: Path) -> BuildState:
     cache_file, _ = _paths(out_dir)
     try:
         with cache_file.open("rb") as f:
-            found = pickle.load(f)
-        # Only a cache this version of the code wrote: one from before may hold objects of another shape.
-        fmt, state = found if isinstance(found, tuple) and len(found) == 2 else (None, None)
-        return state if fmt == FORMAT and isinstance(state, BuildState) else BuildState()
+            unpickler = pickle.Unpickler(f)
+            # Only a cache this version of the code wrote: one from before may hold objects of another shape.
+            if unpickler.load() != FORMAT:
+                return BuildState()
+            parsed, fragments, validation, person_keys = (unpickler.load() for _ in range(4))  # as Writer wrote them
+        return BuildState(parsed, person_keys, fragments, validation)
     except Exception:  # noqa: BLE001 - a damaged or outdated cache is simply rebuilt
         return BuildState()
 
 
-def save(out_dir: Path, state: BuildState) -> None:
-    """Keep what this build read and made. Any earlier or later state is safe to read: every entry is
-    checked against the content's bytes or the output's manifest before it is used."""
-    cache_file, _ = _paths(out_dir)
-    tmp = cache_file.with_name(cache_file.name + f".{os.getpid()}.{threading.get_ident()}")
-    with tmp.open("wb") as f:
-        pickle.dump((FORMAT, state), f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, cache_file)
+class Writer:
+    """The cache, written in a thread while the build goes on. What a build knows first (the files it read,
+    people's lines, the checks' memo) is pickled at once; the person pages' keys and digests, known when
+    every page is made, follow when ``finish`` hands them over. Only then is the cache file replaced: a
+    build that stops midway (``finish(None)``) leaves the last one. Any earlier or later cache is safe to
+    read: every entry is checked against the content's bytes or the output's manifest before it is used."""
+
+    def __init__(self, out_dir: Path, parsed: dict, fragments: dict, validation: dict) -> None:
+        self._last: queue.SimpleQueue = queue.SimpleQueue()
+        # (a daemon: a build that fails without saying so must not be kept from exiting)
+        self._thread = threading.Thread(target=self._write, args=(out_dir, parsed, fragments, validation), daemon=True)
+        self._thread.start()
+
+    def finish(self, person_keys: dict | None) -> None:
+        self._last.put(person_keys)
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def _write(self, out_dir: Path, *known: dict) -> None:
+        cache_file, _ = _paths(out_dir)
+        tmp = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.{threading.get_ident()}")
+        try:
+            with tmp.open("wb") as f:
+                pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)  # one memo: what the parts share is kept once
+                for part in (FORMAT, *known):
+                    pickler.dump(part)
+                person_keys = self._last.get()
+                if person_keys is None:
+                    return
+                pickler.dump(person_keys)
+            os.replace(tmp, cache_file)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def mark_built(out_dir: Path, quick: str | None, diagnostics) -> None:

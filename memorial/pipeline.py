@@ -13,7 +13,6 @@ import contextlib
 import gc
 import os
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,13 +116,19 @@ class Warm:
         self.snapshot: Snapshot | None = None
         self.documents: dict = {}  # validate()'s per-file memo
         self.templates = TemplateCache()
-        self._saving: threading.Thread | None = None
+        self._saving: cache.Writer | None = None
 
-    def save(self, out_dir: Path, state: cache.BuildState) -> None:
+    def start_saving(self, out_dir: Path, parsed: dict, fragments: dict, validation: dict) -> None:
+        """Start writing the cache in the background (see cache.Writer); ``finish_saving`` gives the rest."""
         self.wait()
-        self.state = state
-        self._saving = threading.Thread(target=cache.save, args=(out_dir, state))
-        self._saving.start()
+        self._saving = cache.Writer(out_dir, parsed, fragments, validation)
+
+    def finish_saving(self, person_keys: dict | None) -> None:
+        """The person pages' keys and digests (None: the build failed, the cache on disk stays as it was)."""
+        if self._saving is not None:
+            self._saving.finish(person_keys)
+            if person_keys is None:
+                self.wait()
 
     def wait(self) -> None:
         if self._saving is not None:
@@ -182,31 +187,37 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | N
     clock.lap("wait for the search for duplicates")
     saver = warm or Warm()  # a build of its own still saves the cache in the background, then waits for it
 
-    def save_cache(pages: list, fragments: dict) -> None:
-        """Between the rounds of rendering, while the processes assemble the lists, the cache is written
-        in a thread (a preview's keeps being written while the browser reloads)."""
-        digests = {p.path: routes.page_digest(p) for p in pages}
-        person_state = {}
-        for lang in model.site.languages:
-            for rec in model.people:
-                path = f"{lang}/{routes.person(page_id(rec))}"
-                person_state[(lang, rec.id)] = (keys[rec.id], path, digests[path])
-        saver.save(out_dir, cache.BuildState(loaded.parsed, person_state, fragments, state.validation))
+    def lines_made(fragments: dict) -> None:
+        """Once everyone's lines are made, while pages still are, the cache starts being written in a thread
+        (a preview's goes on being written while the browser reloads)."""
+        saver.start_saving(out_dir, loaded.parsed, fragments, state.validation)
 
-    with _progress_bar() as bar:
-        spare = write.prepare(out_dir)
-        pages, fragments = render_site(
-            model,
-            TEMPLATES,
-            photo_sizes,
-            keep=keep,
-            fragments=reusable_fragments(keep, state),
-            workers=workers,
-            progress=bar,
-            sink=spare.put,
-            between_rounds=save_cache,
-            templates=warm.templates if warm is not None else None,
-        )
+    try:
+        with _progress_bar() as bar:
+            spare = write.prepare(out_dir)
+            pages, fragments = render_site(
+                model,
+                TEMPLATES,
+                photo_sizes,
+                keep=keep,
+                fragments=reusable_fragments(keep, state),
+                workers=workers,
+                progress=bar,
+                sink=spare.put,
+                lines_made=lines_made,
+                templates=warm.templates if warm is not None else None,
+            )
+    except BaseException:
+        saver.finish_saving(None)
+        raise
+    digests = {p.path: routes.page_digest(p) for p in pages}
+    person_state = {}
+    for lang in model.site.languages:
+        for rec in model.people:
+            path = f"{lang}/{routes.person(page_id(rec))}"
+            person_state[(lang, rec.id)] = (keys[rec.id], path, digests[path])
+    saver.finish_saving(person_state)
+    saver.state = cache.BuildState(loaded.parsed, person_state, fragments, state.validation)
     clock.lap("render and write pages")
     counts = write.write_site(pages + photo_files, write.asset_files(ASSETS), out_dir, spare)
     clock.lap("write the rest, swap")
@@ -309,7 +320,9 @@ def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dic
         for lang in model.site.languages:
             path = f"{lang}/{routes.person(page_id(rec))}"
             person_state[(lang, rec.id)] = (keys[rec.id], path, spare.manifest[path])
-    warm.save(out_dir, cache.BuildState(parsed, person_state, fragments, state.validation))
+    warm.start_saving(out_dir, parsed, fragments, state.validation)
+    warm.finish_saving(person_state)
+    warm.state = cache.BuildState(parsed, person_state, fragments, state.validation)
     cache.mark_built(out_dir, quick, diagnostics)
     warm.snapshot = Snapshot(code, files, validated, model, snap.photos, snap.photo_shas, keys, spare.manifest, diagnostics, snap.pages)
     clock.lap("save the build cache")

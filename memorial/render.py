@@ -13,12 +13,10 @@ import gc
 import hashlib
 import json
 import multiprocessing
-import multiprocessing.connection
 import operator
 import posixpath
 import re
 import traceback
-from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -1061,7 +1059,7 @@ def render_site(
     workers: int = 1,
     progress=None,
     sink=None,
-    between_rounds=None,
+    lines_made=None,
     templates: TemplateCache | None = None,
 ) -> tuple[list[Page | Kept], dict]:
     """Every page of the site: one tree per language, and the root page that chooses among them.
@@ -1070,12 +1068,12 @@ def render_site(
     entries): those are not rendered again, and ``fragments`` ((language, person id) -> Fragments) must
     hold their lines. ``workers`` > 1 shares the work among processes. ``sink`` (a ``write.Spare.put``)
     takes each page as soon as it is made, in the process that made it, and gives back its Kept entry.
-    ``between_rounds(pages, fragments)`` is called when every person page and line is made.
-    ``templates``: compiled templates to start from (`serve` keeps them between builds).
+    ``lines_made(fragments)`` is called once every person's lines are made, while pages are still being
+    made. ``templates``: compiled templates to start from (`serve` keeps them between builds).
 
-    Two rounds: person pages (each also making its person's lines) and the pages that list no one;
-    then the pages whose lists are assembled from those lines. Returns the pages and every person's
-    Fragments."""
+    Person pages and the pages that list no one are shared among the processes; this one alone makes
+    everyone's lines (Fragments), then the pages whose lists are joined from them, then takes its share
+    of the rest. Returns the pages and every person's Fragments."""
     keep = keep or {}
     markdown = Markdown()
     templates = templates or TemplateCache()
@@ -1099,27 +1097,30 @@ def render_site(
     out: list[Page | Kept] = list(keep.values())
     if progress is not None:
         progress.total = len(first_round) + len(lines) + len(lists)
+    made_fragments: dict = {}
 
-    # Round 1: person pages and the pages that list no one, on this process and workers - 1 forked ones
-    # (they inherit the renderers, model and templates: nothing is pickled). People's lines are made in this
-    # process alone, the only one that needs them (for round 2 and the cache): only a Kept entry per page
-    # comes back from a worker. (Sending the lines back, 3 KB a person and language, took this process
-    # 0.4 s of CPU in a three-tree build of 10,000 people, and its threads' turns slowed its own work more.)
+    def own_work():
+        """This process's part, a step at a time: everyone's lines, then the lists. It alone needs the lines
+        (for the lists and the cache), so only a Kept entry per page comes back from a forked process.
+        (Sending the lines back, 3 KB a person and language, took this process 0.4 s of CPU in a three-tree
+        build of 10,000 people.) The lists are made in this process only: a forked one would copy the lines
+        and records it reads (forked memory is shared until touched); that cost 275 MB at the peak."""
+        for i in range(0, len(lines), 32):
+            _make_lines(lines[i : i + 32], progress)
+            yield []
+        made_fragments.update(((lang, rec.id), r.fragments_of(rec)) for lang, r in renderers.items() for rec in model.people)
+        if lines_made is not None:
+            lines_made(made_fragments)
+        for task in _progress(lists, progress):
+            yield _run_with(renderers, sink, task)
+
     with _collecting_new():
         if workers > 1 and len(first_round) > 200:
-            out += _share_out(workers - 1, renderers, sink, first_round, lines, progress)
+            # (the forked processes inherit the renderers, model and templates: nothing is pickled)
+            out += _share_out(workers - 1, renderers, sink, first_round, own_work(), progress)
         else:
-            _make_lines(lines, progress)
+            out += [page for pages in own_work() for page in pages]
             out += [page for task in _progress(first_round, progress) for page in _run_with(renderers, sink, task)]
-    made_fragments = {(lang, rec.id): r.fragments_of(rec) for lang, r in renderers.items() for rec in model.people}
-    if between_rounds is not None:
-        between_rounds(list(out), made_fragments)
-    # Round 2: the lists, joined from everyone's lines, in this process only. A forked process would
-    # copy the lines and records it reads (forked memory is shared until touched): sharing the lists
-    # out saved 0.2 s of a three-tree build of 10,000 people and cost 275 MB at its peak.
-    with _collecting_new():
-        for task in _progress(lists, progress):
-            out += _run_with(renderers, sink, task)
     first = renderers[model.site.default_language]
     out.append(first.chooser())
     if model.site.base_url:
@@ -1153,49 +1154,66 @@ def _collecting_new():
             gc.disable()
 
 
-def _share_out(others: int, renderers: dict, sink, tasks: list, lines: list, bar, size: int = 32) -> list:
-    """Make ``tasks`` in this process and ``others`` forked ones, all busy until none is left, and ``lines``
-    (renderer, person) in this process. Each forked process takes chunks of tasks from the front, with a
-    few waiting; this one makes the lines, then takes chunks from the back, and looks in on the others
-    between its own.
-
-    The forked processes inherit the renderers, model and templates (nothing is pickled) and are spoken
-    to through a pipe each from this thread alone. (A multiprocessing.Pool hands its tasks and results
-    on through threads of this process, which wait up to 5 ms for the interpreter lock while this one
-    renders: its worker stood idle for 0.6 s of a three-tree build of 10,000 people.)"""
-    chunks = deque(tasks[i : i + size] for i in range(0, len(tasks), size))
-    own = deque(lines[i : i + size] for i in range(0, len(lines), size))
+def _share_out(others: int, renderers: dict, sink, tasks: list, own, bar, size: int = 32) -> list:
+    """Make ``tasks`` in ``others`` forked processes and this one, all busy until none is left. This one
+    first goes through ``own`` (an iterator of steps, each giving the pages it made), then takes its share
+    of the tasks. The tasks are cut into chunks; the forked processes take them from the front, this one
+    from the back, through a pair of shared counters, so no process waits for another to hand it work
+    (some of this one's steps take a tenth of a second). Each forked process sends back what it made when
+    there is no chunk left, or the error that stopped it."""
+    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
     context = multiprocessing.get_context("fork")
+    ends = context.Array("l", [0, len(chunks)])  # the first chunk not taken, and one past the last
     workers = []
     try:
         for _ in range(others):
-            here, there = context.Pipe()
-            process = context.Process(target=_work, args=(there, renderers, sink), daemon=True)
+            here, there = context.Pipe(duplex=False)
+            process = context.Process(target=_work, args=(there, renderers, sink, chunks, ends), daemon=True)
             process.start()
             there.close()
-            workers.append((here, process, deque()))  # the chunks it holds
+            workers.append((here, process))
         done: list = []
-        while chunks or own or any(held for _, _, held in workers):
-            for link, _, held in workers:  # results in, more chunks out
-                while held and link.poll():
-                    done += _received(link)
-                    _tick(bar, len(held.popleft()))
-                while chunks and len(held) < 4:
-                    held.append(chunks.popleft())
-                    link.send(held[-1])
-            if own:
-                _make_lines(own.popleft(), bar)
-            elif chunks:
-                done += [page for task in _progress(chunks.pop(), bar) for page in _run_with(renderers, sink, task)]
-            elif waiting := [link for link, _, held in workers if held]:
-                multiprocessing.connection.wait(waiting)
-        for link, _, _ in workers:
-            link.send(None)
+        sent: dict = {}  # what each forked process sent back: it sends once, when it has done its share
+        shown = 0  # chunks taken from the front that the progress bar shows
+
+        def look_in() -> None:
+            nonlocal shown
+            for link, _ in workers:
+                if link not in sent and link.poll():
+                    sent[link] = _received(link)  # raises the error that stopped a forked process
+            front = ends[0]
+            _tick(bar, sum(len(chunk) for chunk in chunks[shown:front]))
+            shown = front
+
+        for step in own:
+            done += step
+            look_in()
+        while (chunk := _take(ends, chunks, from_back=True)) is not None:
+            done += [page for task in _progress(chunk, bar) for page in _run_with(renderers, sink, task)]
+            look_in()
+        for link, process in workers:
+            done += sent[link] if link in sent else _received(link)
+            process.join()
+        _tick(bar, sum(len(chunk) for chunk in chunks[shown : ends[0]]))
         return done
     finally:  # after a failure here or in one of them: none is left behind
-        for _, process, _ in workers:
-            process.terminate()
-            process.join()
+        for _, process in workers:
+            if process.is_alive():
+                process.terminate()
+                process.join()
+
+
+def _take(ends, chunks: list, *, from_back: bool) -> list | None:
+    """The next chunk of tasks no process has taken, from the front or the back; None when none is left."""
+    with ends.get_lock():
+        front, back = ends[0], ends[1]
+        if front >= back:
+            return None
+        if from_back:
+            ends[1] = back - 1
+            return chunks[back - 1]
+        ends[0] = front + 1
+        return chunks[front]
 
 
 def _make_lines(lines: list, bar) -> None:
@@ -1203,19 +1221,29 @@ def _make_lines(lines: list, bar) -> None:
         renderer.fragments[rec.id] = renderer.person_fragments(rec)
 
 
-def _work(link, renderers: dict, sink) -> None:
-    """A forked process's part of round 1: chunks of tasks from ``link`` until None, their Kept entries back."""
+def _work(link, renderers: dict, sink, chunks: list, ends) -> None:
+    """A forked process's share of the tasks (see _share_out): what it made, or the error that stopped it."""
     gc.enable()  # for what this process makes; what it inherited is frozen (see _collecting_new)
-    while (chunk := link.recv()) is not None:
-        try:
-            link.send([page for task in chunk for page in _run_with(renderers, sink, task)])
-        except Exception:
-            link.send(RuntimeError(f"rendering {chunk[0]}...{chunk[-1]} failed in a worker:\n{traceback.format_exc()}"))
-            return
+    made: list = []
+    try:
+        while (chunk := _take(ends, chunks, from_back=False)) is not None:
+            made += [page for task in chunk for page in _run_with(renderers, sink, task)]
+    except Exception:
+        link.send(RuntimeError(f"rendering {chunk[0]}...{chunk[-1]} failed in a worker:\n{traceback.format_exc()}"))
+        return
+    link.send(made)
 
 
 def _received(link) -> list:
-    made = link.recv()
+    """What a forked process sent back, taken in with the collector paused: the 26,000 entries of a
+    three-tree build set off full collections of all this process had made, 0.11 s."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        made = link.recv()
+    finally:
+        if collecting:
+            gc.enable()
     if isinstance(made, Exception):
         raise made
     return made

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 
@@ -69,9 +70,17 @@ def test_a_failure_in_a_rendering_process_stops_the_build(corpus, tmp_path, monk
             raise ValueError("a bug in a template")
         return person(self, rec)
 
+    content, out = tmp_path / "content", tmp_path / "out"
+    shutil.copytree(corpus, content)
+    assert pipeline.build(content, out, workers=1).ok
+    before = {p.name: p.read_bytes() for p in tmp_path.glob(".out.*") if p.is_file()}  # the cache beside it
+    shown = files(out)
+    site = content / "site.yaml"  # a new title: every page is made again
+    site.write_text(site.read_text(encoding="utf-8").replace("title: ", "title: The "), encoding="utf-8")
     monkeypatch.setattr(render.Renderer, "person", failing)
     with pytest.raises(RuntimeError, match="(?s)failed in a worker.*ValueError: a bug in a template"):
-        pipeline.build(corpus, tmp_path / "out", workers=2)
+        pipeline.build(content, out, workers=2)
     assert shared_out
     assert not multiprocessing.active_children()
-    assert not (tmp_path / "out").exists()  # the output is made only by a build that succeeds
+    assert files(out) == shown  # the output changes only when a build succeeds
+    assert {p.name: p.read_bytes() for p in tmp_path.glob(".out.*") if p.is_file()} == before  # nor does the cache
