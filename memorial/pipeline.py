@@ -116,6 +116,7 @@ class Warm:
         self.snapshot: Snapshot | None = None
         self.documents: dict = {}  # validate()'s per-file memo
         self.templates = TemplateCache()
+        self.lists: dict = {}  # the people lists' rows, by language (Renderer.kept_lists)
         self._saving: cache.Writer | None = None
 
     def start_saving(self, out_dir: Path, parsed: dict, fragments: dict, validation: dict) -> None:
@@ -206,6 +207,7 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | N
                 sink=spare.put,
                 lines_made=lines_made,
                 templates=warm.templates if warm is not None else None,
+                kept_lists=warm.lists if warm is not None else None,
             )
     except BaseException:
         saver.finish_saving(None)
@@ -298,6 +300,7 @@ def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dic
     pages = []
     for r in renderers:
         r.fragments = by_language[r.lang]
+        r.kept_lists = warm.lists.setdefault(r.lang, {})
         edits = []
         for pid, rec in new.items():
             before = (old[pid], r.fragments[pid])

@@ -343,6 +343,7 @@ class Renderer:
         self.languages = [{"code": code, "name": i18n.NAMES[code]} for code in model.site.languages]
         self.fragments: dict[str, Fragments] = {}  # person id -> lines; filled by render_site, or on demand
         self._kept_markup: dict[tuple, Markup] = {}  # see cite_marks and reference
+        self.kept_lists: dict | None = None  # see people_indexes
 
     def fragments_of(self, rec: Record) -> Fragments:
         found = self.fragments.get(rec.id)
@@ -740,6 +741,10 @@ class Renderer:
         }
 
     def people_indexes(self):
+        """The four people lists, each of everyone (a person linked to several cities is under each): some
+        15 MB a language at 10,000 people. Each group's rows are joined and encoded apart from the page and
+        put in its place; with ``self.kept_lists`` (`serve` keeps it between builds) a group of the same
+        people as last time is not joined and encoded again (a date moved in `serve` changes a few)."""
         m, g = self.m, self.m.groups
         groups = {
             "name": [(letter, f"letter-{i}", people) for i, (letter, people) in enumerate(g.by_letter)],
@@ -751,23 +756,49 @@ class Renderer:
             ],
             "fate": [(label, f"fate-{fate}", g.by_fate[fate]) for fate, label in self.fate_labels.items() if fate in g.by_fate],
         }
-        shown = {
-            key: [{"heading": heading, "id": gid, "people": self.rows(people), "count": len(people)} for heading, gid, people in found]
-            for key, found in groups.items()
-        }
-
+        kept = self.kept_lists
+        used: dict = {}
         titles = {"name": self._("by name"), "city": self._("by city"), "date": self._("by date"), "fate": self._("by what happened")}
         tabs = [{"key": k, "title": titles[k], "url": routes.PEOPLE_BY[k]} for k in routes.PEOPLE_BY]
         for key, path in routes.PEOPLE_BY.items():
-            yield self.render(
+            rows = [self.encoded_rows((key, gid), people, kept, used) for _, gid, people in groups[key]]
+            page = self.render(
                 path,
                 "people.html",
                 self._("People, %(order)s") % {"order": titles[key]},
-                groups=shown[key],
+                groups=[
+                    {"heading": heading, "id": gid, "people": Markup(ROWS_MARK), "count": len(people)}
+                    for heading, gid, people in groups[key]
+                ],
                 tabs=tabs,
                 current=key,
                 total=len(m.people),
             )
+            around = page.data.split(ROWS_MARK.encode())
+            yield Page(page.path, b"".join(part for pair in zip(around, [*rows, b""], strict=True) for part in pair))
+        if kept is not None:
+            kept.clear()
+            kept.update(used)
+
+    def encoded_rows(self, key: tuple, people, kept: dict | None, used: dict) -> bytes:
+        """A people list's rows as bytes, from each person's kept row; those of ``kept`` when it lists the
+        same records. (`serve` keeps them only from one touch-up to the next, where every person but the
+        edited ones is the same object: the comparison costs next to nothing, an edited person's record
+        differs, and nothing else a row shows can change without a whole build.)"""
+        listed = tuple(people)
+        before = kept.get(key) if kept is not None else None
+        if before is not None and before[0] == listed:
+            used[key] = before
+            return before[1]
+        try:
+            found = list(map(self.fragments.__getitem__, map(_ID, listed)))
+        except KeyError:  # lines not made yet (a list made on its own)
+            found = [self.fragments_of(p) for p in listed]
+        rows = list(map(_ROW, found))
+        data = ("\n".join(rows) + "\n").encode() if rows else b""
+        if kept is not None:
+            used[key] = (listed, data)
+        return data
 
     def person(self, rec: Record) -> Page:
         data = rec.data
@@ -1061,6 +1092,7 @@ def render_site(
     sink=None,
     lines_made=None,
     templates: TemplateCache | None = None,
+    kept_lists: dict | None = None,
 ) -> tuple[list[Page | Kept], dict]:
     """Every page of the site: one tree per language, and the root page that chooses among them.
 
@@ -1069,7 +1101,8 @@ def render_site(
     hold their lines. ``workers`` > 1 shares the work among processes. ``sink`` (a ``write.Spare.put``)
     takes each page as soon as it is made, in the process that made it, and gives back its Kept entry.
     ``lines_made(fragments)`` is called once every person's lines are made, while pages are still being
-    made. ``templates``: compiled templates to start from (`serve` keeps them between builds).
+    made. ``templates``: compiled templates to start from (`serve` keeps them between builds), and
+    ``kept_lists`` the people lists' rows (language -> Renderer.kept_lists).
 
     Person pages and the pages that list no one are shared among the processes; this one alone makes
     everyone's lines (Fragments), then the pages whose lists are joined from them, then takes its share
@@ -1079,6 +1112,9 @@ def render_site(
     templates = templates or TemplateCache()
     alike: dict = {}
     renderers = {lang: Renderer(model, templates_dir, photos, lang, markdown, templates, alike) for lang in model.site.languages}
+    if kept_lists is not None:  # filled for `serve`'s next touch-up, not read (see Renderer.encoded_rows)
+        for lang, renderer in renderers.items():
+            renderer.kept_lists = kept_lists[lang] = {}
     for (lang, pid), frag in (fragments or {}).items():
         if lang in renderers:
             renderers[lang].fragments[pid] = frag
@@ -1135,6 +1171,10 @@ def render_site(
     return sorted(out, key=lambda p: p.path), made_fragments
 
 
+_ID, _ROW = operator.attrgetter("id"), operator.attrgetter("row")
+# Where a people list's rows go in its page (see people_indexes). Nothing from the content can make it:
+# every text shown is escaped, and a "<" with it.
+ROWS_MARK = "<!--rows-->"
 LISTS = {"home", "people-indexes", "city", "day", "data", "source", "search-index"}  # the files assembled from people's kept lines
 
 

@@ -53,6 +53,23 @@ def test_a_front_matter_edit_rebuilds_the_lists(site):
     assert files(out) == from_scratch(site, "fresh-2")
 
 
+def test_people_lists_kept_between_edits_follow_a_whole_build_in_between(site):
+    """`serve` keeps the people lists' rows from one edit to the next; a whole build in between (here a
+    city renamed, which every row of its people shows) must not leave old rows to be kept."""
+    out, warm = site.tmp / "output", pipeline.Warm()
+    assert pipeline.build(site.content, out, warm=warm).ok
+    site.edit("people/person-one.md", "fates: [killed]", "fates: [killed, detained]")
+    assert touched_up(pipeline.build(site.content, out, warm=warm))
+    site.edit("cities/almaty.yaml", "name: Almaty", "name: Almaty City")
+    result = pipeline.build(site.content, out, warm=warm)
+    assert result.ok and not touched_up(result)
+    assert "Almaty City" in (out / "en/people/by-fate.html").read_text(encoding="utf-8")
+    assert files(out) == from_scratch(site, "fresh")
+    site.edit("people/person-one.md", "fates: [killed, detained]", "fates: [killed]")
+    assert touched_up(pipeline.build(site.content, out, warm=warm))
+    assert files(out) == from_scratch(site, "fresh-2")
+
+
 EDITS = [  # (file, old, new): front-matter edits that change what lists show of a person, one after another
     ("people/person-one.md", "Fixture aftermath in December.", "Fixture aftermath in December, reworded."),  # the timeline's "after"
     (
