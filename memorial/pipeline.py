@@ -23,7 +23,7 @@ from .load import last_changed, load_content, load_paths, parse_file, read_hashe
 from .model import SiteModel, build_model, page_id, with_people
 from .render import Markdown, Renderer, TemplateCache, render_site
 from .validate import Record, Validated, revalidate, start_validation, validate
-from .write import live_tree, read_manifest
+from .write import live_tree, manifest_signature, read_manifest
 
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"
@@ -102,6 +102,7 @@ class Snapshot:
     photo_shas: dict
     keys: dict  # person id -> key (cache.person_keys)
     manifest: dict  # every output file -> digest
+    manifest_signature: tuple | None  # of the manifest's file, as this build left it (write.manifest_signature)
     diagnostics: tuple
     pages: int
 
@@ -228,7 +229,10 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | N
     if warm is None:
         saver.wait()
     else:
-        warm.snapshot = Snapshot(code, files, validated, model, photo_sizes, photo_shas, keys, spare.manifest, diagnostics, len(pages))
+        signature = manifest_signature(out_dir, spare.name)
+        warm.snapshot = Snapshot(
+            code, files, validated, model, photo_sizes, photo_shas, keys, spare.manifest, signature, diagnostics, len(pages)
+        )
     clock.lap("save the build cache")
     return Result(diagnostics, model, len(pages), redirects(model), counts=counts, timings=clock.times)
 
@@ -254,7 +258,7 @@ def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dic
     if snap is None or warm.state is None or code != snap.code or files.keys() != snap.files.keys() or snap.model.site.base_url:
         return None  # (a hosted copy's service worker lists every page's digest)
     live = live_tree(out_dir)
-    if live is None or read_manifest(out_dir, live) != snap.manifest:
+    if live is None or manifest_signature(out_dir, live) != snap.manifest_signature:
         return None  # the output was changed by something else
     people = snap.validated.records["people"]
     published = {rec.id for rec in snap.model.people}
@@ -327,7 +331,10 @@ def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dic
     warm.finish_saving(person_state)
     warm.state = cache.BuildState(parsed, person_state, fragments, state.validation)
     cache.mark_built(out_dir, quick, diagnostics)
-    warm.snapshot = Snapshot(code, files, validated, model, snap.photos, snap.photo_shas, keys, spare.manifest, diagnostics, snap.pages)
+    signature = manifest_signature(out_dir, spare.name)
+    warm.snapshot = Snapshot(
+        code, files, validated, model, snap.photos, snap.photo_shas, keys, spare.manifest, signature, diagnostics, snap.pages
+    )
     clock.lap("save the build cache")
     return Result(diagnostics, model, snap.pages, redirects(model), counts=counts, timings=clock.times)
 

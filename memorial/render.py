@@ -1012,14 +1012,18 @@ class Renderer:
 
     def search_index(self) -> Page:
         """search/index.js: a classic script that sets a global, so search works from file:// (no fetch)."""
-        people = ",".join(self.fragments_of(rec).search for rec in self.m.people)
+        # Everyone's entries read the same in every language (alike_everywhere): joined once for all the
+        # renderers of a build, which share ``self.alike`` and the model.
+        people = self.alike.get(SEARCH_PEOPLE)
+        if people is None:
+            people = self.alike[SEARCH_PEOPLE] = ",".join(self.fragments_of(rec).search for rec in self.m.people).encode("utf-8")
         rest = json.dumps(
             {"cities": {cid: rec.data.name for cid, rec in self.m.cities.items()}, "fates": self.fate_labels},
             ensure_ascii=False,
             separators=(",", ":"),
         )
-        js = f'window.MEMORIAL_SEARCH = {{"people":[{people}],{rest[1:]};\n'
-        return Page(f"{self.lang}/{routes.SEARCH_INDEX}", js.encode("utf-8"))
+        js = b"".join([b'window.MEMORIAL_SEARCH = {"people":[', people, b"],", rest[1:].encode("utf-8"), b";\n"])
+        return Page(f"{self.lang}/{routes.SEARCH_INDEX}", js)
 
     def search_page(self) -> Page:
         cities = [{"id": cid, "name": rec.data.name} for cid, rec in self.m.cities.items()]
@@ -1172,6 +1176,7 @@ def render_site(
 
 
 _ID, _ROW = operator.attrgetter("id"), operator.attrgetter("row")
+SEARCH_PEOPLE = ("everyone's search entries",)  # a key of Renderer.alike (see search_index)
 # Where a people list's rows go in its page (see people_indexes). Nothing from the content can make it:
 # every text shown is escaped, and a "<" with it.
 ROWS_MARK = "<!--rows-->"

@@ -70,6 +70,19 @@ def test_people_lists_kept_between_edits_follow_a_whole_build_in_between(site):
     assert files(out) == from_scratch(site, "fresh-2")
 
 
+def test_a_build_by_another_process_in_between_is_noticed(site):
+    """An editor runs `build` in a terminal while `serve` runs: serve's next build must not trust what it
+    remembers of the output."""
+    out, warm = site.tmp / "output", pipeline.Warm()
+    assert pipeline.build(site.content, out, warm=warm).ok
+    site.edit("people/person-two.md", "Second fixture story.", "Second fixture story, built elsewhere.")
+    assert pipeline.build(site.content, out).ok  # another process
+    site.edit("people/person-one.md", "fates: [killed]", "fates: [killed, detained]")
+    result = pipeline.build(site.content, out, warm=warm)
+    assert result.ok and not touched_up(result)
+    assert files(out) == from_scratch(site, "fresh")
+
+
 EDITS = [  # (file, old, new): front-matter edits that change what lists show of a person, one after another
     ("people/person-one.md", "Fixture aftermath in December.", "Fixture aftermath in December, reworded."),  # the timeline's "after"
     (
