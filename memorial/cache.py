@@ -31,7 +31,7 @@ from .model import SiteModel
 from .validate import references
 
 PROJECT = Path(__file__).resolve().parent.parent
-FORMAT = 8  # bump when the cached structures or the file's layout change
+FORMAT = 9  # bump when the cached structures or the file's layout change
 
 
 @dataclass

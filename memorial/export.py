@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
 from dataclasses import dataclass
 
 from .model import SiteModel, cited_sources, page_id, shown_name
@@ -212,7 +213,7 @@ class PersonData:
     id: str  # the files list people by id
     csv: str  # the person's line of people.csv (with its newline)
     json: str  # the person's object in people.json, on one line
-    events: tuple[tuple[tuple, str], ...]  # (sort key, line of events.csv) for each dated fact
+    events: tuple[tuple[str, str], ...]  # (sort key, line of events.csv) for each dated fact
 
 
 def data_files(model: SiteModel, base_path: str = "data/", people: dict | None = None) -> list[Page]:
@@ -223,7 +224,7 @@ def data_files(model: SiteModel, base_path: str = "data/", people: dict | None =
     people = people or {}
     made = sorted((people.get(rec.id) or person_data(model, rec) for rec in model.people), key=lambda d: d.id)
     events = [line for d in made for line in d.events] + [(key, _csv_line(EVENT_COLUMNS, row)) for key, row in general_event_rows(model)]
-    events.sort(key=lambda kl: kl[0])
+    events.sort(key=operator.itemgetter(0))
     people_fields = _people_fields(as_array=False)
     # people.json is written with sorted keys, and Frictionless reads its columns in that order.
     json_fields = sorted(_people_fields(as_array=True), key=lambda f: f["name"])
@@ -231,7 +232,7 @@ def data_files(model: SiteModel, base_path: str = "data/", people: dict | None =
     files = {
         "people.csv": (_csv_line(PEOPLE_COLUMNS, None) + "".join(d.csv for d in made)).encode(),
         "people.json": f"[\n{people_json}\n]\n".encode(),
-        "events.csv": (_csv_line(EVENT_COLUMNS, None) + "".join(line for _, line in events)).encode(),
+        "events.csv": (_csv_line(EVENT_COLUMNS, None) + "".join(map(operator.itemgetter(1), events))).encode(),
         "sources.csv": _csv([f["name"] for f in SOURCE_FIELDS], source_rows(model)),
     }
     files["datapackage.json"] = _json(_package(model, people_fields, json_fields))
@@ -278,13 +279,13 @@ def person_row(model: SiteModel, rec) -> dict:
     }
 
 
-def person_event_rows(model: SiteModel, rec) -> list[tuple[tuple, dict]]:
+def person_event_rows(model: SiteModel, rec) -> list[tuple[str, dict]]:
     """(sort key, row) for each of a person's dated facts; events.csv is sorted by the keys."""
     tree = f"{model.site.default_language}/"
     pid = page_id(rec)
     return [
         (
-            _date_key(e.date) + ("person", pid, index),
+            _sort_key(e.date, "person", pid, index),
             {
                 "kind": "person",
                 "id": pid,
@@ -303,7 +304,7 @@ def person_event_rows(model: SiteModel, rec) -> list[tuple[tuple, dict]]:
     ]
 
 
-def general_event_rows(model: SiteModel) -> list[tuple[tuple, dict]]:
+def general_event_rows(model: SiteModel) -> list[tuple[str, dict]]:
     """(sort key, row) for each general event."""
     tree = f"{model.site.default_language}/"
     rows = []
@@ -311,7 +312,7 @@ def general_event_rows(model: SiteModel) -> list[tuple[tuple, dict]]:
         data = rec.data
         rows.append(
             (
-                _date_key(data.date) + ("event", rec.id, 0),
+                _sort_key(data.date, "event", rec.id, 0),
                 {
                     "kind": "event",
                     "id": rec.id,
@@ -352,8 +353,10 @@ def source_rows(model: SiteModel) -> list[dict]:
     return sorted(rows, key=lambda r: r["id"])
 
 
-def _date_key(date) -> tuple:
-    return (date.first_day.isoformat(), _PRECISION_ORDER[date.precision])
+def _sort_key(date, kind: str, rid: str, index: int) -> str:
+    """events.csv's order: earliest day, precision, kind, id, position. One string (ids are slugs, without
+    NUL) sorts as the tuple of those would, three times faster: 40,000 lines are sorted after every edit."""
+    return f"{date.first_day.isoformat()}\0{_PRECISION_ORDER[date.precision]}\0{kind}\0{rid}\0{index:06d}"
 
 
 def _date_cells(date) -> dict:

@@ -215,16 +215,13 @@ def with_people(model: SiteModel, changed: dict[str, Record], last_changed: dict
         return [Happening(e.date, "people", rec, i) for rec in people for i, e in enumerate(rec.data.events)]
 
     gone, added = lines(old.values()), lines(changed.values())
-    happenings = [h for h in model.happenings if h.record.id not in changed or h.kind != "people"]
-    for h in added:
-        bisect.insort(happenings, h, key=_happening_key)
+    happenings = _replaced(model.happenings, gone, added, theirs)
 
     def regroup(groups: dict, key_of, *, keep_empty: bool = False) -> dict:
         """Dated lines keyed by day or city: the changed people's taken out, and put back where they belong."""
         out = dict(groups)
         for key in {key_of(h) for h in gone + added} - {None}:
-            members = [h for h in groups.get(key, []) if not theirs(h)] + [h for h in added if key_of(h) == key]
-            out[key] = sorted(members, key=_happening_key)
+            out[key] = _replaced(groups.get(key, []), [h for h in gone if key_of(h) == key], [h for h in added if key_of(h) == key], theirs)
         return out if keep_empty else {k: v for k, v in out.items() if v}
 
     def day_of(h: Happening):
@@ -265,6 +262,23 @@ def cities_of(rec: Record) -> set[str]:
 
 def _happening_key(h: Happening) -> tuple:
     return h.sort_key
+
+
+def _replaced(lines, gone: list[Happening], added: list[Happening], theirs) -> list[Happening]:
+    """``lines`` (in _happening_key's order) without the lines ``gone`` and with ``added``, in the same order:
+    each found by bisection (going through 40,000 lines, or sorting a day's again, took `serve` 30 ms).
+    ``theirs(h)``: whether h belongs to the people changed (the slow way, should a line not be found)."""
+    out = list(lines)
+    for h in gone:
+        i = bisect.bisect_left(out, _happening_key(h), key=_happening_key)
+        while i < len(out) and not (out[i].record.id == h.record.id and out[i].kind == h.kind and out[i].index == h.index):
+            i += 1
+        if i == len(out):
+            return _replaced([line for line in lines if not theirs(line)], [], added, theirs)
+        del out[i]
+    for h in added:
+        bisect.insort(out, h, key=_happening_key)
+    return out
 
 
 def _letter(name: str) -> str:

@@ -1122,21 +1122,21 @@ def render_site(
     for (lang, pid), frag in (fragments or {}).items():
         if lang in renderers:
             renderers[lang].fragments[pid] = frag
-    first_round, lists = [], []
+    shared, lists = [], []
     for lang, renderer in renderers.items():
         for kind, key in renderer.tasks():
             if kind in LISTS:
                 lists.append((lang, kind, key))
             elif kind != "person" or f"{lang}/{routes.person(page_id(renderer.people_by_id[key]))}" not in keep:
-                first_round.append((lang, kind, key))
+                shared.append((lang, kind, key))
     # A person's pages in every language side by side: one process makes them, converting the story once.
-    first_round.sort(key=lambda task: (task[1] != "person", task[2] or ""))
+    shared.sort(key=lambda task: (task[1] != "person", task[2] or ""))
     # Everyone's lines not kept from the last build, in every language side by side (their names and search
     # entry are made once for all languages: alike_everywhere).
     lines = [(renderer, rec) for rec in model.people for renderer in renderers.values() if rec.id not in renderer.fragments]
     out: list[Page | Kept] = list(keep.values())
     if progress is not None:
-        progress.total = len(first_round) + len(lines) + len(lists)
+        progress.total = len(shared) + len(lines) + len(lists)
     made_fragments: dict = {}
 
     def own_work():
@@ -1155,12 +1155,12 @@ def render_site(
             yield _run_with(renderers, sink, task)
 
     with _collecting_new():
-        if workers > 1 and len(first_round) > 200:
+        if workers > 1 and len(shared) > 200:
             # (the forked processes inherit the renderers, model and templates: nothing is pickled)
-            out += _share_out(workers - 1, renderers, sink, first_round, own_work(), progress)
+            out += _share_out(workers - 1, renderers, sink, shared, own_work(), progress)
         else:
             out += [page for pages in own_work() for page in pages]
-            out += [page for task in _progress(first_round, progress) for page in _run_with(renderers, sink, task)]
+            out += [page for task in _progress(shared, progress) for page in _run_with(renderers, sink, task)]
     first = renderers[model.site.default_language]
     out.append(first.chooser())
     if model.site.base_url:
