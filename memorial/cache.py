@@ -60,13 +60,23 @@ def code_key() -> str:
 
 def content_files(content_dir: Path) -> dict[str, tuple[int, int]]:
     """Every file under ``content_dir`` (path relative to it) -> (size, modification time), in a fixed order."""
-    out = {}
-    for root, dirs, files in os.walk(content_dir):
-        dirs.sort()
-        rel = os.path.relpath(root, content_dir)
-        for name in sorted(files):
-            st = os.stat(os.path.join(root, name))
-            out[name if rel == "." else f"{rel}/{name}"] = (st.st_size, st.st_mtime_ns)
+    out: dict[str, tuple[int, int]] = {}
+
+    def walk(folder: str, prefix: str) -> None:  # (os.scandir: `serve` runs this after every save)
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda e: e.name)
+        folders = []
+        for entry in entries:
+            if entry.is_dir():  # a link to a folder is not followed, as in os.walk
+                if not entry.is_symlink():
+                    folders.append(entry)
+            else:
+                st = entry.stat()
+                out[prefix + entry.name] = (st.st_size, st.st_mtime_ns)
+        for entry in folders:  # after the files, as os.walk gives them
+            walk(entry.path, f"{prefix}{entry.name}/")
+
+    walk(str(content_dir), "")
     return out
 
 

@@ -118,6 +118,7 @@ class Warm:
         self.documents: dict = {}  # validate()'s per-file memo
         self.templates = TemplateCache()
         self.lists: dict = {}  # the people lists' rows, by language (Renderer.kept_lists)
+        self.manifests: dict = {}  # output tree -> (signature, manifest) as this process wrote them (write.prepare)
         self._saving: cache.Writer | None = None
 
     def start_saving(self, out_dir: Path, parsed: dict, fragments: dict, validation: dict) -> None:
@@ -196,7 +197,7 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | N
 
     try:
         with _progress_bar() as bar:
-            spare = write.prepare(out_dir)
+            spare = write.prepare(out_dir, warm.manifests if warm is not None else None)
             pages, fragments = render_site(
                 model,
                 TEMPLATES,
@@ -230,6 +231,7 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | N
         saver.wait()
     else:
         signature = manifest_signature(out_dir, spare.name)
+        warm.manifests[spare.name] = (signature, spare.manifest)
         warm.snapshot = Snapshot(
             code, files, validated, model, photo_sizes, photo_shas, keys, spare.manifest, signature, diagnostics, len(pages)
         )
@@ -313,7 +315,7 @@ def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dic
         for task in r.tasks_about(edits):
             pages.extend(r.run(task))
     clock.lap("render and write pages")
-    spare = write.prepare(out_dir)
+    spare = write.prepare(out_dir, warm.manifests)
     counts = write.write_site(pages, [], out_dir, spare, unchanged=snap.manifest)
     counts["reused"] = len(snap.manifest) - len(pages)
     clock.lap("write the rest, swap")
@@ -332,6 +334,7 @@ def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dic
     warm.state = cache.BuildState(parsed, person_state, fragments, state.validation)
     cache.mark_built(out_dir, quick, diagnostics)
     signature = manifest_signature(out_dir, spare.name)
+    warm.manifests[spare.name] = (signature, spare.manifest)
     warm.snapshot = Snapshot(
         code, files, validated, model, snap.photos, snap.photo_shas, keys, spare.manifest, signature, diagnostics, snap.pages
     )

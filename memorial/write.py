@@ -96,8 +96,10 @@ class Spare:
         return target
 
 
-def prepare(out_dir: Path) -> Spare:
-    """Choose the spare tree and learn what it holds; nothing the link points to is touched."""
+def prepare(out_dir: Path, known: dict | None = None) -> Spare:
+    """Choose the spare tree and learn what it holds; nothing the link points to is touched. ``known``:
+    tree name -> (manifest_signature, manifest) as an earlier build in this process left them (`serve`),
+    taken instead of reading the manifest back when its file is still the one that build wrote."""
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     live = live_tree(out_dir)
@@ -110,7 +112,13 @@ def prepare(out_dir: Path) -> Spare:
         manifest_path(out_dir, "b").unlink(missing_ok=True)
     spare = "b" if live == "a" else "a"
     spare_dir = tree(out_dir, spare)
-    old = read_manifest(out_dir, spare) if spare_dir.is_dir() else {}
+    remembered = (known or {}).get(spare)
+    if not spare_dir.is_dir():
+        old = {}
+    elif remembered is not None and remembered[0] == manifest_signature(out_dir, spare):
+        old = remembered[1]
+    else:
+        old = read_manifest(out_dir, spare)
     manifest_path(out_dir, spare).unlink(missing_ok=True)  # a build killed midway leaves a tree we must not trust
     if not old and spare_dir.exists():
         shutil.rmtree(spare_dir)
@@ -126,18 +134,23 @@ def write_site(
     taken from the live tree when the spare tree does not have it already. ``unchanged`` (path -> digest)
     is more of those, in bulk: the live tree's pages that `serve` did not make again."""
     spare = spare or prepare(out_dir)
-    wanted: dict[str, Page | Kept | Path | str] = dict(unchanged or {})
-    wanted.update((p.path, p) for p in pages)
+    wanted: dict[str, Page | Kept | Path] = {p.path: p for p in pages}
     for source, rel in files:
         wanted[rel] = source
-    new: dict[str, str] = {}
+    new: dict[str, str] = dict(unchanged or {})
     written = 0
     old = spare.old
+    # Of `serve`'s 30,000 unchanged pages, only those the spare tree lacks or holds other bytes of are
+    # copied: found as a difference of sets (a loop over them all took 12 ms of every touch-up).
+    for rel, _ in (unchanged.items() - old.items()) if unchanged else ():
+        if rel not in wanted:
+            spare.copy(rel)
+            written += 1
     for rel, content in wanted.items():
         kind = type(content)
-        if kind is str or kind is Kept:  # on disk already, in one tree or the other
-            digest = new[rel] = content if kind is str else content.digest
-            if kind is Kept and content.written:
+        if kind is Kept:  # on disk already, in one tree or the other
+            digest = new[rel] = content.digest
+            if content.written:
                 written += 1
             elif old.get(rel) != digest:
                 spare.copy(rel)
