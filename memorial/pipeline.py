@@ -133,6 +133,12 @@ class Warm:
             if person_keys is None:
                 self.wait()
 
+    def save(self, out_dir: Path, state: cache.BuildState) -> None:
+        """Keep ``state`` for the next build, and write it to disk in the background."""
+        self.start_saving(out_dir, state.parsed, state.fragments, state.validation)
+        self.finish_saving(state.person_keys)
+        self.state = state
+
     def wait(self) -> None:
         if self._saving is not None:
             self._saving.join()
@@ -329,9 +335,7 @@ def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dic
         for lang in model.site.languages:
             path = f"{lang}/{routes.person(page_id(rec))}"
             person_state[(lang, rec.id)] = (keys[rec.id], path, spare.manifest[path])
-    warm.start_saving(out_dir, parsed, fragments, state.validation)
-    warm.finish_saving(person_state)
-    warm.state = cache.BuildState(parsed, person_state, fragments, state.validation)
+    warm.save(out_dir, cache.BuildState(parsed, person_state, fragments, state.validation))
     cache.mark_built(out_dir, quick, diagnostics)
     signature = manifest_signature(out_dir, spare.name)
     warm.manifests[spare.name] = (signature, spare.manifest)
