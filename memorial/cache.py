@@ -28,18 +28,44 @@ from pathlib import Path
 from .diagnostics import Diagnostic, Position
 from .load import change_key
 from .model import SiteModel
-from .validate import references
+from .validate import Validated
 
 PROJECT = Path(__file__).resolve().parent.parent
-FORMAT = 9  # bump when the cached structures or the file's layout change
+FORMAT = 10  # bump when the cached structures or the file's layout change
 
 
-@dataclass
-class BuildState:
-    parsed: dict = field(default_factory=dict)  # load.Loaded.parsed
-    person_keys: dict = field(default_factory=dict)  # (lang, person id) -> (key, page path, page digest)
-    fragments: dict = field(default_factory=dict)  # (lang, person id) -> render.Fragments, made under that key
-    validation: dict = field(default_factory=dict)  # validate()'s memo (the last duplicate search)
+@dataclass(frozen=True)
+class Build:
+    """What one build leaves for the next, stage by stage (see pipeline.build). A new process reads back
+    the parts marked "saved" from the cache file; `serve` holds all of it in memory. A first build
+    starts from an empty one. Nothing in it is changed once made: each build makes a new one."""
+
+    code: str = ""  # code_key() of the code that made it
+    files: dict = field(default_factory=dict)  # saved: content file -> (size, modification time), as loaded
+    parsed: dict = field(default_factory=dict)  # saved: load.Loaded.parsed
+    validated: Validated | None = None  # the checks' answer (with its memos), when the build succeeded
+    searched: dict = field(default_factory=dict)  # saved: the search for duplicates' memo
+    model: SiteModel | None = None
+    photos: dict = field(default_factory=dict)  # saved: (photo file, size, time) -> (its hash, person id, [(width, height, digest)])
+    keys: dict = field(default_factory=dict)  # person id -> key over everything their page shows (person_keys)
+    person_pages: dict = field(default_factory=dict)  # saved: (lang, person id) -> (key, page path, page digest)
+    lines: dict = field(default_factory=dict)  # saved: (lang, person id) -> render.Fragments, made under that key
+    lists: dict = field(default_factory=dict)  # language -> the people lists' rows (render.Renderer.lists_made)
+    templates: object = None  # render.TemplateCache: compiled templates
+    pages: int = 0  # how many the site has
+    tree: str | None = None  # the output tree it wrote (write.TREES)
+    manifests: dict = field(default_factory=dict)  # tree -> (write.manifest_signature, manifest) as builds in this process left them
+    saving: Writer | None = None  # the cache being written in the background (`serve`)
+
+    @property
+    def manifest(self) -> dict | None:
+        """What the tree it wrote holds: path -> digest."""
+        return self.manifests[self.tree][1] if self.tree in self.manifests else None
+
+    def wait(self) -> None:
+        """Until its cache is on disk whole."""
+        if self.saving is not None:
+            self.saving.join()
 
 
 def _paths(out_dir: Path) -> tuple[Path, Path]:
@@ -106,35 +132,37 @@ def unchanged(out_dir: Path, quick: str) -> list[Diagnostic] | None:
     return [Diagnostic(sev, Position(path, line, col), msg) for sev, path, line, col, msg in state.get("diagnostics", [])]
 
 
-def load(out_dir: Path) -> BuildState:
+def load(out_dir: Path) -> Build:
+    """The saved parts of the last build into ``out_dir`` (an empty Build if there is none, or it is damaged)."""
     cache_file, _ = _paths(out_dir)
     try:
         with cache_file.open("rb") as f:
             unpickler = pickle.Unpickler(f)
             # Only a cache this version of the code wrote: one from before may hold objects of another shape.
             if unpickler.load() != FORMAT:
-                return BuildState()
-            parsed, fragments, validation, person_keys = (unpickler.load() for _ in range(4))  # as Writer wrote them
-        return BuildState(parsed, person_keys, fragments, validation)
+                return Build()
+            files, parsed, lines, searched, person_pages, photos = (unpickler.load() for _ in range(6))  # as Writer wrote them
+        return Build(files=files, parsed=parsed, searched=searched, photos=photos, person_pages=person_pages, lines=lines)
     except Exception:  # noqa: BLE001 - a damaged or outdated cache is simply rebuilt
-        return BuildState()
+        return Build()
 
 
 class Writer:
     """The cache, written in a thread while the build goes on. What a build knows first (the files it read,
-    people's lines, the checks' memo) is pickled at once; the person pages' keys and digests, known when
-    every page is made, follow when ``finish`` hands them over. Only then is the cache file replaced: a
+    people's lines, the checks' memo) is pickled at once; the person pages' keys and digests (and the
+    photos'), known when every page is made, follow when ``finish`` hands them over. Only then is the cache file replaced: a
     build that stops midway (``finish(None)``) leaves the last one. Any earlier or later cache is safe to
     read: every entry is checked against the content's bytes or the output's manifest before it is used."""
 
-    def __init__(self, out_dir: Path, parsed: dict, fragments: dict, validation: dict) -> None:
+    def __init__(self, out_dir: Path, files: dict, parsed: dict, lines: dict, searched: dict) -> None:
         self._last: queue.SimpleQueue = queue.SimpleQueue()
         # (a daemon: a build that fails without saying so must not be kept from exiting)
-        self._thread = threading.Thread(target=self._write, args=(out_dir, parsed, fragments, validation), daemon=True)
+        self._thread = threading.Thread(target=self._write, args=(out_dir, files, parsed, lines, searched), daemon=True)
         self._thread.start()
 
-    def finish(self, person_keys: dict | None) -> None:
-        self._last.put(person_keys)
+    def finish(self, person_pages: dict | None, photos: dict | None = None) -> None:
+        """The person pages' keys and digests, and the photos' (None: the build failed, the cache stays as it was)."""
+        self._last.put(None if person_pages is None else (person_pages, photos))
 
     def join(self) -> None:
         self._thread.join()
@@ -147,10 +175,11 @@ class Writer:
                 pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)  # one memo: what the parts share is kept once
                 for part in (FORMAT, *known):
                     pickler.dump(part)
-                person_keys = self._last.get()
-                if person_keys is None:
+                last = self._last.get()
+                if last is None:
                     return
-                pickler.dump(person_keys)
+                for part in last:
+                    pickler.dump(part)
             os.replace(tmp, cache_file)
         finally:
             tmp.unlink(missing_ok=True)
@@ -179,7 +208,7 @@ def person_keys(model: SiteModel, records: dict, code: str, photo_shas: dict, pe
         h.update(f"{rec.id}\0{rec.doc.sha}\0{model.last_changed.get(change_key(rec.doc.path))}\0{photo_shas.get(rec.id)}".encode())
         for lang in model.site.languages:  # its text in other languages
             h.update(f"{lang}\0{shas.get(('translations', f'people/{rec.id}.{lang}'))}\n".encode())
-        for kind, ref in sorted({(kind, ref) for _, kind, ref in references(rec)}):
+        for kind, ref in sorted({(kind, ref) for _, kind, ref in rec.refs}):
             h.update(f"{kind}\0{ref}\0{shas.get((kind, ref))}\n".encode())
         out[rec.id] = h.hexdigest()
     return out

@@ -97,17 +97,25 @@ def cmd_check(content: Path, paths: list[Path] | None = None) -> int:
     return 0
 
 
-def cmd_build(content: Path, out: Path, jobs: int | None = None, *, timings: bool = False, warm=None) -> int:
+def cmd_build(content: Path, out: Path, jobs: int | None = None, *, timings: bool = False) -> int:
+    return build_and_report(content, out, jobs, timings=timings)[0]
+
+
+def build_and_report(content: Path, out: Path, jobs: int | None = None, *, timings: bool = False, last=None, serving: bool = False):
+    """The exit status, and the build's Result (None when it could not start)."""
     if not content.is_dir():
         print(f"error: content folder '{content}' does not exist", file=sys.stderr)
-        return 2
+        return 2, None
     refusal = pipeline.check_output_dir(out, content)
     if refusal:
         print(f"error: {refusal}", file=sys.stderr)
-        return 2
+        return 2, None
     started = time.perf_counter()
-    result = pipeline.build(content, out, workers=jobs, warm=warm)
-    took = time.perf_counter() - started
+    result = pipeline.build(content, out, workers=jobs, last=last, serving=serving)
+    return _reported(result, out, time.perf_counter() - started, timings), result
+
+
+def _reported(result: pipeline.Result, out: Path, took: float, timings: bool) -> int:
     report(result.diagnostics)
     if timings:
         for stage, seconds in result.timings.items():

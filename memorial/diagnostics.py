@@ -50,11 +50,3 @@ def display_root(content_dir: Path) -> str:
         return content_dir.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return content_dir.as_posix()
-
-
-class ContentError(Exception):
-    """Raised only to stop a command after diagnostics were collected."""
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__(f"{len(diagnostics)} problem(s) in content")
-        self.diagnostics = diagnostics

@@ -8,7 +8,6 @@ editor has checked is silenced with `not_duplicate_of: [id]` on either entry.
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -16,6 +15,8 @@ from dataclasses import dataclass
 
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
+
+from . import parallel
 
 THRESHOLD = 90  # out of 100, after weighing city and dates: known variant pairs score 96-100
 _VARIANTS = [  # order matters: longer spellings first
@@ -60,35 +61,35 @@ def _names(person) -> list[str]:
     return [person.name, *person.aliases, *(f.name for f in person.name_forms)]
 
 
-def find_remembered(people: dict, memo: dict, changed=None, early: Search | None = None) -> Callable[[], list[Suspect]]:
+def find_remembered(
+    people: dict, memo: dict, changed=None, early: parallel.Later | None = None
+) -> Callable[[], tuple[list[Suspect], dict]]:
     """``find``, or its last answer when no input to it has changed (an edit to a story, say).
 
-    ``memo`` is kept by the caller between builds: everyone's inputs and the answer. ``changed``: the
-    only people whose entries may differ since then (`serve` knows), so no one else is compared.
-    ``early``: the same search, started before ``people`` were known here (see ``Search``).
+    ``memo`` is the last build's: everyone's inputs and the answer (it is read, never changed).
+    ``changed``: the only people whose entries may differ since then (`serve` knows), so no one else is
+    compared. ``early``: the same search, started before ``people`` were known here (see ``search_later``).
 
-    Returns a function that gives the answer: when there is a search to do among many people, it runs
-    in a forked process, and the caller goes on with other work on the other core meanwhile."""
+    Returns a function that gives the answer and the memo for the next build: when there is a search to
+    do among many people, it runs in a forked process, and the caller goes on with other work meanwhile."""
     known = memo.get("inputs")
     if known is not None and known.keys() == people.keys():
         differ = [pid for pid in (people if changed is None else changed) if known[pid] != _inputs(people[pid])]
         if not differ:
             if early is not None:
                 early.cancel()
-            return lambda: memo["found"]
+            return lambda: (memo["found"], memo)
         if changed is not None:  # only their pairs need scoring again
-            keys = memo.get("keys") or {pid: _key(p) for pid, p in people.items()}  # (the first time: 0.1 s at 10,000)
+            keys = dict(memo.get("keys") or {pid: _key(p) for pid, p in people.items()})  # (the first time: 0.1 s at 10,000)
             found = find_again(people, memo["found"], keys, differ)
-            memo.update(inputs={**known, **{pid: _inputs(people[pid]) for pid in differ}}, found=found, keys=keys)
-            return lambda: found
+            after = {"inputs": {**known, **{pid: _inputs(people[pid]) for pid in differ}}, "found": found, "keys": keys}
+            return lambda: (found, after)
     inputs = {pid: _inputs(p) for pid, p in people.items()}
-    search = early or Search(lambda: people, len(people))
+    search = early or search_later(lambda: people, len(people))
 
-    def found() -> list[Suspect]:
+    def found() -> tuple[list[Suspect], dict]:
         answer, keys = search.answer()
-        memo.clear()
-        memo.update(inputs=inputs, found=answer, keys=keys)
-        return answer
+        return answer, {"inputs": inputs, "found": answer, "keys": keys}
 
     return found
 
@@ -96,37 +97,10 @@ def find_remembered(people: dict, memo: dict, changed=None, early: Search | None
 IN_PARALLEL_FROM = 2000  # people: below this the search takes less time than starting a process
 
 
-class Search:
-    """``find_with_keys(people_of())``, in a forked process when there are ``count`` people or more (it inherits
-    what it needs: nothing is copied), so that the caller can work meanwhile; here otherwise, or if
-    that process fails. ``people_of`` must give what the caller will give ``find_remembered``."""
-
-    def __init__(self, people_of: Callable[[], dict], count: int) -> None:
-        self.people_of = people_of
-        self.process = None
-        if count >= IN_PARALLEL_FROM:
-            context = multiprocessing.get_context("fork")
-            self.receive, send = context.Pipe(duplex=False)
-            self.process = context.Process(target=lambda: send.send(find_with_keys(people_of())), daemon=True)
-            self.process.start()
-            send.close()
-
-    def answer(self) -> tuple[list[Suspect], dict]:
-        if self.process is None:
-            return find_with_keys(self.people_of())
-        try:
-            return self.receive.recv()
-        except (EOFError, OSError):
-            return find_with_keys(self.people_of())
-        finally:
-            self.cancel()
-
-    def cancel(self) -> None:
-        if self.process is not None:
-            self.receive.close()
-            self.process.kill()
-            self.process.join()
-            self.process = None
+def search_later(people_of: Callable[[], dict], count: int) -> parallel.Later:
+    """``find_with_keys(people_of())``, in a forked process when there are ``count`` people or more, so that
+    the caller can work meanwhile. ``people_of`` must give what the caller will give ``find_remembered``."""
+    return parallel.Later(lambda: find_with_keys(people_of()), background=count >= IN_PARALLEL_FROM)
 
 
 def _inputs(person) -> tuple:
@@ -216,7 +190,7 @@ def _judged(people: dict, best: dict) -> list[Suspect]:
         if b in pa.not_duplicate_of or a in pb.not_duplicate_of:
             continue
         score, reasons = name_score, [f"names {name_score:.0f}% alike"]
-        cities_a, cities_b = _cities(pa), _cities(pb)
+        cities_a, cities_b = pa.cities(), pb.cities()
         if cities_a and cities_b:
             if cities_a & cities_b:
                 score += 2
@@ -234,7 +208,3 @@ def _judged(people: dict, best: dict) -> list[Suspect]:
 
 def _sorted(found: list[Suspect]) -> list[Suspect]:
     return sorted(found, key=lambda s: (-s.score, s.a, s.b))
-
-
-def _cities(person) -> set[str]:
-    return {c for c in [person.city, *(e.city for e in person.events)] if c}

@@ -26,7 +26,7 @@ import json
 import operator
 from dataclasses import dataclass
 
-from .model import SiteModel, cited_sources, page_id, shown_name
+from .model import SiteModel, page_id, shown_name
 from .new import make_id
 from .routes import Page, event, person, source
 from .schema import FATES, JUSTICE_STATUSES, SourceKind
@@ -274,7 +274,7 @@ def person_row(model: SiteModel, rec) -> dict:
         "first_event_date": dates[0].iso if dates else None,
         "last_event_date": dates[-1].iso if dates else None,
         "justice_status": data.justice.status if data.justice else None,
-        "sources": cited_sources(rec),
+        "sources": list(rec.cited),
         "page": tree + person(pid),
     }
 

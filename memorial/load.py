@@ -12,15 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import multiprocessing
 import os
 import re
 import subprocess
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from . import parallel
 from .diagnostics import Diagnostic, Position, display_root, error, warning
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -86,10 +87,12 @@ class Loaded:
     parsed: dict = field(default_factory=dict)  # (shown path, sha) -> (document, problems): the parse cache for next time
 
 
-def load_content(content_dir: Path, cache: dict | None = None, *, workers: int = 1) -> Loaded:
+def load_content(content_dir: Path, cache: dict | None = None, *, workers: int = 1, unchanged: Collection[str] = ()) -> Loaded:
     """Read every content file under ``content_dir``; never raises for bad content.
 
-    ``cache`` is the ``parsed`` table of an earlier load: files whose bytes are unchanged are not parsed again.
+    ``cache`` is the ``parsed`` table of an earlier load: files whose bytes are unchanged are not parsed
+    again. ``unchanged``: files (paths relative to ``content_dir``) whose size and time are those of that
+    load: they are not even read (the common case in `serve`, where one file of 10,000 changed).
     ``workers`` > 1 parses many files on several processes (YAML is most of a check's time)."""
     cache = cache or {}
     diags: list[Diagnostic] = []
@@ -117,22 +120,16 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
             doc_kind = "translations" if kind in TRANSLATABLE and TRANSLATION_RE.match(entry.name) else kind
             files.append((Path(entry.path), doc_kind, shown))
 
-    # With an earlier load to re-use, every file is read here (its bytes say whether it was parsed before);
-    # without, the files are read where they are parsed.
-    read = [read_hashed(path) for path, _, _ in files] if cache else [None] * len(files)
+    # With an earlier load to re-use, every file is read here (its bytes say whether it was parsed before),
+    # but those known unchanged; without, the files are read where they are parsed.
+    known: dict = {}
+    if cache and unchanged:
+        shas = {shown: sha for shown, sha in cache}
+        known = {shown: (None, shas[shown]) for shown in (f"{shown_root}/{rel}" for rel in unchanged) if shown in shas}
+    read = [known.get(shown) or read_hashed(path) for path, _, shown in files] if cache else [None] * len(files)
     results = [cache.get((shown, known[1])) if known else None for (_, _, shown), known in zip(files, read, strict=True)]
     todo = [(*file, known) for file, known, result in zip(files, read, results, strict=True) if result is None]
-    if workers > 1 and len(todo) >= PARALLEL_FROM:
-        # This process parses the first share itself (its results need no sending back); forked workers
-        # (started at once with the code loaded) parse the rest in contiguous chunks meanwhile.
-        mine = len(todo) // workers
-        theirs = todo[mine:]
-        size = -(-len(theirs) // ((workers - 1) * 4))
-        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            pending = pool.map_async(_parse_many, [theirs[i : i + size] for i in range(0, len(theirs), size)])
-            fresh = _parse_many(todo[:mine]) + [r for chunk in pending.get() for r in chunk]
-    else:
-        fresh = _parse_many(todo)
+    fresh = parallel.map_chunks(_parse_many, todo, workers if len(todo) >= PARALLEL_FROM else 1)
     fresh_iter = iter(fresh)
     # (hash, parse result) of every file, in order
     found = [(known[1], result) if result is not None else next(fresh_iter) for known, result in zip(read, results, strict=True)]

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import operator
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -82,6 +83,10 @@ class SiteModel:
         vague = [h for h in self.happenings if h.date.precision != "day" and not (h.date.last_day < start or h.date.first_day > end)]
         after = [h for h in self.happenings if h.date.first_day > end]
         return before, vague, after
+
+    def day_of(self, date: PartialDate) -> dt.date | None:
+        """The day of the timeline a date falls on: None for a month or a year, or a day outside it."""
+        return date.first_day if date.precision == "day" and date.first_day in self.by_day else None
 
     def fates_in(self, cid: str) -> Counter:
         """What happened to the people recorded in a city, counted."""
@@ -170,7 +175,7 @@ def build_model(validated: Validated, last_changed: dict) -> SiteModel:
     citing: dict = {sid: {"people": [], "events": [], "figures": [], "days": []} for sid in recs["sources"]}
     for group, items in (("people", people), ("events", events), ("figures", figures), ("days", tuple(day_notes.values()))):
         for rec in items:
-            for sid in cited_sources(rec):
+            for sid in rec.cited:
                 citing[sid][group].append(rec)
 
     return SiteModel(
@@ -225,7 +230,7 @@ def with_people(model: SiteModel, changed: dict[str, Record], last_changed: dict
         return out if keep_empty else {k: v for k, v in out.items() if v}
 
     def day_of(h: Happening):
-        return h.date.first_day if h.date.precision == "day" and h.date.first_day in model.by_day else None
+        return model.day_of(h.date)
 
     def moved(groups: dict, keys_of) -> dict:
         """People lists keyed by city or source: the changed people taken out, and put back where they belong."""
@@ -236,7 +241,7 @@ def with_people(model: SiteModel, changed: dict[str, Record], last_changed: dict
         return {k: v for k, v in out.items() if v}
 
     people_by_city = moved(model.people_by_city, cities_of)
-    citing_people = moved({sid: c["people"] for sid, c in model.citing.items()}, lambda r: set(cited_sources(r)))
+    citing_people = moved({sid: c["people"] for sid, c in model.citing.items()}, lambda r: set(r.cited))
     return dataclasses.replace(
         model,
         people=tuple(people),
@@ -257,27 +262,26 @@ def first_date(rec: Record) -> PartialDate | None:
 
 def cities_of(rec: Record) -> set[str]:
     """The cities a person lived in or was in."""
-    return {c for c in {rec.data.city} | {e.city for e in rec.data.events} if c}
+    return rec.data.cities()
 
 
-def _happening_key(h: Happening) -> tuple:
-    return h.sort_key
+_SORT_KEY = operator.attrgetter("sort_key")
 
 
 def _replaced(lines, gone: list[Happening], added: list[Happening], theirs) -> list[Happening]:
-    """``lines`` (in _happening_key's order) without the lines ``gone`` and with ``added``, in the same order:
+    """``lines`` (in _SORT_KEY's order) without the lines ``gone`` and with ``added``, in the same order:
     each found by bisection (going through 40,000 lines, or sorting a day's again, took `serve` 30 ms).
     ``theirs(h)``: whether h belongs to the people changed (the slow way, should a line not be found)."""
     out = list(lines)
     for h in gone:
-        i = bisect.bisect_left(out, _happening_key(h), key=_happening_key)
+        i = bisect.bisect_left(out, _SORT_KEY(h), key=_SORT_KEY)
         while i < len(out) and not (out[i].record.id == h.record.id and out[i].kind == h.kind and out[i].index == h.index):
             i += 1
         if i == len(out):
             return _replaced([line for line in lines if not theirs(line)], [], added, theirs)
         del out[i]
     for h in added:
-        bisect.insort(out, h, key=_happening_key)
+        bisect.insort(out, h, key=_SORT_KEY)
     return out
 
 
@@ -351,8 +355,3 @@ def redirects(people, cities, events, sources, pages) -> dict[str, str]:
             for old in rec.data.former_ids:
                 out[route(old)] = new
     return dict(sorted(out.items()))
-
-
-def cited_sources(rec: Record) -> list[str]:
-    """Source ids a record cites, in the order a reader meets them on its page (validation found them)."""
-    return list(rec.cited)

@@ -1,10 +1,12 @@
-"""The build, one call per stage: load → validate → model → render → write.
+"""The build, one stage after another: load → validate → model → render → write.
 
-Around the stages, the build cache (memorial/cache.py) lets a rebuild skip
-what has not changed: everything, when no input changed; parsing, for
-unchanged files; rendering, for person pages whose inputs are unchanged (and
-their lines in lists, which are joined again). `serve` keeps the last build in
-memory (``Warm``) and, when only stories changed, takes ``touch_up`` instead.
+Each stage is given its input, what changed since the last build (change.py) and its own last output
+(cache.Build), and redoes only what the change reaches. A first build has no last output and does
+everything; a build in a new process reads the saved part of the last one from the cache beside the
+output (the files it parsed, people's lines and pages, the search for duplicates) and spares what is
+unchanged; `serve` keeps the whole of the last build in memory, so that after an editor saves some
+people's entries only those files are read and checked again, the model is updated, and only the
+pages that show something of those people are made.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, images, routes, write
+from . import cache, change, images, pages, routes, write
 from .diagnostics import Diagnostic, has_errors, sort_key
-from .load import last_changed, load_content, load_paths, parse_file, read_hashed
+from .load import last_changed, load_content, load_paths, read_hashed
 from .model import SiteModel, build_model, page_id, with_people
-from .render import Markdown, Renderer, TemplateCache, render_site
-from .validate import Record, Validated, revalidate, start_validation, validate
+from .render import TemplateCache
+from .validate import Validated, start_validation, validate
 from .write import live_tree, manifest_signature, read_manifest
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -37,8 +39,10 @@ class Result:
     pages: int = 0
     redirects: dict = field(default_factory=dict)  # former path -> current path, for archives
     unchanged: bool = False  # nothing to do: the output already shows this content
-    counts: dict = field(default_factory=dict)  # files written, removed, unchanged; pages re-used
+    counts: dict = field(default_factory=dict)  # files written, removed, unchanged; pages re-used, made; processes
     timings: dict = field(default_factory=dict)  # stage -> seconds, for `build --timings`
+    build: cache.Build | None = None  # what the next build starts from (`serve` keeps it); the last one's if this failed
+    edited: tuple[str, ...] | None = None  # when only these people's entries changed, and the build worked from the last one's model
 
     @property
     def ok(self) -> bool:
@@ -71,9 +75,9 @@ def _check(content_dir: Path, paths: list[Path] | None, cache_of: Path | None) -
     if paths:
         validated = validate(load_paths(content_dir, paths), content_dir, partial=True)
     else:
-        state = cache.load(cache_of.absolute()) if cache_of is not None else cache.BuildState()
-        loaded = load_content(content_dir, state.parsed, workers=os.cpu_count() or 1)
-        validated = validate(loaded, content_dir, memo=state.validation)  # a copy: the cache is not written back
+        last = cache.load(cache_of.absolute()) if cache_of is not None else cache.Build()
+        loaded = load_content(content_dir, last.parsed, workers=os.cpu_count() or 1)
+        validated = validate(loaded, content_dir, searched=last.searched)
     return validated, tuple(sorted(validated.diagnostics, key=sort_key))
 
 
@@ -90,75 +94,23 @@ class Stopwatch:
         self._last = now
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """The last build, as `serve` keeps it for a touch-up (see ``touch_up``)."""
-
-    code: str
-    files: dict  # content file -> (size, modification time), as cache.content_files gives them
-    validated: Validated
-    model: SiteModel
-    photos: dict  # person id -> the photo versions (render_photos)
-    photo_shas: dict
-    keys: dict  # person id -> key (cache.person_keys)
-    manifest: dict  # every output file -> digest
-    manifest_signature: tuple | None  # of the manifest's file, as this build left it (write.manifest_signature)
-    diagnostics: tuple
-    pages: int
-
-
-class Warm:
-    """What a long-running preview (`serve`) keeps between its builds: the build cache stays in memory
-    instead of being read back, and is saved to disk in the background while the browser reloads; the
-    last build itself, for a touch-up when only stories changed."""
-
-    def __init__(self) -> None:
-        self.state: cache.BuildState | None = None
-        self.snapshot: Snapshot | None = None
-        self.documents: dict = {}  # validate()'s per-file memo
-        self.templates = TemplateCache()
-        self.lists: dict = {}  # the people lists' rows, by language (Renderer.kept_lists)
-        self.manifests: dict = {}  # output tree -> (signature, manifest) as this process wrote them (write.prepare)
-        self._saving: cache.Writer | None = None
-
-    def start_saving(self, out_dir: Path, parsed: dict, fragments: dict, validation: dict) -> None:
-        """Start writing the cache in the background (see cache.Writer); ``finish_saving`` gives the rest."""
-        self.wait()
-        self._saving = cache.Writer(out_dir, parsed, fragments, validation)
-
-    def finish_saving(self, person_keys: dict | None) -> None:
-        """The person pages' keys and digests (None: the build failed, the cache on disk stays as it was)."""
-        if self._saving is not None:
-            self._saving.finish(person_keys)
-            if person_keys is None:
-                self.wait()
-
-    def save(self, out_dir: Path, state: cache.BuildState) -> None:
-        """Keep ``state`` for the next build, and write it to disk in the background."""
-        self.start_saving(out_dir, state.parsed, state.fragments, state.validation)
-        self.finish_saving(state.person_keys)
-        self.state = state
-
-    def wait(self) -> None:
-        if self._saving is not None:
-            self._saving.join()
-            self._saving = None
-
-
-def build(content_dir: Path, out_dir: Path, *, workers: int | None = None, warm: Warm | None = None) -> Result:
-    """Build the site from ``content_dir`` into ``out_dir``. ``warm``: kept by the caller between builds."""
+def build(
+    content_dir: Path, out_dir: Path, *, workers: int | None = None, last: cache.Build | None = None, serving: bool = False
+) -> Result:
+    """Build the site from ``content_dir`` into ``out_dir``. ``last``: the last build (Result.build), kept
+    in memory by the caller; without it, its saved part is read from the cache. ``serving``: the caller
+    lives on (`serve`): the cache is saved in the background, and what the build leaves is collectable."""
     with collector_paused():
-        result = _build(content_dir, out_dir, workers, warm)
-    if warm is not None:
-        # Rendering froze the heap for its worker processes (render_site); `serve` lives on, so what this
-        # build leaves behind must be collectable again. A one-off build exits instead (a full collection
-        # of it all would cost 0.4 s at 10,000 people).
+        result = _build(content_dir, out_dir.absolute(), workers or os.cpu_count() or 1, last, serving)
+    if serving:
+        # Rendering froze the heap for its worker processes (parallel.collecting_new); `serve` lives on, so
+        # what this build leaves behind must be collectable again. A one-off build exits instead (a full
+        # collection of it all would cost 0.4 s at 10,000 people).
         gc.unfreeze()
     return result
 
 
-def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | None) -> Result:
-    out_dir = out_dir.absolute()
+def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | None, serving: bool) -> Result:
     clock = Stopwatch()
     code = cache.code_key()
     files = cache.content_files(content_dir)
@@ -166,83 +118,124 @@ def _build(content_dir: Path, out_dir: Path, workers: int | None, warm: Warm | N
     previous = cache.unchanged(out_dir, quick)
     clock.lap("compare with the last build")
     if previous is not None:
-        return Result(tuple(previous), unchanged=True, timings=clock.times)
-    if warm is not None:
-        warm.wait()  # the last build's cache is on disk whole before this build replaces it
-        touched = touch_up(content_dir, out_dir, warm, code, files, quick, clock)
-        if touched is not None:
-            return touched
-        warm.snapshot = None
-    state = warm.state if warm is not None and warm.state is not None else cache.load(out_dir)
-    clock.lap("read the build cache")
-    workers = workers or os.cpu_count() or 1
-    loaded = load_content(content_dir, state.parsed, workers=workers)
+        return Result(tuple(previous), unchanged=True, timings=clock.times, build=last)
+    if last is not None:
+        last.wait()  # its cache is on disk whole before this build replaces it
+    else:
+        last = cache.load(out_dir)
+        clock.lap("read the build cache")
+    changed = change.since(last, code, files, out_dir)
+
+    # load, validate
+    loaded = load_content(content_dir, last.parsed, workers=workers, unchanged=changed.unchanged)
     clock.lap("load")
-    checking = start_validation(loaded, content_dir, memo=state.validation, documents=warm.documents if warm is not None else None)
+    checking = start_validation(loaded, content_dir, last=last.validated, people=changed.people, searched=last.searched)
     clock.lap("validate")
     if has_errors(list(checking.first.diagnostics)):
-        return Result(tuple(sorted(checking.finish().diagnostics, key=sort_key)), timings=clock.times)
-    # The search for duplicates may still run on the other core: its warnings are awaited once the
-    # model is made (it stops no build), before the cache that remembers them is written.
-    model = build_model(checking.first, last_changed(content_dir))
+        return Result(tuple(sorted(checking.finish().diagnostics, key=sort_key)), timings=clock.times, build=last)
+    # (the search for duplicates may still run on the other core: its warnings stop no build, and are
+    # awaited once the model is made)
+
+    # model
+    edits = change.edits(changed, last, checking.first)
+    if edits is None:
+        model = build_model(checking.first, last_changed(content_dir))
+    else:
+        dates = {**last.model.last_changed, **last_changed(content_dir, [e.after.doc.path for e in edits])}
+        model = with_people(last.model, {e.after.id: e.after for e in edits}, dates)
     clock.lap("model")
-    photo_files, photo_sizes, photo_shas = render_photos(model, content_dir)
+    shown = live_manifest(out_dir, last)
+    photo_files, photo_sizes, photos = render_photos(model, content_dir, files, last.photos, shown)
     clock.lap("photos")
-    keys = cache.person_keys(model, checking.first.records, code, photo_shas)
-    keep = reusable_pages(model, keys, state, out_dir)
+    shas = {pid: sha for sha, pid, _ in photos.values()}
+    edited = None if edits is None else [e.after for e in edits]
+    keys = {**(last.keys if edits is not None else {}), **cache.person_keys(model, checking.first.records, code, shas, people=edited)}
+    keep = {} if edits is not None else reusable_pages(model, keys, last, shown)
     clock.lap("find unchanged pages")
     validated = checking.finish()
     diagnostics = tuple(sorted(validated.diagnostics, key=sort_key))
     clock.lap("wait for the search for duplicates")
-    saver = warm or Warm()  # a build of its own still saves the cache in the background, then waits for it
 
-    def lines_made(fragments: dict) -> None:
+    # render (and write each page as it is made)
+    saving: list[cache.Writer] = []
+
+    def lines_made(lines: dict) -> None:
         """Once everyone's lines are made, while pages still are, the cache starts being written in a thread
         (a preview's goes on being written while the browser reloads)."""
-        saver.start_saving(out_dir, loaded.parsed, fragments, state.validation)
+        saving.append(cache.Writer(out_dir, files, loaded.parsed, lines, validated.searched))
 
+    if edits is None:  # every page but those kept, and the lines of those kept
+        lines = {lp: frag for lp, frag in last.lines.items() if last.person_pages.get(lp, (None, None))[1] in keep}
+        only = None
+    else:  # the pages that show something of the people edited (their lines made again)
+        lines = {lp: frag for lp, frag in last.lines.items() if lp[1] not in changed.people}
+
+        def only(everyone: dict) -> list:
+            return pages.tasks_about(last.model, model, last.lines, everyone, edits)
+
+    templates = last.templates or TemplateCache()
     try:
         with _progress_bar() as bar:
-            spare = write.prepare(out_dir, warm.manifests if warm is not None else None)
-            pages, fragments = render_site(
+            spare = write.prepare(out_dir, last.manifests)
+            made = pages.render_site(
                 model,
                 TEMPLATES,
                 photo_sizes,
+                only=only,
                 keep=keep,
-                fragments=reusable_fragments(keep, state),
+                lines=lines,
                 workers=workers,
                 progress=bar,
                 sink=spare.put,
                 lines_made=lines_made,
-                templates=warm.templates if warm is not None else None,
-                kept_lists=warm.lists if warm is not None else None,
+                templates=templates,
+                lists=last.lists if edits is not None else {},
             )
     except BaseException:
-        saver.finish_saving(None)
+        for writer in saving:
+            writer.finish(None)
+            writer.join()
         raise
-    digests = {p.path: routes.page_digest(p) for p in pages}
-    person_state = {}
-    for lang in model.site.languages:
-        for rec in model.people:
-            path = f"{lang}/{routes.person(page_id(rec))}"
-            person_state[(lang, rec.id)] = (keys[rec.id], path, digests[path])
-    saver.finish_saving(person_state)
-    saver.state = cache.BuildState(loaded.parsed, person_state, fragments, state.validation)
     clock.lap("render and write pages")
-    counts = write.write_site(pages + photo_files, write.asset_files(ASSETS), out_dir, spare)
-    clock.lap("write the rest, swap")
-    counts["reused"] = len(keep)
-    cache.mark_built(out_dir, quick, diagnostics)  # only now: the output shows this content
-    if warm is None:
-        saver.wait()
+
+    # write the rest, and swap the trees
+    if edits is None:
+        counts = write.write_site(made.pages + photo_files, write.asset_files(ASSETS), out_dir, spare)
     else:
-        signature = manifest_signature(out_dir, spare.name)
-        warm.manifests[spare.name] = (signature, spare.manifest)
-        warm.snapshot = Snapshot(
-            code, files, validated, model, photo_sizes, photo_shas, keys, spare.manifest, signature, diagnostics, len(pages)
-        )
+        counts = write.write_site(made.pages, [], out_dir, spare, unchanged=last.manifest)
+    clock.lap("write the rest, swap")
+    person_pages = {} if edits is None else dict(last.person_pages)
+    for rec in model.people if edits is None else edited:
+        for lang in model.site.languages:
+            path = f"{lang}/{routes.person(page_id(rec))}"
+            person_pages[(lang, rec.id)] = (keys[rec.id], path, spare.manifest[path])
+    saving[0].finish(person_pages, photos)
+    if not serving:
+        saving[0].join()
+    cache.mark_built(out_dir, quick, diagnostics)  # only now: the output shows this content
+    this = cache.Build(
+        code=code,
+        files=files,
+        parsed=loaded.parsed,
+        validated=validated,
+        searched=validated.searched,
+        model=model,
+        photos=photos,
+        keys=keys,
+        person_pages=person_pages,
+        lines=made.lines,
+        lists=made.lists,
+        templates=templates,
+        pages=len(made.pages) if edits is None else last.pages,
+        tree=spare.name,
+        manifests={**last.manifests, spare.name: (manifest_signature(out_dir, spare.name), spare.manifest)},
+        saving=saving[0],
+    )
     clock.lap("save the build cache")
-    return Result(diagnostics, model, len(pages), redirects(model), counts=counts, timings=clock.times)
+    remade = len(made.pages) - len(keep)
+    counts.update(made=remade, reused=this.pages - remade, processes=made.processes)  # pages (not assets or photos)
+    edited_ids = None if edits is None else tuple(e.after.id for e in edits)
+    return Result(diagnostics, model, this.pages, redirects(model), counts=counts, timings=clock.times, build=this, edited=edited_ids)
 
 
 def _progress_bar():
@@ -252,98 +245,10 @@ def _progress_bar():
         return contextlib.nullcontext()
     from tqdm import tqdm
 
+    # No monitor thread: a live thread makes parallel.workers fall back to one process (a fork would copy
+    # the locks it holds), and this bar is made before the rendering processes are forked.
+    tqdm.monitor_interval = 0
     return tqdm(desc="rendering", unit="page", delay=1.0, file=sys.stderr, leave=False)
-
-
-def touch_up(content_dir: Path, out_dir: Path, warm: Warm, code: str, files: dict, quick: str, clock: Stopwatch) -> Result | None:
-    """The rebuild after an editor changed some people's entries in `serve`, made from the last build: the
-    changed files are read and checked again (with the checks over every record), the model is
-    updated, and only the pages that show something of those people are made: their own, and when the
-    front matter changed, the indexes and their cities', days' and sources' pages. None when anything
-    else changed (other files, a person added or removed, published or not, shown by initials or not,
-    a photo, former ids, the code): then the whole build runs."""
-    snap = warm.snapshot
-    if snap is None or warm.state is None or code != snap.code or files.keys() != snap.files.keys() or snap.model.site.base_url:
-        return None  # (a hosted copy's service worker lists every page's digest)
-    live = live_tree(out_dir)
-    if live is None or manifest_signature(out_dir, live) != snap.manifest_signature:
-        return None  # the output was changed by something else
-    people = snap.validated.records["people"]
-    published = {rec.id for rec in snap.model.people}
-    old: dict[str, Record] = {}
-    docs, parse_results = [], {}
-    for rel in (rel for rel, stat in files.items() if snap.files[rel] != stat):
-        kind, _, name = rel.partition("/")
-        before = people.get(name.removesuffix(".md")) if kind == "people" and name.endswith(".md") else None
-        if before is None or before.id not in published or before.doc.path.name != name:
-            return None
-        path = content_dir / rel
-        raw, sha = read_hashed(path)
-        doc, problems = parsed = parse_file(raw, path, "people", before.doc.display, sha)
-        if doc is None or problems:
-            return None
-        old[before.id], parse_results[before.id] = before, parsed
-        docs.append(doc)
-    clock.lap("load")
-    validated = revalidate(snap.validated, docs, content_dir, memo=warm.state.validation, documents=warm.documents)
-    if validated is None:
-        return None
-    new = {pid: validated.records["people"][pid] for pid in old}
-    if any(
-        rec.status != "published" or rec.data.display != old[pid].data.display or rec.data.photo != old[pid].data.photo
-        for pid, rec in new.items()
-    ):
-        return None
-    diagnostics = tuple(sorted(validated.diagnostics, key=sort_key))
-    clock.lap("validate")
-    if has_errors(list(diagnostics)):
-        return Result(diagnostics, timings=clock.times)
-    changed_dates = {**snap.model.last_changed, **last_changed(content_dir, [rec.doc.path for rec in new.values()])}
-    model = with_people(snap.model, new, changed_dates)
-    keys = {**snap.keys, **cache.person_keys(model, validated.records, code, snap.photo_shas, people=list(new.values()))}
-    clock.lap("model")
-    markdown = Markdown()
-    alike: dict = {}
-    renderers = [Renderer(model, TEMPLATES, snap.photos, lang, markdown, warm.templates, alike) for lang in model.site.languages]
-    fragments = dict(warm.state.fragments)
-    by_language: dict[str, dict] = {r.lang: {} for r in renderers}
-    for (lang, pid), frag in fragments.items():
-        by_language[lang][pid] = frag
-    pages = []
-    for r in renderers:
-        r.fragments = by_language[r.lang]
-        r.kept_lists = warm.lists.setdefault(r.lang, {})
-        edits = []
-        for pid, rec in new.items():
-            before = (old[pid], r.fragments[pid])
-            fragments[(r.lang, pid)] = r.fragments[pid] = r.person_fragments(rec)
-            edits.append((before, (rec, r.fragments[pid])))
-        for task in r.tasks_about(edits):
-            pages.extend(r.run(task))
-    clock.lap("render and write pages")
-    spare = write.prepare(out_dir, warm.manifests)
-    counts = write.write_site(pages, [], out_dir, spare, unchanged=snap.manifest)
-    counts["reused"] = len(snap.manifest) - len(pages)
-    clock.lap("write the rest, swap")
-    state = warm.state
-    parsed = dict(state.parsed)
-    person_state = dict(state.person_keys)
-    for pid, rec in new.items():
-        before = old[pid]
-        parsed.pop((before.doc.display, before.doc.sha), None)
-        parsed[(rec.doc.display, rec.doc.sha)] = parse_results[pid]
-        for lang in model.site.languages:
-            path = f"{lang}/{routes.person(page_id(rec))}"
-            person_state[(lang, rec.id)] = (keys[rec.id], path, spare.manifest[path])
-    warm.save(out_dir, cache.BuildState(parsed, person_state, fragments, state.validation))
-    cache.mark_built(out_dir, quick, diagnostics)
-    signature = manifest_signature(out_dir, spare.name)
-    warm.manifests[spare.name] = (signature, spare.manifest)
-    warm.snapshot = Snapshot(
-        code, files, validated, model, snap.photos, snap.photo_shas, keys, spare.manifest, signature, diagnostics, snap.pages
-    )
-    clock.lap("save the build cache")
-    return Result(diagnostics, model, snap.pages, redirects(model), counts=counts, timings=clock.times)
 
 
 def redirects(model: SiteModel) -> dict[str, str]:
@@ -351,47 +256,57 @@ def redirects(model: SiteModel) -> dict[str, str]:
     return {f"{lang}/{old}": f"{lang}/{new}" for lang in model.site.languages for old, new in model.redirects.items()}
 
 
-def reusable_pages(model: SiteModel, keys: dict, state: cache.BuildState, out_dir: Path) -> dict:
-    """Person pages (output path -> Kept) whose inputs match the last build and whose bytes are in the live output."""
+def live_manifest(out_dir: Path, last: cache.Build) -> dict:
+    """What the live output tree holds (path -> digest): as the last build in this process left it, or
+    read back when another build wrote it since (or this process made none)."""
     live = live_tree(out_dir)
     if live is None:
         return {}
-    manifest = read_manifest(out_dir, live)
+    remembered = last.manifests.get(live)
+    if remembered is not None and remembered[0] == manifest_signature(out_dir, live):
+        return remembered[1]
+    return read_manifest(out_dir, live)
+
+
+def reusable_pages(model: SiteModel, keys: dict, last: cache.Build, shown: dict) -> dict:
+    """Person pages (output path -> Kept) whose inputs match the last build and whose bytes are in the
+    live output (``shown``, its manifest), with the lines made from the same inputs."""
     keep = {}
     for lang in model.site.languages:
         for rec in model.people:
-            before = state.person_keys.get((lang, rec.id))
-            if before and before[0] == keys[rec.id] and manifest.get(before[1]) == before[2] and (lang, rec.id) in state.fragments:
+            before = last.person_pages.get((lang, rec.id))
+            if before and before[0] == keys[rec.id] and shown.get(before[1]) == before[2] and (lang, rec.id) in last.lines:
                 keep[before[1]] = routes.Kept(before[1], before[2])
     return keep
 
 
-def reusable_fragments(keep: dict, state: cache.BuildState) -> dict:
-    """The kept lines of the people whose pages are kept (made from the same inputs)."""
-    kept_paths = set(keep)
-    return {
-        (lang, pid): frag
-        for (lang, pid), frag in state.fragments.items()
-        if state.person_keys.get((lang, pid), (None, None))[1] in kept_paths
-    }
-
-
-def render_photos(model: SiteModel, content_dir: Path) -> tuple[list[routes.Page], dict, dict]:
-    """Each photo re-encoded at a few widths, per person the versions its page lists, and the originals' hashes."""
-    files: list[routes.Page] = []
+def render_photos(model: SiteModel, content_dir: Path, files: dict, last: dict, shown: dict) -> tuple[list, dict, dict]:
+    """Each person's photo at a few widths: the files (encoded afresh, or kept when the original and the
+    live output's copies are those of the last build), per person the versions its page lists, and what
+    the next build keeps of them ((file, size, time) -> (hash, person id, [(width, height, digest)]))."""
+    out: list = []
     sizes: dict[str, list[dict]] = {}
-    shas: dict[str, str] = {}
+    memo: dict = {}
     for rec in model.people:
         if rec.data.photo is None:
             continue
-        source = content_dir / rec.data.photo.file
-        shas[rec.id] = read_hashed(source)[1]
-        sizes[rec.id] = []
-        for w, h, data in images.encode(source):
-            path = routes.photo(page_id(rec), w)
-            files.append(routes.Page(path, data))
-            sizes[rec.id].append({"url": path, "width": w, "height": h})
-    return files, sizes, shas
+        rel = rec.data.photo.file
+        key = (rel, *files.get(rel, (None, None)))
+        before = last.get(key)
+        pid = page_id(rec)
+        if before is not None and before[1] == rec.id and all(shown.get(routes.photo(pid, w)) == d for w, _, d in before[2]):
+            versions = before[2]
+            out += [routes.Kept(routes.photo(pid, w), d) for w, _, d in versions]
+            sha = before[0]
+        else:
+            source = content_dir / rel
+            sha = read_hashed(source)[1]
+            encoded = [(routes.Page(routes.photo(pid, w), data), w, h) for w, h, data in images.encode(source)]
+            out += [page for page, _, _ in encoded]
+            versions = [(w, h, routes.page_digest(page)) for page, w, h in encoded]
+        memo[key] = (sha, rec.id, versions)
+        sizes[rec.id] = [{"url": routes.photo(pid, w), "width": w, "height": h} for w, h, _ in versions]
+    return out, sizes, memo
 
 
 def check_output_dir(out_dir: Path, content_dir: Path) -> str | None:

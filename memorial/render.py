@@ -6,17 +6,13 @@ Markdown converted and sanitised) so that templates only display.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import hashlib
 import json
-import multiprocessing
 import operator
 import posixpath
 import re
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -31,8 +27,8 @@ from markupsafe import Markup
 from . import charts, export, i18n, routes
 from .i18n import N_
 from .load import change_key
-from .model import Happening, SiteModel, cited_sources, cities_of, first_date, page_id, shown_name, sort_name
-from .routes import Kept, Page, page_digest
+from .model import Happening, SiteModel, first_date, page_id, shown_name
+from .routes import Page, page_digest
 from .schema import PartialDate
 from .validate import Record
 
@@ -295,6 +291,8 @@ class Renderer:
         markdown: Markdown | None = None,
         templates: TemplateCache | None = None,
         alike: dict | None = None,
+        fragments: dict | None = None,
+        lists: dict | None = None,
     ):
         self.m = model
         self.lang = lang
@@ -341,9 +339,11 @@ class Renderer:
         self._chrome: dict[tuple, dict] = {}
         self._sections: dict[str, str | None] = {}
         self.languages = [{"code": code, "name": i18n.NAMES[code]} for code in model.site.languages]
-        self.fragments: dict[str, Fragments] = {}  # person id -> lines; filled by render_site, or on demand
+        # person id -> lines: those an earlier build made from the same inputs, the rest made here
+        self.fragments: dict[str, Fragments] = {} if fragments is None else fragments
         self._kept_markup: dict[tuple, Markup] = {}  # see cite_marks and reference
-        self.kept_lists: dict | None = None  # see people_indexes
+        self.kept_lists = lists or {}  # the people lists' rows the last build made (see people_indexes); read only
+        self.lists_made = self.kept_lists  # those to keep for the next build
 
     def fragments_of(self, rec: Record) -> Fragments:
         found = self.fragments.get(rec.id)
@@ -576,106 +576,20 @@ class Renderer:
         html = self.env.get_template(template).render(**common, **view)
         return Page(f"{self.lang}/{path}", html.encode("utf-8"))
 
-    # -------------------------------------------------------------- pages
+    # -------------------------------------------------------------- pages (pages.KINDS says which)
 
-    def tasks(self) -> list[tuple[str, str | None]]:
-        """Every page to make, as (kind, id): the units of work shared out among processes."""
-        m = self.m
-        out: list[tuple[str, str | None]] = [
-            ("home", None),
-            ("people-indexes", None),
-            ("cities", None),
-            ("timeline", None),
-            ("sources", None),
-        ]
-        out += [("person", rec.id) for rec in m.people]
-        out += [("city", cid) for cid in m.cities]
-        out += [("day", d.isoformat()) for d in m.days]
-        out += [("event", rec.id) for rec in m.events]
-        out += [("source", sid) for sid in m.sources]
-        out += [("redirect", old) for old in m.redirects]
-        out += [("page", rec.id) for rec in m.pages]
-        out += [("search", None), ("search-index", None)]
-        if self.lang == m.site.default_language:
-            out.append(("data", None))  # the open data, once, beside the language trees
-        return out
+    def cities(self) -> Page:
+        summaries = [self.city_summary(c) for c in self.m.cities.values()]
+        return self.render(routes.CITIES, "cities.html", self._("Cities and towns"), cities=summaries, map=self.map("../"))
 
-    def facets(self, rec: Record, frag: Fragments) -> dict[str, object]:
-        """What each kind of page that lists people shows of this person (with their lines ``frag``). After
-        an edit, a page whose kind's facet is the same for everyone edited need not be made again."""
-        data = rec.data
-        order, cities, cited = sort_name(rec), cities_of(rec), frozenset(cited_sources(rec))
-        event_cities = tuple(e.city for e in data.events)
-        days = {i: e.date.first_day for i, e in enumerate(data.events) if e.date.precision == "day" and e.date.first_day in self.m.by_day}
-        return {
-            "home": (frag.name, order, cities),  # the names, and the map's counts
-            "people-indexes": (frag.row, order, cities, first_date(rec), data.fates),
-            "cities": (cities, event_cities),  # counts
-            "timeline": (order, frozenset(days.values()), tuple(line for i, line in enumerate(frag.lines) if i not in days)),
-            "sources": cited,  # counts
-            "search-index": (frag.search, order),
-            "data": frag.data,
-            "city": (frag.row_here, frag.lines_here, order, data.fates, cities, event_cities),
-            "day": (frag.lines, order, tuple(e.date for e in data.events)),
-            "source": (frag.name_here, order, cited),
-        }
+    def sources(self) -> Page:
+        summaries = [self.source_summary(sid) for sid in self.m.sources]
+        return self.render(routes.SOURCES, "sources.html", self._("Sources"), sources=summaries)
 
-    def tasks_about(self, edits: list[tuple[tuple[Record, Fragments], tuple[Record, Fragments]]]) -> list[tuple[str, str | None]]:
-        """The pages to make after people's entries were edited: ``edits`` holds each one's record and lines
-        before and after. Their own pages, and the lists whose facet of them changed (see ``facets``)."""
-        changed = set()
-        wanted: dict[str, set] = {"person": set(), "city": set(), "day": set(), "source": set()}
-        for before, after in edits:
-            was, now = self.facets(*before), self.facets(*after)
-            changed |= {kind for kind in was if was[kind] != now[kind]}
-            for rec, _ in (before, after):
-                wanted["person"].add(rec.id)
-                wanted["city"] |= cities_of(rec)
-                wanted["day"] |= {e.date.iso for e in rec.data.events if e.date.precision == "day" and e.date.first_day in self.m.by_day}
-                wanted["source"] |= set(cited_sources(rec))
-        return [
-            (kind, key)
-            for kind, key in self.tasks()
-            if (kind == "person" or kind in changed) and (key in wanted[kind] if kind in wanted else key is None)
-        ]
-
-    def run(self, task: tuple[str, str | None]) -> list[Page]:
-        kind, key = task
-        m = self.m
-        if kind == "home":
-            return [self.home()]
-        if kind == "people-indexes":
-            return list(self.people_indexes())
-        if kind == "cities":
-            summaries = [self.city_summary(c) for c in m.cities.values()]
-            return [self.render(routes.CITIES, "cities.html", self._("Cities and towns"), cities=summaries, map=self.map("../"))]
-        if kind == "timeline":
-            return [self.timeline()]
-        if kind == "sources":
-            return [self.render(routes.SOURCES, "sources.html", self._("Sources"), sources=[self.source_summary(sid) for sid in m.sources])]
-        if kind == "person":
-            return [self.person(self.people_by_id[key])]
-        if kind == "city":
-            return [self.city(m.cities[key])]
-        if kind == "day":
-            return [self.day(dt.date.fromisoformat(key))]
-        if kind == "event":
-            return [self.event(self.events_by_id[key])]
-        if kind == "source":
-            return [self.source(key)]
-        if kind == "redirect":
-            return [self.redirect(key, m.redirects[key])]
-        if kind == "search":
-            return [self.search_page()]
-        if kind == "search-index":
-            return [self.search_index()]
-        if kind == "data":
-            return export.data_files(m, people={rec.id: self.fragments_of(rec).data for rec in m.people})
-        rec = self.pages_by_id[key]
-        body, body_lang, title = self.text("pages", rec, routes.page(key))
-        return [
-            self.render(routes.page(key), "page.html", title or rec.data.title, body=body, body_lang=body_lang, changed=self.changed(rec))
-        ]
+    def page(self, rec: Record) -> Page:
+        path = routes.page(rec.id)
+        body, body_lang, title = self.text("pages", rec, path)
+        return self.render(path, "page.html", title or rec.data.title, body=body, body_lang=body_lang, changed=self.changed(rec))
 
     def home(self) -> Page:
         figures = [
@@ -730,7 +644,7 @@ class Renderer:
     def person_row(self, rec: Record) -> dict:
         """A person in the people lists: name and link, then city, first date and what happened."""
         data = rec.data
-        first = min((e.date for e in data.events), default=None, key=lambda d: d.first_day)
+        first = first_date(rec)  # the same date that puts them in a group of the list by date
         city = self.m.cities[data.city].data.name if data.city else None
         when = self.date(first) if first else None
         fates = ", ".join(self.fate_labels[f] for f in data.fates)
@@ -743,8 +657,8 @@ class Renderer:
     def people_indexes(self):
         """The four people lists, each of everyone (a person linked to several cities is under each): some
         15 MB a language at 10,000 people. Each group's rows are joined and encoded apart from the page and
-        put in its place; with ``self.kept_lists`` (`serve` keeps it between builds) a group of the same
-        people as last time is not joined and encoded again (a date moved in `serve` changes a few)."""
+        put in its place; a group of the same people as in ``self.kept_lists`` (the last build's, which
+        `serve` keeps) is not joined and encoded again (a date moved in `serve` changes a few)."""
         m, g = self.m, self.m.groups
         groups = {
             "name": [(letter, f"letter-{i}", people) for i, (letter, people) in enumerate(g.by_letter)],
@@ -776,17 +690,15 @@ class Renderer:
             )
             around = page.data.split(ROWS_MARK.encode())
             yield Page(page.path, b"".join(part for pair in zip(around, [*rows, b""], strict=True) for part in pair))
-        if kept is not None:
-            kept.clear()
-            kept.update(used)
+        self.lists_made = used
 
-    def encoded_rows(self, key: tuple, people, kept: dict | None, used: dict) -> bytes:
+    def encoded_rows(self, key: tuple, people, kept: dict, used: dict) -> bytes:
         """A people list's rows as bytes, from each person's kept row; those of ``kept`` when it lists the
         same records. (`serve` keeps them only from one touch-up to the next, where every person but the
         edited ones is the same object: the comparison costs next to nothing, an edited person's record
         differs, and nothing else a row shows can change without a whole build.)"""
         listed = tuple(people)
-        before = kept.get(key) if kept is not None else None
+        before = kept.get(key)
         if before is not None and before[0] == listed:
             used[key] = before
             return before[1]
@@ -796,13 +708,12 @@ class Renderer:
             found = [self.fragments_of(p) for p in listed]
         rows = list(map(_ROW, found))
         data = ("\n".join(rows) + "\n").encode() if rows else b""
-        if kept is not None:
-            used[key] = (listed, data)
+        used[key] = (listed, data)
         return data
 
     def person(self, rec: Record) -> Page:
         data = rec.data
-        order = cited_sources(rec)
+        order = rec.cited  # in the order a reader meets them
         numbers = {sid: i + 1 for i, sid in enumerate(order)}
 
         def cite(ids) -> Markup:
@@ -826,9 +737,7 @@ class Renderer:
                 {
                     "date": self.date(e.date),
                     "iso": e.date.iso,
-                    "day_href": PERSON_ROOT + routes.day(e.date.iso)
-                    if e.date.first_day in self.m.by_day and e.date.precision == "day"
-                    else None,
+                    "day_href": PERSON_ROOT + routes.day(e.date.iso) if self.m.day_of(e.date) else None,
                     "city": self.city_link(e.city, PERSON_ROOT),
                     "what": typeset(e.what),
                     "date_note": sentence(e.date_note),
@@ -958,9 +867,9 @@ class Renderer:
             ),
         )
 
-    def day(self, d: dt.date) -> Page:
+    def day(self, iso: str) -> Page:
         m = self.m
-        iso = d.isoformat()
+        d = dt.date.fromisoformat(iso)
         note = m.day_notes.get(iso)
         idx = m.days.index(d)
         summary, body_lang = (self.text("days", note, routes.day(iso))[:2]) if note else (None, self.m.site.default_language)
@@ -981,13 +890,12 @@ class Renderer:
 
     def event(self, rec: Record) -> Page:
         data = rec.data
-        in_range = data.date.precision == "day" and data.date.first_day in self.m.by_day
         body, body_lang, title = self.text("events", rec, routes.event(rec.id))
         view = {
             "title": title or data.title,
             "date": self.date(data.date),
             "until": self.date(data.end_date) if data.end_date else None,
-            "day_url": routes.day(data.date.iso) if in_range else None,
+            "day_url": routes.day(data.date.iso) if self.m.day_of(data.date) else None,
             "city": self.city_link(data.city),
             "national": data.national,
             "body": body,
@@ -1084,231 +992,8 @@ class Renderer:
         return self.render(routes.source(sid), "source.html", self.m.sources[sid].data.title, source=view)
 
 
-def render_site(
-    model: SiteModel,
-    templates_dir: Path,
-    photos: dict,
-    *,
-    keep: dict | None = None,
-    fragments: dict | None = None,
-    workers: int = 1,
-    progress=None,
-    sink=None,
-    lines_made=None,
-    templates: TemplateCache | None = None,
-    kept_lists: dict | None = None,
-) -> tuple[list[Page | Kept], dict]:
-    """Every page of the site: one tree per language, and the root page that chooses among them.
-
-    ``keep`` maps output paths of person pages to what an earlier build made from the same inputs (Kept
-    entries): those are not rendered again, and ``fragments`` ((language, person id) -> Fragments) must
-    hold their lines. ``workers`` > 1 shares the work among processes. ``sink`` (a ``write.Spare.put``)
-    takes each page as soon as it is made, in the process that made it, and gives back its Kept entry.
-    ``lines_made(fragments)`` is called once every person's lines are made, while pages are still being
-    made. ``templates``: compiled templates to start from (`serve` keeps them between builds), and
-    ``kept_lists`` the people lists' rows (language -> Renderer.kept_lists).
-
-    Person pages and the pages that list no one are shared among the processes; this one alone makes
-    everyone's lines (Fragments), then the pages whose lists are joined from them, then takes its share
-    of the rest. Returns the pages and every person's Fragments."""
-    keep = keep or {}
-    markdown = Markdown()
-    templates = templates or TemplateCache()
-    alike: dict = {}
-    renderers = {lang: Renderer(model, templates_dir, photos, lang, markdown, templates, alike) for lang in model.site.languages}
-    if kept_lists is not None:  # filled for `serve`'s next touch-up, not read (see Renderer.encoded_rows)
-        for lang, renderer in renderers.items():
-            renderer.kept_lists = kept_lists[lang] = {}
-    for (lang, pid), frag in (fragments or {}).items():
-        if lang in renderers:
-            renderers[lang].fragments[pid] = frag
-    shared, lists = [], []
-    for lang, renderer in renderers.items():
-        for kind, key in renderer.tasks():
-            if kind in LISTS:
-                lists.append((lang, kind, key))
-            elif kind != "person" or f"{lang}/{routes.person(page_id(renderer.people_by_id[key]))}" not in keep:
-                shared.append((lang, kind, key))
-    # A person's pages in every language side by side: one process makes them, converting the story once.
-    shared.sort(key=lambda task: (task[1] != "person", task[2] or ""))
-    # Everyone's lines not kept from the last build, in every language side by side (their names and search
-    # entry are made once for all languages: alike_everywhere).
-    lines = [(renderer, rec) for rec in model.people for renderer in renderers.values() if rec.id not in renderer.fragments]
-    out: list[Page | Kept] = list(keep.values())
-    if progress is not None:
-        progress.total = len(shared) + len(lines) + len(lists)
-    made_fragments: dict = {}
-
-    def own_work():
-        """This process's part, a step at a time: everyone's lines, then the lists. It alone needs the lines
-        (for the lists and the cache), so only a Kept entry per page comes back from a forked process.
-        (Sending the lines back, 3 KB a person and language, took this process 0.4 s of CPU in a three-tree
-        build of 10,000 people.) The lists are made in this process only: a forked one would copy the lines
-        and records it reads (forked memory is shared until touched); that cost 275 MB at the peak."""
-        for i in range(0, len(lines), 32):
-            _make_lines(lines[i : i + 32], progress)
-            yield []
-        made_fragments.update(((lang, rec.id), r.fragments_of(rec)) for lang, r in renderers.items() for rec in model.people)
-        if lines_made is not None:
-            lines_made(made_fragments)
-        for task in _progress(lists, progress):
-            yield _run_with(renderers, sink, task)
-
-    with _collecting_new():
-        if workers > 1 and len(shared) > 200:
-            # (the forked processes inherit the renderers, model and templates: nothing is pickled)
-            out += _share_out(workers - 1, renderers, sink, shared, own_work(), progress)
-        else:
-            out += [page for pages in own_work() for page in pages]
-            out += [page for task in _progress(shared, progress) for page in _run_with(renderers, sink, task)]
-    first = renderers[model.site.default_language]
-    out.append(first.chooser())
-    if model.site.base_url:
-        out.append(first.service_worker(out))
-    if sink is not None:
-        out = [sink(page) if isinstance(page, Page) else page for page in out]
-    seen: set[str] = set()
-    for page in out:
-        if page.path in seen:
-            raise RuntimeError(f"two pages would be written to {page.path}")  # a bug, not a content problem
-        seen.add(page.path)
-    return sorted(out, key=lambda p: p.path), made_fragments
-
-
 _ID, _ROW = operator.attrgetter("id"), operator.attrgetter("row")
 SEARCH_PEOPLE = ("everyone's search entries",)  # a key of Renderer.alike (see search_index)
 # Where a people list's rows go in its page (see people_indexes). Nothing from the content can make it:
 # every text shown is escaped, and a "<" with it.
 ROWS_MARK = "<!--rows-->"
-LISTS = {"home", "people-indexes", "city", "day", "data", "source", "search-index"}  # the files assembled from people's kept lines
-
-
-@contextlib.contextmanager
-def _collecting_new():
-    """Cyclic garbage collection of what rendering makes (templates leave cycles behind, some kilobytes a
-    page), not of what was there before: gc.freeze sets that aside, so a collection does not walk the
-    records, and in a forked worker does not touch (and copy) their memory pages. The build pauses the
-    collector otherwise (pipeline.collector_paused)."""
-    gc.freeze()
-    was_enabled = gc.isenabled()
-    gc.enable()
-    try:
-        yield
-    finally:
-        if not was_enabled:
-            gc.disable()
-
-
-def _share_out(others: int, renderers: dict, sink, tasks: list, own, bar, size: int = 32) -> list:
-    """Make ``tasks`` in ``others`` forked processes and this one, all busy until none is left. This one
-    first goes through ``own`` (an iterator of steps, each giving the pages it made), then takes its share
-    of the tasks. The tasks are cut into chunks; the forked processes take them from the front, this one
-    from the back, through a pair of shared counters, so no process waits for another to hand it work
-    (some of this one's steps take a tenth of a second). Each forked process sends back what it made when
-    there is no chunk left, or the error that stopped it."""
-    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-    context = multiprocessing.get_context("fork")
-    ends = context.Array("l", [0, len(chunks)])  # the first chunk not taken, and one past the last
-    workers = []
-    try:
-        for _ in range(others):
-            here, there = context.Pipe(duplex=False)
-            process = context.Process(target=_work, args=(there, renderers, sink, chunks, ends), daemon=True)
-            process.start()
-            there.close()
-            workers.append((here, process))
-        done: list = []
-        sent: dict = {}  # what each forked process sent back: it sends once, when it has done its share
-        shown = 0  # chunks taken from the front that the progress bar shows
-
-        def look_in() -> None:
-            nonlocal shown
-            for link, _ in workers:
-                if link not in sent and link.poll():
-                    sent[link] = _received(link)  # raises the error that stopped a forked process
-            front = ends[0]
-            _tick(bar, sum(len(chunk) for chunk in chunks[shown:front]))
-            shown = front
-
-        for step in own:
-            done += step
-            look_in()
-        while (chunk := _take(ends, chunks, from_back=True)) is not None:
-            done += [page for task in _progress(chunk, bar) for page in _run_with(renderers, sink, task)]
-            look_in()
-        for link, process in workers:
-            done += sent[link] if link in sent else _received(link)
-            process.join()
-        _tick(bar, sum(len(chunk) for chunk in chunks[shown : ends[0]]))
-        return done
-    finally:  # after a failure here or in one of them: none is left behind
-        for _, process in workers:
-            if process.is_alive():
-                process.terminate()
-                process.join()
-
-
-def _take(ends, chunks: list, *, from_back: bool) -> list | None:
-    """The next chunk of tasks no process has taken, from the front or the back; None when none is left."""
-    with ends.get_lock():
-        front, back = ends[0], ends[1]
-        if front >= back:
-            return None
-        if from_back:
-            ends[1] = back - 1
-            return chunks[back - 1]
-        ends[0] = front + 1
-        return chunks[front]
-
-
-def _make_lines(lines: list, bar) -> None:
-    for renderer, rec in _progress(lines, bar):
-        renderer.fragments[rec.id] = renderer.person_fragments(rec)
-
-
-def _work(link, renderers: dict, sink, chunks: list, ends) -> None:
-    """A forked process's share of the tasks (see _share_out): what it made, or the error that stopped it."""
-    gc.enable()  # for what this process makes; what it inherited is frozen (see _collecting_new)
-    made: list = []
-    try:
-        while (chunk := _take(ends, chunks, from_back=False)) is not None:
-            made += [page for task in chunk for page in _run_with(renderers, sink, task)]
-    except Exception:
-        link.send(RuntimeError(f"rendering {chunk[0]}...{chunk[-1]} failed in a worker:\n{traceback.format_exc()}"))
-        return
-    link.send(made)
-
-
-def _received(link) -> list:
-    """What a forked process sent back, taken in with the collector paused: the 26,000 entries of a
-    three-tree build set off full collections of all this process had made, 0.11 s."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        made = link.recv()
-    finally:
-        if collecting:
-            gc.enable()
-    if isinstance(made, Exception):
-        raise made
-    return made
-
-
-def _tick(bar, n: int) -> None:
-    if bar is not None:
-        bar.update(n)
-
-
-def _progress(results, bar):
-    for result in results:
-        if bar is not None:
-            bar.update(1)
-        yield result
-
-
-def _run_with(renderers: dict, sink, task) -> list:
-    """One task's pages (or, with a sink, their Kept entries)."""
-    lang, kind, key = task
-    renderer = renderers[lang]
-    pages = [renderer.person(renderer.people_by_id[key])] if kind == "person" else renderer.run((kind, key))
-    return [sink(page) for page in pages] if sink is not None else pages

@@ -283,6 +283,10 @@ class Person(Strict):
     former_ids: list[Id] = Field([], description="earlier ids (file names) of this record; their old addresses redirect here")
     private: dict[str, Any] = Field({}, description="notes for editors only (contacts, consent records); never in any output")
 
+    def cities(self) -> set[str]:
+        """The cities the person lived in or was in."""
+        return {c for c in [self.city, *(e.city for e in self.events)] if c}
+
 
 class Event(Strict):
     """content/events/<id>.md — front matter; the Markdown body describes the event"""

@@ -8,16 +8,18 @@ from pathlib import Path
 from livereload import Server
 
 from . import pipeline
-from .cli import cmd_build
+from .cli import build_and_report
 
 
 def serve(content: Path, out: Path, port: int) -> int:
-    warm = pipeline.Warm()  # the build cache stays in memory between rebuilds
-    if cmd_build(content, out, warm=warm) == 2:
+    code, result = build_and_report(content, out, serving=True)
+    if code == 2:
         return 2
+    last = result.build  # the last build stays in memory: the next one starts from it
 
     def rebuild():
-        cmd_build(content, out, warm=warm)
+        nonlocal last
+        last = build_and_report(content, out, last=last, serving=True)[1].build
 
     server = Server()
     for folder in (content, pipeline.TEMPLATES, pipeline.ASSETS):

@@ -13,8 +13,8 @@ import difflib
 import functools
 import typing
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ValidationError
@@ -35,7 +35,7 @@ class Record:
     data: BaseModel  # the validated model from schema.MODELS[kind]
     body: str
     doc: RawDocument  # for positions and the file's path
-    refs: tuple = ()  # (path, kind, id) of every city and source it names: see references()
+    refs: tuple = ()  # (path, kind, id) of every city and source it names: found once while validating
     dates: tuple = ()  # (path, PartialDate) of every date in it
     cited: tuple = ()  # the source ids it cites, in the order a reader meets them on its page: see _cited()
 
@@ -49,9 +49,15 @@ class Validated:
     site: Site | None
     records: dict  # kind -> {id: Record}, in file-name order
     diagnostics: tuple[Diagnostic, ...]
-    whole: tuple[Diagnostic, ...] = ()  # those of diagnostics that come from a look at every record (see revalidate)
+    whole: tuple[Diagnostic, ...] = ()  # those of diagnostics that come from a look at every record
     today: dt.date | None = None  # the day it was checked on ("in the future")
-    citations: Counter | None = None  # source id -> how many records cite it, once revalidate has counted
+    citations: Counter | None = None  # source id -> how many records cite it
+    documents: dict = field(default_factory=dict)  # each file's own checks, by its bytes: for the next build
+    searched: dict = field(default_factory=dict)  # the search for duplicates' memo, for the next build
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(list(self.diagnostics))
 
 
 @dataclass(frozen=True)
@@ -65,20 +71,9 @@ class Checking:
     finish: Callable[[], Validated]
 
 
-def validate(
-    loaded: Loaded,
-    content_dir: Path,
-    today: dt.date | None = None,
-    *,
-    partial: bool = False,
-    memo: dict | None = None,
-    documents: dict | None = None,
-) -> Validated:
-    """Typed records and every problem. ``partial``: only some files were loaded (``check PATH...``),
-    so checks that need the whole record (unused sources, duplicates) are left to the full check.
-    ``memo``: kept by the caller between builds, it spares checks whose inputs are unchanged.
-    ``documents``: the same for each file's own checks, by its bytes (kept in memory by `serve`)."""
-    return start_validation(loaded, content_dir, today, partial=partial, memo=memo, documents=documents).finish()
+def validate(loaded: Loaded, content_dir: Path, today: dt.date | None = None, **last) -> Validated:
+    """Typed records and every problem (the arguments are start_validation's)."""
+    return start_validation(loaded, content_dir, today, **last).finish()
 
 
 def start_validation(
@@ -87,26 +82,40 @@ def start_validation(
     today: dt.date | None = None,
     *,
     partial: bool = False,
-    memo: dict | None = None,
+    last: Validated | None = None,
+    people: Collection[str] | None = None,
     documents: dict | None = None,
+    searched: dict | None = None,
 ) -> Checking:
-    """validate(), without waiting for the search for duplicates (see Checking)."""
+    """Typed records and every problem, without waiting for the search for duplicates (see Checking).
+
+    ``partial``: only some files were loaded (``check PATH...``), so checks that need the whole record
+    (unused sources, duplicates) are left to the full check. ``last``: the last build's answer, and
+    ``people`` the ids of the only people whose files changed since: then only their checks are done
+    again, and those over every record (when the change reaches further, everything is checked).
+    ``documents`` and ``searched``: memos of an earlier answer (Validated's), read and never changed."""
     today = today or dt.date.today()
+    if last is not None and people is not None:
+        again = _again(loaded, last, people, content_dir, today)
+        if again is not None:
+            return Checking(again, lambda: again)
+    documents = last.documents if last is not None else documents or {}
+    searched = last.searched if last is not None else searched or {}
     diags: list[Diagnostic] = list(loaded.diagnostics)
     records: dict[str, dict[str, Record]] = {kind: {} for kind in MODELS if kind != "site"}
     site: Site | None = None
     invalid: dict[str, set[str]] = {kind: set() for kind in records}  # reported already; don't cascade
     for kind, rid in loaded.unreadable:
         invalid[kind].add(rid)
-    seen = {} if documents is not None else None
+    seen: dict = {}  # each file's own checks, for the next build: only this build's files, so it does not grow
     # The search for people entered twice starts first, in a process of its own that checks the people's
     # files itself: with many people it runs on the other core while this one checks everything.
     early = None
     if not partial:
         people_docs = [doc for doc in loaded.documents if doc.kind == "people"]
-        early = duplicates.Search(lambda: _valid_people(people_docs), len(people_docs))
+        early = duplicates.search_later(lambda: _valid_people(people_docs), len(people_docs))
     for doc in loaded.documents:
-        data, problems, refs, dates, cited = _checked(doc, documents, seen)
+        data, problems, refs, dates, cited = seen[doc.kind, doc.display, doc.sha] = _checked(doc, documents)
         if data is None:
             diags.extend(problems)
             if doc.kind != "site":
@@ -120,66 +129,68 @@ def start_validation(
             diags.append(error(doc.position(), f"id '{doc.id}' is used by {same.doc.display} too; ids must be unique — rename one file"))
             continue
         records[doc.kind][doc.id] = Record(doc.kind, doc.id, data, doc.body, doc, refs, dates, cited)
-    duplicates_found = (
-        None if partial else _check_duplicates(records, {} if memo is None else memo.setdefault("duplicates", {}), early=early)
-    )
+    duplicates_found = None if partial else _check_duplicates(records, searched, early=early)
     for kind in records:
         for rec in records[kind].values():
             diags.extend(record_problems(rec, records, invalid, site, today, content_dir, partial))
     diags.extend(_check_ids(records))
     diags.extend(_check_translations(records, site))
     citations = None if partial else _citations(records)
-    if documents is not None:
-        documents.clear()
-        documents.update(seen)  # only this build's files: the memo does not grow with every edit
 
     def finish() -> Validated:
-        whole = () if duplicates_found is None else (*_uncited(records, citations), *duplicates_found())
-        return Validated(site, records, (*diags, *whole), whole, today, citations)
+        if duplicates_found is None:
+            return Validated(site, records, tuple(diags), (), today, citations, seen, searched)
+        found, memo = duplicates_found()
+        whole = (*_uncited(records, citations), *found)
+        return Validated(site, records, (*diags, *whole), whole, today, citations, seen, memo)
 
-    return Checking(Validated(site, records, tuple(diags), (), today, citations), finish)
+    return Checking(Validated(site, records, tuple(diags), (), today, citations, seen, searched), finish)
 
 
-def revalidate(validated: Validated, docs: list[RawDocument], content_dir: Path, *, memo: dict, documents: dict) -> Validated | None:
-    """What validate() would answer had only the people files ``docs`` changed since ``validated``,
+def _again(loaded: Loaded, last: Validated, people: Collection[str], content_dir: Path, today: dt.date) -> Validated | None:
+    """What a whole validation would answer had only the files of ``people`` changed since ``last``,
     worked out from it: their own checks, then the checks over every record (unused sources,
     duplicates). That is the usual edit in `serve`. None when the change reaches further: a file no
     longer valid, another id, former ids (they are checked against everyone's), or a new day."""
-    today = dt.date.today()
-    if validated.today != today or validated.site is None or has_errors(list(validated.diagnostics)):
+    if last.today != today or last.site is None or not last.ok or not people:
         return None
-    people = dict(validated.records["people"])
+    before = last.records["people"]
+    docs = [doc for doc in loaded.documents if doc.kind == "people" and doc.id in people]
+    shown = {doc.display for doc in docs}
+    if len(docs) != len(people) or any(d.position.path in shown for d in loaded.diagnostics):
+        return None
+    now = dict(before)
     changed: dict[str, Record] = {}
+    documents = dict(last.documents)
     for doc in docs:
-        old = people.get(doc.id)
-        data, problems, refs, dates, cited = _checked(doc, documents, None)
-        if doc.kind != "people" or old is None or data is None or problems or data.former_ids or old.data.former_ids:
+        old = before.get(doc.id)
+        data, problems, refs, dates, cited = checked = _checked(doc, documents)
+        if old is None or data is None or problems or data.former_ids or old.data.former_ids:
             return None
         documents.pop((old.doc.kind, old.doc.display, old.doc.sha), None)
-        documents[(doc.kind, doc.display, doc.sha)] = (data, problems, refs, dates, cited)
-        changed[doc.id] = people[doc.id] = Record(doc.kind, doc.id, data, doc.body, doc, refs, dates, cited)
-    records = {**validated.records, "people": people}
-    paths = {rec.doc.display for rec in changed.values()}
-    whole = set(validated.whole)
-    diags = [d for d in validated.diagnostics if d.position.path not in paths and d not in whole]
+        documents[(doc.kind, doc.display, doc.sha)] = checked
+        changed[doc.id] = now[doc.id] = Record(doc.kind, doc.id, data, doc.body, doc, refs, dates, cited)
+    records = {**last.records, "people": now}
+    whole = set(last.whole)
+    diags = [d for d in last.diagnostics if d.position.path not in shown and d not in whole]
     invalid = {kind: set() for kind in records}  # none: the last build had no errors
     for rec in changed.values():
-        diags.extend(record_problems(rec, records, invalid, validated.site, today, content_dir))
+        diags.extend(record_problems(rec, records, invalid, last.site, today, content_dir))
     # Who cites each source, from the last answer's count (never from a refused edit's: each answer keeps its own).
-    citations = Counter(validated.citations if validated.citations is not None else _citations(validated.records))
+    citations = Counter(last.citations if last.citations is not None else _citations(last.records))
     for pid, rec in changed.items():
-        citations.subtract(validated.records["people"][pid].cited)
+        citations.subtract(before[pid].cited)
         citations.update(rec.cited)
-    found = [*_uncited(records, citations), *_check_duplicates(records, memo.setdefault("duplicates", {}), changed)()]
+    found, searched = _check_duplicates(records, last.searched, changed)()
+    found = [*_uncited(records, citations), *found]
     diags.extend(found)
-    return Validated(validated.site, records, tuple(diags), tuple(found), today, citations)
+    return Validated(last.site, records, tuple(diags), tuple(found), today, citations, documents, searched)
 
 
-def _checked(doc: RawDocument, documents: dict | None, seen: dict | None) -> tuple:
+def _checked(doc: RawDocument, documents: dict) -> tuple:
     """One file's own checks: (validated data or None, schema problems, references, dates, sources cited),
     from ``documents`` when the same bytes were checked before."""
-    key = (doc.kind, doc.display, doc.sha)
-    found = documents.get(key) if documents is not None else None
+    found = documents.get((doc.kind, doc.display, doc.sha))
     if found is None:
         model = MODELS[doc.kind]
         try:
@@ -192,8 +203,6 @@ def _checked(doc: RawDocument, documents: dict | None, seen: dict | None) -> tup
             _find_refs_and_dates(raw, (), refs, dates)
         refs, dates = tuple(refs), tuple(dates) if doc.kind != "site" else ()
         found = (data, problems, refs, dates, _cited(model, refs))
-    if seen is not None:
-        seen[key] = found
     return found
 
 
@@ -351,11 +360,6 @@ def _field_order(model_type) -> dict[str, int]:
     return {name: i for i, name in enumerate(model_type.model_fields)}
 
 
-def references(record: Record):
-    """(path, kind, id) of every city and source the record names, found once while validating."""
-    return record.refs
-
-
 def record_problems(rec: Record, records: dict, invalid: dict, site: Site | None, today: dt.date, content_dir: Path, partial: bool = False):
     """Every problem of one record seen against the others: what it names, its dates, its kind's rules."""
     return [
@@ -368,7 +372,7 @@ def record_problems(rec: Record, records: dict, invalid: dict, site: Site | None
 def _reference_problems(rec: Record, records: dict, invalid: dict, partial: bool) -> list[Diagnostic]:
     out = []
     noun = {"cities": "city", "sources": "source"}
-    for path, target, ref in references(rec):
+    for path, target, ref in rec.refs:
         if ref not in records[target] and ref not in invalid[target]:
             hint = _did_you_mean(ref, records[target])
             out.append(
@@ -559,15 +563,16 @@ def _check_ids(records) -> list[Diagnostic]:
     return out
 
 
-def _check_duplicates(records, memo: dict, changed=None, early=None) -> Callable[[], list[Diagnostic]]:
-    """People who may have been entered twice: a function giving the warnings (the search may be
-    running in another process meanwhile; see duplicates.find_remembered)."""
+def _check_duplicates(records, memo: dict, changed=None, early=None) -> Callable[[], tuple[list[Diagnostic], dict]]:
+    """People who may have been entered twice: a function giving the warnings and the search's memo for
+    the next build (the search may be running in another process meanwhile; see duplicates.find_remembered)."""
     people = records["people"]
-    found = duplicates.find_remembered({pid: rec.data for pid, rec in people.items()}, memo, changed, early)
+    search = duplicates.find_remembered({pid: rec.data for pid, rec in people.items()}, memo, changed, early)
 
-    def warnings() -> list[Diagnostic]:
+    def warnings() -> tuple[list[Diagnostic], dict]:
         out = []
-        for s in found():
+        suspects, memo_after = search()
+        for s in suspects:
             a, b = people[s.a], people[s.b]
             out.append(
                 warning(
@@ -576,7 +581,7 @@ def _check_duplicates(records, memo: dict, changed=None, early=None) -> Callable
                     f"merge the two entries, or if someone has checked they are different people add 'not_duplicate_of: [{s.b}]' here",
                 )
             )
-        return out
+        return out, memo_after
 
     return warnings
 

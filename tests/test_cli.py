@@ -168,7 +168,9 @@ def _get(url: str, ready, timeout: float = 30.0) -> str:
 
 def test_progress_bar_only_on_a_terminal(monkeypatch):
     """A terminal gets a progress bar (shown once rendering takes a second); CI logs and pipes get none."""
-    from memorial import pipeline
+    import threading
+
+    from memorial import parallel, pipeline
 
     class Terminal:
         def isatty(self):
@@ -185,3 +187,5 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
     monkeypatch.setattr(sys, "stderr", Terminal())
     with pipeline._progress_bar() as bar:
         assert bar is not None and bar.desc == "rendering" and bar.delay == 1.0
+        # a bar starts no thread: with one alive, the build would not fork (parallel.workers)
+        assert threading.active_count() == 1 and parallel.workers(2) == 2

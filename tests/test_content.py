@@ -8,7 +8,6 @@ from collections import defaultdict
 from conftest import ROOT
 from text_unidecode import unidecode
 
-from memorial.model import cited_sources
 from memorial.pipeline import check
 
 
@@ -37,7 +36,7 @@ def test_every_source_is_cited():
     cited: set[str] = set()
     for kind in ("people", "events", "figures", "days"):
         for rec in result.records[kind].values():
-            cited.update(cited_sources(rec))
+            cited.update(rec.cited)
     assert cited == set(result.records["sources"])
 
 

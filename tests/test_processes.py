@@ -12,7 +12,7 @@ import sys
 import pytest
 from conftest import ROOT
 
-from memorial import pipeline, render
+from memorial import parallel, pipeline, render
 
 sys.path.insert(0, str(ROOT / "bench"))
 import make_corpus  # noqa: E402
@@ -29,8 +29,14 @@ def corpus(tmp_path_factory):
 def shared_out(monkeypatch):
     """Counts the builds whose pages were shared among processes; fails a test that hangs."""
     calls = []
-    share_out = render._share_out
-    monkeypatch.setattr(render, "_share_out", lambda *a, **kw: calls.append(1) or share_out(*a, **kw))
+    share_out = parallel.share_out
+
+    def counted(processes, *args, **kwargs):
+        if parallel.workers(processes) > 1:
+            calls.append(processes)
+        return share_out(processes, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "share_out", counted)
 
     def too_long(*_):
         raise TimeoutError("the build hangs")

@@ -20,19 +20,33 @@ def from_scratch(site, name: str) -> dict[str, bytes]:
     return files(out)
 
 
+class Preview:
+    """Builds one after another as `serve` makes them: each from the last, kept in memory."""
+
+    def __init__(self, site, out: Path | None = None) -> None:
+        self.content, self.out, self.last = site.content, out or site.tmp / "output", None
+
+    def build(self) -> pipeline.Result:
+        result = pipeline.build(self.content, self.out, last=self.last, serving=True)
+        assert result.build is not None
+        self.last = result.build
+        return result
+
+
 def touched_up(result) -> bool:
-    """The story-only path: it never looks for unchanged pages, it knows them."""
-    return result.ok and not result.unchanged and "find unchanged pages" not in result.timings
+    """The build worked from the last one's model and pages: only some people's entries changed (as it reports)."""
+    return result.ok and result.edited is not None
 
 
 def test_a_story_edit_remakes_one_page_and_gives_what_a_full_build_gives(site):
-    out, warm = site.tmp / "output", pipeline.Warm()
-    assert pipeline.build(site.content, out, warm=warm).ok
+    out, preview = site.tmp / "output", Preview(site)
+    assert preview.build().ok
     for n in (1, 2):  # the first rebuild also fills the second output tree
         site.edit("people/person-two.md", "Second fixture story", f"Second fixture story (corrected {n})")
-        result = pipeline.build(site.content, out, warm=warm)
+        result = preview.build()
         assert touched_up(result), result.timings
-    assert result.counts["written"] == 1  # that person's page, nothing else
+    assert result.edited == ("person-two",)
+    assert result.counts["made"] == 1 and result.counts["written"] == 1  # that person's page, nothing else
     assert "corrected 2" in (out / "en/people/person-two.html").read_text(encoding="utf-8")
     assert files(out) == from_scratch(site, "fresh")
     assert result.model == pipeline.build(site.content, site.tmp / "fresh-model").model
@@ -41,44 +55,44 @@ def test_a_story_edit_remakes_one_page_and_gives_what_a_full_build_gives(site):
 
 
 def test_a_front_matter_edit_rebuilds_the_lists(site):
-    out, warm = site.tmp / "output", pipeline.Warm()
-    assert pipeline.build(site.content, out, warm=warm).ok
+    out, preview = site.tmp / "output", Preview(site)
+    assert preview.build().ok
     site.edit("people/person-two.md", "Fixture detention sometime in January.", "Fixture detention in January, corrected.")
-    result = pipeline.build(site.content, out, warm=warm)
+    result = preview.build()
     assert touched_up(result)
     assert "corrected" in (out / "en/timeline.html").read_text(encoding="utf-8")  # a list, not only the person's page
     assert files(out) == from_scratch(site, "fresh")
     site.edit("people/person-two.md", "Second fixture story.", "Second fixture story, after the list changed.")
-    assert touched_up(pipeline.build(site.content, out, warm=warm))
+    assert touched_up(preview.build())
     assert files(out) == from_scratch(site, "fresh-2")
 
 
 def test_people_lists_kept_between_edits_follow_a_whole_build_in_between(site):
     """`serve` keeps the people lists' rows from one edit to the next; a whole build in between (here a
     city renamed, which every row of its people shows) must not leave old rows to be kept."""
-    out, warm = site.tmp / "output", pipeline.Warm()
-    assert pipeline.build(site.content, out, warm=warm).ok
+    out, preview = site.tmp / "output", Preview(site)
+    assert preview.build().ok
     site.edit("people/person-one.md", "fates: [killed]", "fates: [killed, detained]")
-    assert touched_up(pipeline.build(site.content, out, warm=warm))
+    assert touched_up(preview.build())
     site.edit("cities/almaty.yaml", "name: Almaty", "name: Almaty City")
-    result = pipeline.build(site.content, out, warm=warm)
+    result = preview.build()
     assert result.ok and not touched_up(result)
     assert "Almaty City" in (out / "en/people/by-fate.html").read_text(encoding="utf-8")
     assert files(out) == from_scratch(site, "fresh")
     site.edit("people/person-one.md", "fates: [killed, detained]", "fates: [killed]")
-    assert touched_up(pipeline.build(site.content, out, warm=warm))
+    assert touched_up(preview.build())
     assert files(out) == from_scratch(site, "fresh-2")
 
 
 def test_a_build_by_another_process_in_between_is_noticed(site):
     """An editor runs `build` in a terminal while `serve` runs: serve's next build must not trust what it
     remembers of the output."""
-    out, warm = site.tmp / "output", pipeline.Warm()
-    assert pipeline.build(site.content, out, warm=warm).ok
+    out, preview = site.tmp / "output", Preview(site)
+    assert preview.build().ok
     site.edit("people/person-two.md", "Second fixture story.", "Second fixture story, built elsewhere.")
     assert pipeline.build(site.content, out).ok  # another process
     site.edit("people/person-one.md", "fates: [killed]", "fates: [killed, detained]")
-    result = pipeline.build(site.content, out, warm=warm)
+    result = preview.build()
     assert result.ok and not touched_up(result)
     assert files(out) == from_scratch(site, "fresh")
 
@@ -113,13 +127,12 @@ def test_front_matter_edits_in_serve_give_what_a_build_from_scratch_gives(site, 
     """`serve` works out which lists an edit touches; every page and every message must still be what a
     whole build gives: cities, days, sources, names and fates change, a duplicate appears, an error comes and goes."""
     site.edit("site.yaml", "languages: [en]", f"languages: {languages}")
-    out, warm = site.tmp / "output", pipeline.Warm()
-    assert pipeline.build(site.content, out, warm=warm).ok
+    out, preview = site.tmp / "output", Preview(site)
+    assert preview.build().ok
     good = files(out)
     for n, (rel, old, new) in enumerate(EDITS):
         site.edit(rel, old, new)
-        result = pipeline.build(site.content, out, warm=warm)
-        assert touched_up(result) or result.timings.get("validate") is not None, result.timings
+        result = preview.build()
         fresh_check = pipeline.check(site.content)[1]
         assert result.diagnostics == fresh_check, n
         if result.ok:
@@ -135,38 +148,38 @@ def test_front_matter_edits_in_serve_give_what_a_build_from_scratch_gives(site, 
 
 
 def test_a_person_who_leaves_the_site_takes_the_whole_build(site):
-    out, warm = site.tmp / "output", pipeline.Warm()
-    assert pipeline.build(site.content, out, warm=warm).ok
+    out, preview = site.tmp / "output", Preview(site)
+    assert preview.build().ok
     site.edit("people/person-two.md", "name: Example Person Two", "name: Example Person Two\nstatus: withdrawn")
-    result = pipeline.build(site.content, out, warm=warm)
+    result = preview.build()
     assert result.ok and not touched_up(result)
     assert not (out / "en/people/person-two.html").exists()
     assert files(out) == from_scratch(site, "fresh")
 
 
 def test_a_story_edit_is_checked_like_any_other(site):
-    out, warm = site.tmp / "output", pipeline.Warm()
-    assert pipeline.build(site.content, out, warm=warm).ok
+    out, preview = site.tmp / "output", Preview(site)
+    assert preview.build().ok
 
     def no_story(result) -> bool:
         return any("person-two.md" in d.position.path and "has no story" in d.message for d in result.diagnostics)
 
     site.edit("people/person-two.md", "Second fixture story.", "")
-    result = pipeline.build(site.content, out, warm=warm)
+    result = preview.build()
     assert touched_up(result) and no_story(result)
     site.write(
         "people/person-two.md", (site.content / "people/person-two.md").read_text(encoding="utf-8") + "Second fixture story, back.\n"
     )
-    result = pipeline.build(site.content, out, warm=warm)
+    result = preview.build()
     assert touched_up(result) and not no_story(result)
     good = files(out)
     assert good == from_scratch(site, "fresh")
     site.edit("people/person-two.md", "---\n", "---\nnot: valid: yaml: [\n")  # broken front matter: the whole check runs
-    result = pipeline.build(site.content, out, warm=warm)
+    result = preview.build()
     assert not result.ok and any("YAML syntax error" in d.message for d in result.diagnostics)
     assert files(out) == good  # the last good build stays
     site.edit("people/person-two.md", "---\nnot: valid: yaml: [\n", "---\n")
-    result = pipeline.build(site.content, out, warm=warm)
+    result = preview.build()
     assert result.ok and files(out) == from_scratch(site, "fresh-2")
 
 
@@ -183,7 +196,7 @@ def test_a_rebuild_after_moving_a_person_matches_a_build_from_scratch(site):
 
 def test_a_cache_left_by_another_version_is_ignored(site):
     """An output folder built by an earlier version keeps its cache beside it: `check` and `build` must not
-    trip on objects of another shape (an earlier BuildState had fewer fields)."""
+    trip on objects of another shape (an earlier version pickled one object; this one writes its parts in sequence)."""
     import pickle
 
     from memorial import cache
@@ -191,10 +204,14 @@ def test_a_cache_left_by_another_version_is_ignored(site):
     out = site.tmp / "output"
     assert pipeline.build(site.content, out).ok
     cache_file, _ = cache._paths(out.absolute())
-    old = cache.BuildState()
-    del old.validation  # as an instance pickled by that version comes back
-    cache_file.write_bytes(pickle.dumps(old))
-    assert pipeline.check(site.content, cache_of=out)[1] == pipeline.check(site.content)[1]
+    for stale in (
+        pickle.dumps({"files": {}, "parsed": {}}),  # an older layout
+        pickle.dumps(cache.FORMAT - 1) + pickle.dumps({}),  # the last format
+        pickle.dumps(cache.FORMAT) + pickle.dumps({}),  # this format, cut short
+    ):
+        cache_file.write_bytes(stale)
+        assert cache.load(out.absolute()) == cache.Build()
+        assert pipeline.check(site.content, cache_of=out)[1] == pipeline.check(site.content)[1]
     site.edit("people/person-two.md", "Second fixture story.", "Second fixture story, edited.")
     assert pipeline.build(site.content, out).ok
     assert files(out) == from_scratch(site, "fresh")
@@ -205,13 +222,13 @@ def test_an_edit_after_a_broken_one_is_checked_against_the_last_good_build(site)
     refused must leave nothing behind (here, the count of who cites paper-c)."""
     site.write("sources/paper-c.yaml", "publisher: Example Weekly\ntitle: Fixture column\ndate: 2022-12-21\nlanguage: en\nkind: news\n")
     site.edit("people/person-two.md", "sources: [paper-b]\n---", "sources: [paper-b, paper-c]\n---")
-    out, warm = site.tmp / "output", pipeline.Warm()
-    assert pipeline.build(site.content, out, warm=warm).ok
+    preview = Preview(site)
+    assert preview.build().ok
     site.edit("people/person-two.md", "sources: [paper-b, paper-c]\n---", "sources: [paper-b, nowhere]\n---")
-    broken = pipeline.build(site.content, out, warm=warm)
+    broken = preview.build()
     assert not broken.ok and any("paper-c' is not cited" in d.message for d in broken.diagnostics)
     site.edit("people/person-two.md", "sources: [paper-b, nowhere]\n---", "sources: [paper-b, paper-c]\n---")
-    result = pipeline.build(site.content, out, warm=warm)
+    result = preview.build()
     assert result.diagnostics == pipeline.check(site.content)[1]
     assert not any("paper-c' is not cited" in d.message for d in result.diagnostics)
 
@@ -219,12 +236,12 @@ def test_an_edit_after_a_broken_one_is_checked_against_the_last_good_build(site)
 def test_several_people_edited_between_two_builds(site):
     """A pull or a search-and-replace changes several entries before `serve` rebuilds once."""
     site.edit("site.yaml", "languages: [en]", "languages: [en, ru]")
-    out, warm = site.tmp / "output", pipeline.Warm()
-    assert pipeline.build(site.content, out, warm=warm).ok
+    out, preview = site.tmp / "output", Preview(site)
+    assert preview.build().ok
     site.edit("people/person-one.md", "city: almaty\nfates", "city: taraz\nfates")
     site.edit("people/person-two.md", "name: Example Person Two", "name: Aigerim Example")
     site.edit("people/person-two.md", "Second fixture story.", "Second fixture story, edited with the other.")
-    result = pipeline.build(site.content, out, warm=warm)
+    result = preview.build()
     assert touched_up(result)
     fresh = pipeline.build(site.content, site.tmp / "fresh")
     assert result.model == fresh.model and result.diagnostics == fresh.diagnostics

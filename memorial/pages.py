@@ -1,0 +1,275 @@
+"""Every kind of page, declared once, and the making of the pages a build needs.
+
+Each entry of ``KINDS`` says which pages of its kind a language tree has (their keys), how one is made
+(a view rendered by ``render.Renderer``), and what it shows of a person: ``shows`` gives that part of
+a person's record and lines, and ``showing`` the keys of the pages that show the person. That is the
+table from pages to the people they depend on: after an edit to some people, a kind whose ``shows``
+is the same for each of them before and after need not be made again, and of the others only the
+pages ``showing`` them before or after. A kind that shows no one (``shows`` None) is made again only
+by a whole build. Addresses are in ``routes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import export, parallel, routes
+from .change import Edit
+from .load import change_key
+from .model import SiteModel, cities_of, first_date, page_id, sort_name
+from .render import Fragments, Markdown, Renderer, TemplateCache
+from .routes import Kept, Page
+from .validate import Record
+
+Key = str | None  # a page's key within its kind: an id, an ISO date, or None for the kind's one page
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    keys: Callable[[SiteModel, str], Iterable[Key]]  # (model, language) -> the pages of this kind in that tree
+    make: Callable[[Renderer, Key], list[Page]]
+    shows: Callable[[SiteModel, Record, Fragments], object] | None = None  # what its pages show of a person
+    showing: Callable[[SiteModel, Record], Iterable[Key]] | None = None  # which of its pages show them (None: all)
+    from_lines: bool = False  # joined from everyone's kept lines: made in this process, after the lines
+
+
+def _one(m: SiteModel, lang: str) -> list[Key]:
+    return [None]
+
+
+def _days_of(m: SiteModel, rec: Record) -> set[str]:
+    return {day.isoformat() for e in rec.data.events if (day := m.day_of(e.date)) is not None}
+
+
+def _timeline_view(m: SiteModel, rec: Record, frag: Fragments) -> tuple:
+    """The timeline counts people per day and lists the lines that fall on no day of it."""
+    on_days = {i: m.day_of(e.date) for i, e in enumerate(rec.data.events)}
+    return (sort_name(rec), frozenset(d for d in on_days.values() if d), tuple(line for i, line in enumerate(frag.lines) if not on_days[i]))
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        "home",
+        _one,
+        lambda r, _: [r.home()],
+        shows=lambda m, rec, frag: (frag.name, sort_name(rec), cities_of(rec)),  # the names, and the map's counts
+        from_lines=True,
+    ),
+    Kind(
+        "people-indexes",
+        _one,
+        lambda r, _: list(r.people_indexes()),
+        shows=lambda m, rec, frag: (frag.row, sort_name(rec), cities_of(rec), first_date(rec), rec.data.fates),
+        from_lines=True,
+    ),
+    Kind("cities", _one, lambda r, _: [r.cities()], shows=lambda m, rec, frag: (cities_of(rec), tuple(e.city for e in rec.data.events))),
+    Kind("timeline", _one, lambda r, _: [r.timeline()], shows=_timeline_view),
+    Kind("sources", _one, lambda r, _: [r.sources()], shows=lambda m, rec, frag: frozenset(rec.cited)),  # counts
+    Kind(
+        "person",
+        lambda m, lang: [rec.id for rec in m.people],
+        lambda r, key: [r.person(r.people_by_id[key])],
+        shows=lambda m, rec, frag: (rec, m.last_changed.get(change_key(rec.doc.path))),
+        showing=lambda m, rec: [rec.id],
+    ),
+    Kind(
+        "city",
+        lambda m, lang: list(m.cities),
+        lambda r, key: [r.city(r.m.cities[key])],
+        shows=lambda m, rec, frag: (
+            frag.row_here,
+            frag.lines_here,
+            sort_name(rec),
+            rec.data.fates,
+            cities_of(rec),
+            tuple(e.city for e in rec.data.events),
+        ),
+        showing=lambda m, rec: cities_of(rec),
+        from_lines=True,
+    ),
+    Kind(
+        "day",
+        lambda m, lang: [d.isoformat() for d in m.days],
+        lambda r, key: [r.day(key)],
+        shows=lambda m, rec, frag: (frag.lines, sort_name(rec), tuple(e.date for e in rec.data.events)),
+        showing=_days_of,
+        from_lines=True,
+    ),
+    Kind("event", lambda m, lang: [rec.id for rec in m.events], lambda r, key: [r.event(r.events_by_id[key])]),
+    Kind(
+        "source",
+        lambda m, lang: list(m.sources),
+        lambda r, key: [r.source(key)],
+        shows=lambda m, rec, frag: (frag.name_here, sort_name(rec), frozenset(rec.cited)),
+        showing=lambda m, rec: rec.cited,
+        from_lines=True,
+    ),
+    Kind("redirect", lambda m, lang: list(m.redirects), lambda r, key: [r.redirect(key, r.m.redirects[key])]),
+    Kind("page", lambda m, lang: [rec.id for rec in m.pages], lambda r, key: [r.page(r.pages_by_id[key])]),
+    Kind("search", _one, lambda r, _: [r.search_page()]),
+    Kind("search-index", _one, lambda r, _: [r.search_index()], shows=lambda m, rec, frag: (frag.search, sort_name(rec)), from_lines=True),
+    Kind(
+        "data",  # the open data, once, beside the language trees
+        lambda m, lang: [None] if lang == m.site.default_language else [],
+        lambda r, _: export.data_files(r.m, people={rec.id: r.fragments_of(rec).data for rec in r.m.people}),
+        shows=lambda m, rec, frag: frag.data,
+        from_lines=True,
+    ),
+)
+BY_NAME = {kind.name: kind for kind in KINDS}
+
+Task = tuple[str, str, Key]  # (language, kind, key): one page's worth of work (the kind may make several files)
+
+
+def tasks(model: SiteModel) -> list[Task]:
+    """Every page of the site, in every language tree."""
+    return [(lang, kind.name, key) for lang in model.site.languages for kind in KINDS for key in kind.keys(model, lang)]
+
+
+def tasks_about(last: SiteModel, model: SiteModel, lines_before: dict, lines_after: dict, edits: list[Edit]) -> list[Task]:
+    """The pages to make again after ``edits`` (``lines_before``/``after``: (language, id) -> Fragments):
+    those of each kind whose view of an edited person changed, and of those only the ones showing them."""
+    wanted: set[Task] = set()
+    for lang in model.site.languages:
+        for kind in KINDS:
+            if kind.shows is None:
+                continue
+            changed = [
+                e
+                for e in edits
+                if kind.shows(last, e.before, lines_before[(lang, e.before.id)])
+                != kind.shows(model, e.after, lines_after[(lang, e.after.id)])
+            ]
+            if not changed:
+                continue
+            if kind.showing is None:
+                wanted.update((lang, kind.name, key) for key in kind.keys(model, lang))
+                continue
+            keys = set(kind.keys(model, lang))
+            for e in changed:
+                for key in {*kind.showing(last, e.before), *kind.showing(model, e.after)}:
+                    if key in keys:
+                        wanted.add((lang, kind.name, key))
+    return [task for task in tasks(model) if task in wanted]
+
+
+@dataclass(frozen=True)
+class Made:
+    """What render_site gives: every page made (or kept), everyone's lines, and how many processes made them."""
+
+    pages: list
+    lines: dict  # (language, person id) -> Fragments
+    lists: dict  # language -> the people lists' rows (Renderer.lists_made)
+    processes: int
+
+
+def render_site(
+    model: SiteModel,
+    templates_dir: Path,
+    photos: dict,
+    *,
+    only: Callable[[dict], list[Task]] | None = None,
+    keep: dict | None = None,
+    lines: dict | None = None,
+    workers: int = 1,
+    progress=None,
+    sink=None,
+    lines_made=None,
+    templates: TemplateCache | None = None,
+    lists: dict | None = None,
+) -> Made:
+    """The site's pages: one tree per language, and the root page that chooses among them.
+
+    ``lines`` ((language, person id) -> Fragments) are people's lines an earlier build made from the same
+    inputs; the others are made here. ``only(lines)``: the pages to make, given everyone's lines (an
+    edit in `serve`: see tasks_about); without it every page is made but those in ``keep``: output path
+    of a person page -> Kept, what an earlier build made from the same inputs. ``workers`` > 1 shares
+    the work among processes. ``sink`` (a ``write.Spare.put``) takes each page as soon as it is made, in
+    the process that made it, and gives back its Kept entry. ``lines_made(lines)`` is called once every
+    person's lines are made, while pages are still being made. ``templates``: compiled templates to
+    start from, and ``lists`` the people lists' rows as the last build left them (language ->
+    Renderer.lists_made; re-used only where the same records are listed), both kept by `serve`.
+
+    Person pages and the pages that list no one are shared among the processes; this one alone makes
+    everyone's lines, then the pages joined from them (a forked process would copy the lines and records
+    it reads: forked memory is shared until touched; that cost 275 MB at the peak), then takes its share
+    of the rest. Only a Kept entry per page comes back from a forked process (sending the lines back,
+    3 KB a person and language, took this process 0.4 s of CPU in a three-tree build of 10,000 people)."""
+    keep = keep or {}
+    markdown = Markdown()
+    templates = templates or TemplateCache()
+    alike: dict = {}
+    given: dict = {lang: {} for lang in model.site.languages}
+    for (lang, pid), frag in (lines or {}).items():
+        if lang in given:
+            given[lang][pid] = frag
+    renderers = {
+        lang: Renderer(model, templates_dir, photos, lang, markdown, templates, alike, given[lang], (lists or {}).get(lang, {}))
+        for lang in model.site.languages
+    }
+    # Everyone's lines not kept from the last build, in every language side by side (their names and search
+    # entry are made once for all languages: Renderer.alike_everywhere).
+    to_make = [(renderer, rec) for rec in model.people for renderer in renderers.values() if rec.id not in renderer.fragments]
+    everyone: dict = {}
+
+    def everyones_lines() -> dict:
+        for renderer, rec in parallel.progress(to_make, progress):
+            renderer.fragments[rec.id] = renderer.person_fragments(rec)
+        everyone.update(((lang, rec.id), r.fragments[rec.id]) for lang, r in renderers.items() for rec in model.people)
+        return everyone
+
+    joined, shared = [], []
+    if only is not None:
+        chosen = only(everyones_lines())
+        joined = [task for task in chosen if BY_NAME[task[1]].from_lines]
+        shared = [task for task in chosen if not BY_NAME[task[1]].from_lines]
+    else:
+        for task in tasks(model):
+            lang, kind, key = task
+            if BY_NAME[kind].from_lines:
+                joined.append(task)
+            elif kind != "person" or f"{lang}/{routes.person(page_id(renderers[lang].people_by_id[key]))}" not in keep:
+                shared.append(task)
+        # A person's pages in every language side by side: one process makes them, converting the story once.
+        shared.sort(key=lambda task: (task[1] != "person", task[2] or ""))
+    if progress is not None:
+        progress.total = len(shared) + len(to_make) + len(joined)
+
+    def run(task: Task) -> list:
+        lang, kind, key = task
+        pages = BY_NAME[kind].make(renderers[lang], key)
+        return [sink(page) for page in pages] if sink is not None else pages
+
+    def own_work():
+        """This process's part, a step at a time: everyone's lines, then the pages joined from them."""
+        if not everyone:
+            for i in range(0, len(to_make), 32):
+                for renderer, rec in parallel.progress(to_make[i : i + 32], progress):
+                    renderer.fragments[rec.id] = renderer.person_fragments(rec)
+                yield []
+            everyones_lines()
+        if lines_made is not None:
+            lines_made(everyone)
+        for task in parallel.progress(joined, progress):
+            yield run(task)
+
+    processes = parallel.workers(workers) if len(shared) > 200 else 1
+    with parallel.collecting_new():  # (the forked processes inherit the renderers, model and templates: nothing is pickled)
+        out: list[Page | Kept] = list(keep.values()) if only is None else []
+        out += parallel.share_out(processes, run, shared, own_work(), progress)
+    if only is None:
+        first = renderers[model.site.default_language]
+        out.append(first.chooser())
+        if model.site.base_url:
+            out.append(first.service_worker(out))
+    if sink is not None:
+        out = [sink(page) if isinstance(page, Page) else page for page in out]
+    seen: set[str] = set()
+    for page in out:
+        if page.path in seen:
+            raise RuntimeError(f"two pages would be written to {page.path}")  # a bug, not a content problem
+        seen.add(page.path)
+    return Made(sorted(out, key=lambda p: p.path), everyone, {lang: r.lists_made for lang, r in renderers.items()}, processes)
