@@ -14,8 +14,10 @@ import datetime as dt
 import functools
 import hashlib
 import operator
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from . import routes
 from .schema import PartialDate, Site
@@ -39,29 +41,128 @@ class Happening:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.date.first_day, self.date.precision != "day", self.kind != "events", sort_name(self.record), self.index or 0)
+        return line_key(self.date, self.kind, sort_name(self.record), self.record.id, self.index or 0)
+
+
+def line_key(date: PartialDate, kind: str, name: str, rid: str, index: int) -> tuple:
+    """Where a dated line stands in every dated list: by day (a known day before a month that starts with
+    it), general events first, then by name. Unique: it ends with the record's id and the line's index."""
+    return (date.first_day, date.precision != "day", kind != "events", name, rid, index)
+
+
+def person_key(rec: Record) -> tuple:
+    """Where a person stands in every list of people: by name. Unique: it ends with the id."""
+    return (sort_name(rec), rec.id)
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """A list the model keeps in groups: of people (in person_key's order) or of dated lines (Happening,
+    in line_key's order), and which groups an item belongs to. Declared once (GROUPINGS), it gives both a
+    whole build's groups (``group``) and their update after some people were edited (``regroup``), so
+    the two cannot drift apart."""
+
+    of: str  # "people" or "lines"
+    keys: Callable[[Any], Iterable]
+
+    def order(self, item) -> tuple:
+        return person_key(item) if self.of == "people" else item.sort_key
+
+
+def first_date(rec: Record) -> PartialDate | None:
+    """The earliest of a person's dates, a known day before a month that starts with it: their group in the
+    people list by date, and the date their row shows."""
+    return min((e.date for e in rec.data.events), default=None, key=lambda d: (d.first_day, d.precision != "day"))
+
+
+def cities_of(rec: Record) -> set[str]:
+    """The cities a person lived in or was in."""
+    return rec.data.cities()
+
+
+def letter(rec: Record) -> str:
+    """The first letter of a person's sort name: their group in the people list by name."""
+    return sort_name(rec)[:1].upper()
+
+
+# Every grouping of the model, by the SiteModel field that holds it.
+GROUPINGS: dict[str, Grouping] = {
+    "people": Grouping("people", lambda p: [None]),  # everyone, as one group
+    "people_by_city": Grouping("people", lambda p: sorted(cities_of(p)) or [None]),  # None: no city recorded
+    "people_citing": Grouping("people", lambda p: p.cited),  # source id -> the people citing it
+    "by_letter": Grouping("people", lambda p: [letter(p)]),
+    "by_first_date": Grouping("people", lambda p: [first_date(p)]),  # None: no date recorded
+    "by_fate": Grouping("people", lambda p: p.data.fates),
+    "happenings": Grouping("lines", lambda h: [None]),  # every dated line, as one group
+    "by_day": Grouping("lines", lambda h: [h.date.first_day] if h.date.precision == "day" else []),
+    "happenings_by_city": Grouping("lines", lambda h: [h.city] if h.city else []),
+}
+WHOLE = ("people", "happenings")  # groupings of one group: SiteModel holds them as a tuple
+
+
+def group(items: Iterable, grouping: Grouping) -> dict:
+    """``items`` (in the grouping's order) in their groups: key -> items."""
+    out: dict = {}
+    for item in items:
+        for key in grouping.keys(item):
+            out.setdefault(key, []).append(item)
+    return out
+
+
+def regroup(groups: dict, grouping: Grouping, gone: Iterable, added: Iterable) -> dict:
+    """``groups`` (as ``group`` gives them) after the items ``gone`` left and ``added`` joined. Each is found
+    by bisection in its groups (going through 40,000 lines, or sorting a day's again, took `serve` 30 ms);
+    only the groups they are in are copied."""
+    out = dict(groups)
+    copied: set = set()
+    order = grouping.order
+
+    def members(key) -> list:
+        if key not in copied:
+            out[key] = list(out.get(key, ()))
+            copied.add(key)
+        return out[key]
+
+    for item in gone:
+        for key in grouping.keys(item):
+            lst, where = members(key), order(item)
+            i = bisect.bisect_left(lst, where, key=order)
+            if i == len(lst) or order(lst[i]) != where:
+                raise RuntimeError(f"{where} is not in the group {key!r} that held it")  # a bug, not a content problem
+            del lst[i]
+    for item in added:
+        for key in grouping.keys(item):
+            bisect.insort(members(key), item, key=order)
+    for key in copied:
+        if not out[key]:
+            del out[key]
+    return out
 
 
 @dataclass(frozen=True)
 class SiteModel:
     site: Site
-    people: tuple[Record, ...]  # published, sorted by name
-    cities: dict  # id -> Record
-    sources: dict
+    people: tuple[Record, ...]  # published, sorted by name (person_key)
+    cities: dict  # id -> Record, by name
+    sources: dict  # id -> Record, by date
     events: tuple[Record, ...]  # published, by date
     days: tuple[dt.date, ...]  # every date of the timeline
     day_notes: dict  # iso date -> Record from content/days
     figures: tuple[Record, ...]  # by date
     pages: tuple[Record, ...]  # by order
-    happenings: tuple[Happening, ...]  # every dated thing, by date
-    by_day: dict  # dt.date -> [Happening] (day precision only)
-    people_by_city: dict  # city id -> [Record]
-    happenings_by_city: dict  # city id -> [Happening]
-    citing: dict  # source id -> {"people": [...], "events": [...], "figures": [...]}
+    citing: dict  # source id -> {"events": [...], "figures": [...], "days": [...]} (the people: people_citing)
     last_changed: dict  # load.change_key(path) -> dt.date
     redirects: dict  # former output path -> current output path, from former_ids
     translations: dict  # (kind, id, language) -> Record of its text in that language
-    groups: PeopleGroups  # the people lists' groupings
+    # The groupings (GROUPINGS): key -> people, or dated lines (Happening), in order.
+    people_by_city: dict
+    people_citing: dict
+    by_letter: dict
+    by_first_date: dict
+    by_fate: dict
+    happenings: tuple[Happening, ...]  # every dated thing, by date
+    by_day: dict  # dt.date -> its lines (day precision; only the timeline's days have pages)
+    happenings_by_city: dict
 
     # Counts the pages of every language show: worked out once, on first use.
     @functools.cached_property
@@ -86,7 +187,7 @@ class SiteModel:
 
     def day_of(self, date: PartialDate) -> dt.date | None:
         """The day of the timeline a date falls on: None for a month or a year, or a day outside it."""
-        return date.first_day if date.precision == "day" and date.first_day in self.by_day else None
+        return date.first_day if date.precision == "day" and self.days[0] <= date.first_day <= self.days[-1] else None
 
     def fates_in(self, cid: str) -> Counter:
         """What happened to the people recorded in a city, counted."""
@@ -98,17 +199,6 @@ class SiteModel:
     @functools.cached_property
     def _fates_by_city(self) -> dict:
         return {}  # fates_in's answers (a city at a time: after an edit, only its cities' pages ask)
-
-
-@dataclass(frozen=True)
-class PeopleGroups:
-    """The groups of the people lists, the same in every language (render gives them their headings)."""
-
-    by_letter: tuple[tuple[str, list], ...]  # (first letter of the sort name, people)
-    by_city: tuple[tuple[str, list], ...]  # (city id, people who lived or were there), in the cities' order
-    no_city: list  # people with no city recorded at all
-    by_first_date: tuple[tuple[PartialDate | None, list], ...]  # (their first date, people), earliest first
-    by_fate: dict  # fate -> people
 
 
 def sort_name(rec: Record) -> str:
@@ -140,204 +230,70 @@ def build_model(validated: Validated, last_changed: dict) -> SiteModel:
     recs = validated.records
     site = validated.site
     names = {r.id: sort_name(r) for r in recs["people"].values() if r.status == "published"}
-    people = tuple(sorted((r for r in recs["people"].values() if r.id in names), key=lambda r: (names[r.id], r.id)))
+    people = tuple(sorted((r for r in recs["people"].values() if r.id in names), key=lambda r: (names[r.id], r.id)))  # person_key
     events = tuple(sorted((r for r in recs["events"].values() if r.status == "published"), key=lambda r: (r.data.date.first_day, r.id)))
     figures = tuple(sorted(recs["figures"].values(), key=lambda r: (r.data.date.first_day, r.id)))
     pages = tuple(sorted((r for r in recs["pages"].values() if r.status == "published"), key=lambda r: (r.data.order, r.id)))
     day_notes = {r.id: r for r in recs["days"].values() if r.status == "published"}
 
-    # Happening.sort_key, with the names looked up rather than worked out again for every line
+    # every dated line in order (line_key, with the names looked up rather than worked out again per line)
     dated = [
-        ((e.date.first_day, e.date.precision != "day", True, names[p.id], i), Happening(e.date, "people", p, i))
+        (line_key(e.date, "people", names[p.id], p.id, i), Happening(e.date, "people", p, i))
         for p in people
         for i, e in enumerate(p.data.events)
     ]
     dated += [(h.sort_key, h) for h in (Happening(e.data.date, "events", e) for e in events)]
-    dated.sort(key=lambda kh: kh[0])
-    happenings = [h for _, h in dated]
+    dated.sort(key=operator.itemgetter(0))
+    happenings = tuple(h for _, h in dated)
 
     start, end = site.timeline.start.first_day, site.timeline.end.first_day
-    days = tuple(start + dt.timedelta(days=n) for n in range((end - start).days + 1))
-    by_day: dict = {d: [] for d in days}
-    by_city: dict = defaultdict(list)
-    for h in happenings:
-        if h.date.precision == "day" and h.date.first_day in by_day:
-            by_day[h.date.first_day].append(h)
-        if h.city:
-            by_city[h.city].append(h)
-
-    people_by_city: dict = defaultdict(list)
-    for p in people:
-        for cid in sorted(cities_of(p)):
-            people_by_city[cid].append(p)
-
-    cities = dict(sorted(recs["cities"].items(), key=lambda kv: (kv[1].data.name.casefold(), kv[0])))
-    citing: dict = {sid: {"people": [], "events": [], "figures": [], "days": []} for sid in recs["sources"]}
-    for group, items in (("people", people), ("events", events), ("figures", figures), ("days", tuple(day_notes.values()))):
+    citing: dict = {sid: {"events": [], "figures": [], "days": []} for sid in recs["sources"]}
+    for kind, items in (("events", events), ("figures", figures), ("days", tuple(day_notes.values()))):
         for rec in items:
             for sid in rec.cited:
-                citing[sid][group].append(rec)
-
+                citing[sid][kind].append(rec)
+    groups = {name: group(people if grouping.of == "people" else happenings, grouping) for name, grouping in GROUPINGS.items()}
     return SiteModel(
         site=site,
-        people=people,
-        cities=cities,
+        cities=dict(sorted(recs["cities"].items(), key=lambda kv: (kv[1].data.name.casefold(), kv[0]))),
         sources=dict(sorted(recs["sources"].items(), key=lambda kv: (kv[1].data.date.first_day, kv[0]))),
         events=events,
-        days=days,
+        days=tuple(start + dt.timedelta(days=n) for n in range((end - start).days + 1)),
         day_notes=day_notes,
         figures=figures,
         pages=pages,
-        happenings=tuple(happenings),
-        by_day=by_day,
-        people_by_city=dict(people_by_city),
-        happenings_by_city=dict(by_city),
         citing=citing,
         last_changed=last_changed,
         redirects=redirects(people, recs["cities"].values(), events, recs["sources"].values(), pages),
         translations={(key.split("/")[0], *key.split("/", 1)[1].rsplit(".", 1)): rec for key, rec in recs["translations"].items()},
-        groups=people_groups(people, names, cities, people_by_city),
+        **_flattened(groups),
     )
 
 
 def with_people(model: SiteModel, changed: dict[str, Record], last_changed: dict) -> SiteModel:
     """What build_model would answer had only these people's entries changed, worked out from ``model``
-    (`serve` after an edit: a fraction of the work).
+    (`serve` after an edit: a fraction of the work), grouping by grouping through ``regroup``.
 
     Each keeps its id and stays published with the same former ids, so no page appears, goes or moves
-    (the caller makes sure of it): their lines leave the lists that held them and join the lists that
-    hold them now, in the order build_model gives."""
-    old = {p.id: p for p in model.people if p.id in changed}
-    people = [changed.get(p.id, p) for p in model.people]
-    if any(sort_name(changed[pid]) != sort_name(rec) for pid, rec in old.items()):
-        people.sort(key=lambda r: (sort_name(r), r.id))
-    position = {p.id: i for i, p in enumerate(people)}
-
-    def theirs(h: Happening) -> bool:
-        return h.record.id in changed and h.kind == "people"
+    (the caller makes sure of it)."""
+    old = [p for p in model.people if p.id in changed]
+    new = [changed[p.id] for p in old]
 
     def lines(people) -> list[Happening]:
         return [Happening(e.date, "people", rec, i) for rec in people for i, e in enumerate(rec.data.events)]
 
-    gone, added = lines(old.values()), lines(changed.values())
-    happenings = _replaced(model.happenings, gone, added, theirs)
-
-    def regroup(groups: dict, key_of, *, keep_empty: bool = False) -> dict:
-        """Dated lines keyed by day or city: the changed people's taken out, and put back where they belong."""
-        out = dict(groups)
-        for key in {key_of(h) for h in gone + added} - {None}:
-            out[key] = _replaced(groups.get(key, []), [h for h in gone if key_of(h) == key], [h for h in added if key_of(h) == key], theirs)
-        return out if keep_empty else {k: v for k, v in out.items() if v}
-
-    def day_of(h: Happening):
-        return model.day_of(h.date)
-
-    def moved(groups: dict, keys_of) -> dict:
-        """People lists keyed by city or source: the changed people taken out, and put back where they belong."""
-        out = dict(groups)
-        for key in set().union(*(keys_of(r) for r in [*old.values(), *changed.values()])):
-            members = [p for p in groups.get(key, []) if p.id not in changed] + [r for r in changed.values() if key in keys_of(r)]
-            out[key] = sorted(members, key=lambda p: position[p.id])
-        return {k: v for k, v in out.items() if v}
-
-    people_by_city = moved(model.people_by_city, cities_of)
-    citing_people = moved({sid: c["people"] for sid, c in model.citing.items()}, lambda r: set(r.cited))
-    return dataclasses.replace(
-        model,
-        people=tuple(people),
-        happenings=tuple(happenings),
-        by_day=regroup(model.by_day, day_of, keep_empty=True),  # every day of the timeline has a page
-        happenings_by_city=regroup(model.happenings_by_city, lambda h: h.city),
-        people_by_city=people_by_city,
-        citing={sid: {**c, "people": citing_people.get(sid, [])} for sid, c in model.citing.items()},
-        last_changed=last_changed,
-        groups=_regrouped(model.groups, old, changed, position, model.cities, people_by_city),
-    )
+    gone_lines, added_lines = lines(old), lines(new)
+    groups = {}
+    for name, grouping in GROUPINGS.items():
+        before = {None: getattr(model, name)} if name in WHOLE else getattr(model, name)
+        gone, added = (old, new) if grouping.of == "people" else (gone_lines, added_lines)
+        groups[name] = regroup(before, grouping, gone, added)
+    return dataclasses.replace(model, last_changed=last_changed, **_flattened(groups))
 
 
-def first_date(rec: Record) -> PartialDate | None:
-    """The earliest of a person's dates, a known day before a month that starts with it: their group in the people lists."""
-    return min((e.date for e in rec.data.events), default=None, key=lambda d: (d.first_day, d.precision != "day"))
-
-
-def cities_of(rec: Record) -> set[str]:
-    """The cities a person lived in or was in."""
-    return rec.data.cities()
-
-
-_SORT_KEY = operator.attrgetter("sort_key")
-
-
-def _replaced(lines, gone: list[Happening], added: list[Happening], theirs) -> list[Happening]:
-    """``lines`` (in _SORT_KEY's order) without the lines ``gone`` and with ``added``, in the same order:
-    each found by bisection (going through 40,000 lines, or sorting a day's again, took `serve` 30 ms).
-    ``theirs(h)``: whether h belongs to the people changed (the slow way, should a line not be found)."""
-    out = list(lines)
-    for h in gone:
-        i = bisect.bisect_left(out, _SORT_KEY(h), key=_SORT_KEY)
-        while i < len(out) and not (out[i].record.id == h.record.id and out[i].kind == h.kind and out[i].index == h.index):
-            i += 1
-        if i == len(out):
-            return _replaced([line for line in lines if not theirs(line)], [], added, theirs)
-        del out[i]
-    for h in added:
-        bisect.insort(out, h, key=_SORT_KEY)
-    return out
-
-
-def _letter(name: str) -> str:
-    return name[:1].upper()
-
-
-def _date_key(first: PartialDate | None) -> tuple:
-    return (0, first.first_day, first.precision) if first else (1, dt.date.max, "")
-
-
-def people_groups(people, names: dict, cities: dict, people_by_city: dict) -> PeopleGroups:
-    by_letter: dict[str, list] = {}
-    by_date: dict[tuple, tuple] = {}
-    by_fate: dict[str, list] = {}
-    no_city = []
-    for p in people:
-        by_letter.setdefault(_letter(names[p.id]), []).append(p)
-        data = p.data
-        first = first_date(p)
-        by_date.setdefault(_date_key(first), (first, []))[1].append(p)
-        for fate in data.fates:
-            by_fate.setdefault(fate, []).append(p)
-        if not cities_of(p):
-            no_city.append(p)
-    return PeopleGroups(
-        by_letter=tuple(by_letter.items()),
-        by_city=tuple((cid, people_by_city[cid]) for cid in cities if people_by_city.get(cid)),
-        no_city=no_city,
-        by_first_date=tuple(by_date[k] for k in sorted(by_date)),
-        by_fate=by_fate,
-    )
-
-
-def _regrouped(groups: PeopleGroups, old: dict, changed: dict, position: dict, cities: dict, people_by_city: dict) -> PeopleGroups:
-    """people_groups' answer after only ``changed`` people changed (``old``: as they were)."""
-
-    def moved(pairs, keys_of) -> dict:
-        lists = {key: [p for p in members if p.id not in changed] for key, members in pairs}
-        for rec in changed.values():
-            for key in keys_of(rec):
-                lists.setdefault(key, []).append(rec)
-        for key in {key for rec in [*old.values(), *changed.values()] for key in keys_of(rec)}:
-            lists[key].sort(key=lambda p: position[p.id])
-        return {key: members for key, members in lists.items() if members}
-
-    by_letter = moved(groups.by_letter, lambda r: [_letter(sort_name(r))])
-    by_date = moved(((_date_key(first), members) for first, members in groups.by_first_date), lambda r: [_date_key(first_date(r))])
-    no_city = moved([("", groups.no_city)], lambda r: [] if cities_of(r) else [""]).get("", [])
-    return PeopleGroups(
-        by_letter=tuple(sorted(by_letter.items(), key=lambda kv: position[kv[1][0].id])),
-        by_city=tuple((cid, people_by_city[cid]) for cid in cities if people_by_city.get(cid)),
-        no_city=no_city,
-        by_first_date=tuple((first_date(members[0]), members) for _, members in sorted(by_date.items())),
-        by_fate=moved(groups.by_fate.items(), lambda r: r.data.fates),
-    )
+def _flattened(groups: dict) -> dict:
+    """The groupings as SiteModel's fields (those of one group as a tuple)."""
+    return {name: tuple(found.get(None, ())) if name in WHOLE else found for name, found in groups.items()}
 
 
 def redirects(people, cities, events, sources, pages) -> dict[str, str]:

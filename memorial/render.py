@@ -27,7 +27,7 @@ from markupsafe import Markup
 from . import charts, export, i18n, routes
 from .i18n import N_
 from .load import change_key
-from .model import Happening, SiteModel, first_date, page_id, shown_name
+from .model import Happening, SiteModel, first_date, page_id, person_key, shown_name
 from .routes import Page, page_digest
 from .schema import PartialDate
 from .validate import Record
@@ -659,16 +659,19 @@ class Renderer:
         15 MB a language at 10,000 people. Each group's rows are joined and encoded apart from the page and
         put in its place; a group of the same people as in ``self.kept_lists`` (the last build's, which
         `serve` keeps) is not joined and encoded again (a date moved in `serve` changes a few)."""
-        m, g = self.m, self.m.groups
+        m = self.m
+        letters = sorted(m.by_letter.items(), key=lambda kv: person_key(kv[1][0]))  # as the names run
         groups = {
-            "name": [(letter, f"letter-{i}", people) for i, (letter, people) in enumerate(g.by_letter)],
-            "city": [(m.cities[cid].data.name, f"city-{cid}", people) for cid, people in g.by_city]
-            + ([(self._("City not recorded"), "city-unknown", g.no_city)] if g.no_city else []),
+            "name": [(letter, f"letter-{i}", people) for i, (letter, people) in enumerate(letters)],
+            "city": [(m.cities[cid].data.name, f"city-{cid}", m.people_by_city[cid]) for cid in m.cities if cid in m.people_by_city]
+            + ([(self._("City not recorded"), "city-unknown", m.people_by_city[None])] if None in m.people_by_city else []),
             "date": [
                 (self.date(first) if first else self._("Date not recorded"), f"date-{first.iso if first else 'unknown'}", people)
-                for first, people in g.by_first_date
+                for first, people in sorted(
+                    m.by_first_date.items(), key=lambda kv: (kv[0] is None, kv[0] and (kv[0].first_day, kv[0].precision))
+                )
             ],
-            "fate": [(label, f"fate-{fate}", g.by_fate[fate]) for fate, label in self.fate_labels.items() if fate in g.by_fate],
+            "fate": [(label, f"fate-{fate}", m.by_fate[fate]) for fate, label in self.fate_labels.items() if fate in m.by_fate],
         }
         kept = self.kept_lists
         used: dict = {}
@@ -823,13 +826,13 @@ class Renderer:
         m = self.m
         days = []
         for d in m.days:
-            events = m.events_per_day[d]
+            events = m.events_per_day.get(d, [])
             days.append(
                 {
                     "date": format_date(d, "d MMMM", locale=self.locale),
                     "iso": d.isoformat(),
                     "url": routes.day(d.isoformat()),
-                    "people": m.people_per_day[d],
+                    "people": m.people_per_day.get(d, 0),
                     "events": len(events),
                     "titles": [typeset(rec.data.title) for rec in events],
                 }
@@ -878,7 +881,7 @@ class Renderer:
             "iso": iso,
             "summary": summary,
             "summary_cites": [self.source_ref(s) for s in note.data.sources] if note else [],
-            "happenings": self.dated_lines(m.by_day[d]),
+            "happenings": self.dated_lines(m.by_day.get(d, [])),
             "previous": {"url": routes.day(m.days[idx - 1].isoformat()), "date": format_day(m.days[idx - 1], self.locale)}
             if idx > 0
             else None,
@@ -975,13 +978,14 @@ class Renderer:
 
     def source_summary(self, sid: str) -> dict:
         c = self.m.citing[sid]
-        return {**self.source_ref(sid), "people": len(c["people"]), "events": len(c["events"]) + len(c["figures"]) + len(c["days"])}
+        people = len(self.m.people_citing.get(sid, []))
+        return {**self.source_ref(sid), "people": people, "events": len(c["events"]) + len(c["figures"]) + len(c["days"])}
 
     def source(self, sid: str) -> Page:
         c = self.m.citing[sid]
         view = {
             **self.source_ref(sid),
-            "people": Markup("".join(f"{self.fragments_of(p).name_here}\n" for p in c["people"])),
+            "people": Markup("".join(f"{self.fragments_of(p).name_here}\n" for p in self.m.people_citing.get(sid, []))),
             "events": [{"title": e.data.title, "date": self.date(e.data.date), "url": routes.event(e.id)} for e in c["events"]],
             "figures": [
                 {"value": f.data.value, "what": f.data.what, "given_by": f.data.given_by, "date": self.date(f.data.date)}

@@ -89,6 +89,23 @@ def test_people_index_in_four_orders_without_javascript(built_fixture):
     assert "Example Person Two" in by_fate["Tortured"] and "Example Person Two" not in by_fate["Killed"]
 
 
+def test_a_row_in_the_list_by_date_shows_the_date_of_its_group(site):
+    """A person with a month and a day that starts it (2022-01, 2022-01-01) is in the group of the day,
+    and their row says that day, not the month (the row and the group once chose apart)."""
+    from memorial import pipeline
+
+    site.edit(
+        "people/person-two.md",
+        "    sources: [paper-b]\nsources",
+        "    sources: [paper-b]\n  - date: 2022-01-01\n    what: A fact on the first.\n    sources: [paper-b]\nsources",
+    )
+    out = site.tmp / "output"
+    assert pipeline.build(site.content, out).ok
+    by_date = sections(read(out, "en/people/by-date.html"))
+    assert list(by_date) == ["1 January 2022", "6 January 2022"]
+    assert "Example Person Two1 January 2022 · Detained, Tortured" in by_date["1 January 2022"]  # name, then its meta
+
+
 def test_city_page_lists_its_people_and_events_by_date(built_fixture):
     t = text(read(built_fixture, "cities/almaty.html"))
     assert "Example Person One" in t and "Fixture event on the sixth." in t

@@ -1,0 +1,230 @@
+"""The incremental build is the build: after any edit an editor makes, a build that starts from the last
+one (as `serve` keeps it in memory, and as a new `build` reads it from the cache) gives the same files,
+byte for byte, and the same messages as a build from scratch.
+
+A seeded random walk over a few hundred generated people in two language trees: every kind of edit an
+editor makes (rename, move a date, change city, add or remove a dated fact, change fates, cite another
+source, add or delete a person, withdraw one, break a file and fix it), thirty in a row. Set
+MEMORIAL_EDIT_SEED to walk another way."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+
+from memorial import pipeline
+
+sys.path.insert(0, str(ROOT / "bench"))
+import make_corpus  # noqa: E402
+
+SEED = int(os.environ.get("MEMORIAL_EDIT_SEED", "17"))
+EDITS = 30
+CITIES = [f"city-{i:02d}" for i in range(40)]
+SOURCES = [f"source-{i:02d}" for i in range(12)]
+FATES = ["killed", "wounded", "detained", "tortured", "prosecuted", "missing", "died-in-custody"]
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+class Entry:
+    """A person's file as front matter (a dict) and a story."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        _, front, self.story = path.read_text(encoding="utf-8").split("---\n", 2)
+        self.data = yaml.safe_load(front)
+
+    def save(self) -> None:
+        front = yaml.safe_dump(self.data, sort_keys=False, allow_unicode=True, width=1000)
+        self.path.write_text(f"---\n{front}---\n{self.story}", encoding="utf-8")
+
+
+def a_date(rng: random.Random) -> str:
+    """Mostly days of the timeline; some months (the first-date groups), some days outside it."""
+    roll = rng.random()
+    if roll < 0.15:
+        return "2022-01"
+    if roll < 0.2:
+        return f"2022-0{rng.randint(2, 9)}-{rng.randint(10, 28)}"
+    return f"2022-01-{rng.randint(2, 21):02d}"
+
+
+def rename(rng, people, content) -> str:
+    e = Entry(rng.choice(people))
+    other = Entry(rng.choice(people))
+    # half the time another person's name, or one letter off it: a namesake or a possible duplicate
+    e.data["name"] = other.data["name"] + rng.choice(["", "a"]) if rng.random() < 0.5 else make_corpus.name(rng)
+    e.save()
+    return f"rename {e.path.stem}"
+
+
+def move_date(rng, people, content) -> str:
+    e = Entry(rng.choice(people))
+    rng.choice(e.data["events"])["date"] = a_date(rng)
+    e.save()
+    return f"move a date of {e.path.stem}"
+
+
+def change_city(rng, people, content) -> str:
+    e = Entry(rng.choice(people))
+    if rng.random() < 0.2:
+        e.data.pop("city", None)
+    else:
+        e.data["city"] = rng.choice(CITIES)
+    if rng.random() < 0.5:
+        rng.choice(e.data["events"])["city"] = rng.choice(CITIES)
+    e.save()
+    return f"change the city of {e.path.stem}"
+
+
+def add_event(rng, people, content) -> str:
+    e = Entry(rng.choice(people))
+    source = rng.choice(e.data["sources"])
+    e.data["events"].append({"date": a_date(rng), "city": rng.choice(CITIES), "what": "A fact added in review.", "sources": [source]})
+    e.save()
+    return f"add a dated fact to {e.path.stem}"
+
+
+def remove_event(rng, people, content) -> str:
+    e = Entry(rng.choice(people))
+    if len(e.data["events"]) > 1:
+        e.data["events"].pop(rng.randrange(len(e.data["events"])))
+    else:
+        e.data["events"][0]["what"] = "Reworded."
+    e.save()
+    return f"remove a dated fact of {e.path.stem}"
+
+
+def change_fates(rng, people, content) -> str:
+    e = Entry(rng.choice(people))
+    e.data["fates"] = rng.sample(FATES, rng.randint(1, 3))
+    e.save()
+    return f"change the fates of {e.path.stem}"
+
+
+def cite_another(rng, people, content) -> str:
+    e = Entry(rng.choice(people))
+    source = rng.choice(SOURCES)
+    event = rng.choice(e.data["events"])
+    event["sources"] = [source]
+    e.data["sources"] = sorted({*e.data["sources"], source} & {s for ev in e.data["events"] for s in ev["sources"]} | {source})
+    if "age" in e.data:
+        e.data["age"]["sources"] = [source]
+    e.save()
+    return f"{e.path.stem} cites {source}"
+
+
+def story(rng, people, content) -> str:
+    e = Entry(rng.choice(people))
+    e.story += "\nOne more sentence, from a review.\n" if rng.random() < 0.8 else ""
+    if not e.story.strip() or rng.random() < 0.2:
+        e.story = ""  # a warning: no story
+    e.save()
+    return f"story of {e.path.stem}"
+
+
+def add_person(rng, people, content) -> str:
+    full = make_corpus.name(rng)
+    path = content / "people" / f"{full.lower().replace(' ', '-')}-new.md"
+    src = rng.choice(SOURCES)
+    path.write_text(
+        f"---\nname: {full}\ncity: {rng.choice(CITIES)}\nfates: [detained]\nevents:\n  - date: '{a_date(rng)}'\n"
+        f"    what: Detained.\n    sources: [{src}]\nsources: [{src}]\n---\nA new entry.\n",
+        encoding="utf-8",
+    )
+    return f"add {path.stem}"
+
+
+def delete_person(rng, people, content) -> str:
+    path = rng.choice(people)
+    path.unlink()
+    return f"delete {path.stem}"
+
+
+def withdraw(rng, people, content) -> str:
+    e = Entry(rng.choice(people))
+    e.data["status"] = rng.choice(["withdrawn", "draft", "published"])
+    e.save()
+    return f"{e.data['status']} {e.path.stem}"
+
+
+def initials(rng, people, content) -> str:
+    e = Entry(rng.choice(people))
+    e.data["display"] = "initials"
+    e.data.pop("aliases", None)
+    e.story = "A living person, shown by initials.\n"
+    for event in e.data["events"]:
+        event["what"] = "Detained."
+    e.save()
+    return f"initials for {e.path.stem}"
+
+
+KINDS = [rename, move_date, change_city, add_event, remove_event, change_fates, cite_another, story, add_person, delete_person, withdraw]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    content = tmp_path_factory.mktemp("walk") / "content"
+    make_corpus.write(300, content, seed=SEED, languages=("en", "ru"))
+    return content
+
+
+def test_thirty_random_edits_each_give_what_a_build_from_scratch_gives(corpus, tmp_path):
+    rng = random.Random(SEED)
+    content = tmp_path / "content"
+    shutil.copytree(corpus, content)
+    out = tmp_path / "output"
+    last = pipeline.build(content, out, serving=True).build
+    # every kind of edit at least once (initials too), then at random; a broken file every few edits
+    plan = [*KINDS, initials] + [rng.choice(KINDS) for _ in range(EDITS - len(KINDS) - 1)]
+    rng.shuffle(plan)
+    paths = {"incremental": 0, "whole": 0}
+    for n, kind in enumerate(plan):
+        people = sorted((content / "people").glob("*.md"))
+        what = kind(rng, people, content)
+        broken = None
+        if n % 7 == 3:  # break a file, build, then mend it
+            broken = rng.choice(people if kind is not delete_person else sorted((content / "people").glob("*.md")))
+            good = broken.read_bytes()
+            broken.write_bytes(good.replace(b"fates: [", b"fates: [[", 1) if b"fates: [" in good else b"---\n: [\n---\n")
+            refused = pipeline.build(content, out, last=last, serving=True)
+            assert not refused.ok, what
+            assert refused.diagnostics == pipeline.check(content)[1], f"edit {n}: {what}, then a broken file"
+            last = refused.build
+            broken.write_bytes(good)
+        result = pipeline.build(content, out, last=last, serving=True)
+        last = result.build
+        fresh_out = tmp_path / f"fresh-{n}" / "output"
+        fresh = pipeline.build(content, fresh_out)
+        assert result.diagnostics == fresh.diagnostics, f"edit {n}: {what}"
+        assert result.ok == fresh.ok
+        if result.ok:
+            paths["incremental" if result.edited is not None else "whole"] += 1
+            mine, theirs = files(out), files(fresh_out)
+            assert mine.keys() == theirs.keys(), f"edit {n}: {what}: {sorted(mine.keys() ^ theirs.keys())[:5]}"
+            differ = sorted(path for path in mine if mine[path] != theirs[path])
+            assert not differ, f"edit {n}: {what}: {differ[:5]}"
+            assert result.model == fresh.model, f"edit {n}: {what}"
+        shutil.rmtree(fresh_out.parent)
+    # both ways were taken: the walk tested the incremental build, not only the whole one
+    assert paths["incremental"] >= 10 and paths["whole"] >= 5, paths
+    last.wait()
+    # and a build in a new process, starting from the cache the walk left, gives the same again
+    site = content / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("title: ", "title: The "), encoding="utf-8")
+    assert pipeline.build(content, out).ok
+    assert files(out) == _scratch(content, tmp_path / "last")
+
+
+def _scratch(content: Path, where: Path) -> dict[str, bytes]:
+    assert pipeline.build(content, where / "output").ok
+    return files(where / "output")
