@@ -31,7 +31,7 @@ from .model import SiteModel
 from .validate import Validated
 
 PROJECT = Path(__file__).resolve().parent.parent
-FORMAT = 10  # bump when the cached structures or the file's layout change
+FORMAT = 11  # bump when the cached structures or the file's layout change
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,8 @@ class Build:
     photos: dict = field(default_factory=dict)  # saved: (photo file, size, time) -> (its hash, person id, [(width, height, digest)])
     keys: dict = field(default_factory=dict)  # person id -> key over everything their page shows (person_keys)
     person_pages: dict = field(default_factory=dict)  # saved: (lang, person id) -> (key, page path, page digest)
-    lines: dict = field(default_factory=dict)  # saved: (lang, person id) -> render.Fragments, made under that key
-    lists: dict = field(default_factory=dict)  # language -> the people lists' rows (render.Renderer.lists_made)
+    lines: dict = field(default_factory=dict)  # saved: (lang, person id) -> lines.Fragments, made under that key
+    lists: dict = field(default_factory=dict)  # language -> the people lists' rows (lines.Lines.lists_made)
     templates: object = None  # render.TemplateCache: compiled templates
     pages: int = 0  # how many the site has
     tree: str | None = None  # the output tree it wrote (write.TREES)

@@ -1,7 +1,7 @@
 """Every kind of page, declared once, and the making of the pages a build needs.
 
 Each entry of ``KINDS`` says which pages of its kind a language tree has (their keys), how one is made
-(a view rendered by ``render.Renderer``), and what it shows of a person: ``shows`` gives that part of
+(``views.Views`` gives its view, ``render.Language`` its bytes), and what it shows of a person: ``shows`` gives that part of
 a person's record and lines, and ``showing`` the keys of the pages that show the person. That is the
 table from pages to the people they depend on: after an edit to some people, a kind whose ``shows``
 is the same for each of them before and after need not be made again, and of the others only the
@@ -17,11 +17,14 @@ from pathlib import Path
 
 from . import export, parallel, routes
 from .change import Edit
+from .lines import Fragments, Lines
 from .load import change_key
+from .markdown import Markdown
 from .model import SiteModel, cities_of, first_date, page_id, sort_name
-from .render import Fragments, Markdown, Renderer, TemplateCache
+from .render import Language, TemplateCache
 from .routes import Kept, Page
 from .validate import Record
+from .views import Views
 
 Key = str | None  # a page's key within its kind: an id, an ISO date, or None for the kind's one page
 
@@ -30,7 +33,7 @@ Key = str | None  # a page's key within its kind: an id, an ISO date, or None fo
 class Kind:
     name: str
     keys: Callable[[SiteModel, str], Iterable[Key]]  # (model, language) -> the pages of this kind in that tree
-    make: Callable[[Renderer, Key], list[Page]]
+    make: Callable[[Views, Key], list[Page]]
     shows: Callable[[SiteModel, Record, Fragments], object] | None = None  # what its pages show of a person
     showing: Callable[[SiteModel, Record], Iterable[Key]] | None = None  # which of its pages show them (None: all)
     from_lines: bool = False  # joined from everyone's kept lines: made in this process, after the lines
@@ -114,7 +117,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "data",  # the open data, once, beside the language trees
         lambda m, lang: [None] if lang == m.site.default_language else [],
-        lambda r, _: export.data_files(r.m, people={rec.id: r.fragments_of(rec).data for rec in r.m.people}),
+        lambda r, _: export.data_files(r.m, people={rec.id: r.lines.fragments_of(rec).data for rec in r.m.people}),
         shows=lambda m, rec, frag: frag.data,
         from_lines=True,
     ),
@@ -162,7 +165,7 @@ class Made:
 
     pages: list
     lines: dict  # (language, person id) -> Fragments
-    lists: dict  # language -> the people lists' rows (Renderer.lists_made)
+    lists: dict  # language -> the people lists' rows (lines.Lines.lists_made)
     processes: int
 
 
@@ -191,7 +194,7 @@ def render_site(
     the process that made it, and gives back its Kept entry. ``lines_made(lines)`` is called once every
     person's lines are made, while pages are still being made. ``templates``: compiled templates to
     start from, and ``lists`` the people lists' rows as the last build left them (language ->
-    Renderer.lists_made; re-used only where the same records are listed), both kept by `serve`.
+    Lines.lists_made; re-used only where the same records are listed), both kept by `serve`.
 
     Person pages and the pages that list no one are shared among the processes; this one alone makes
     everyone's lines, then the pages joined from them (a forked process would copy the lines and records
@@ -206,19 +209,19 @@ def render_site(
     for (lang, pid), frag in (lines or {}).items():
         if lang in given:
             given[lang][pid] = frag
-    renderers = {
-        lang: Renderer(model, templates_dir, photos, lang, markdown, templates, alike, given[lang], (lists or {}).get(lang, {}))
-        for lang in model.site.languages
-    }
+    views = {}
+    for lang in model.site.languages:
+        language = Language(model, templates_dir, lang, markdown, templates)
+        views[lang] = Views(language, Lines(language, alike, given[lang], (lists or {}).get(lang, {})), photos)
     # Everyone's lines not kept from the last build, in every language side by side (their names and search
-    # entry are made once for all languages: Renderer.alike_everywhere).
-    to_make = [(renderer, rec) for rec in model.people for renderer in renderers.values() if rec.id not in renderer.fragments]
+    # entry are made once for all languages: Lines.alike_everywhere).
+    to_make = [(view, rec) for rec in model.people for view in views.values() if rec.id not in view.lines.fragments]
     everyone: dict = {}
 
     def everyones_lines() -> dict:
-        for renderer, rec in parallel.progress(to_make, progress):
-            renderer.fragments[rec.id] = renderer.person_fragments(rec)
-        everyone.update(((lang, rec.id), r.fragments[rec.id]) for lang, r in renderers.items() for rec in model.people)
+        for view, rec in parallel.progress(to_make, progress):
+            view.lines.make(rec)
+        everyone.update(((lang, rec.id), r.lines.fragments[rec.id]) for lang, r in views.items() for rec in model.people)
         return everyone
 
     joined, shared = [], []
@@ -231,7 +234,7 @@ def render_site(
             lang, kind, key = task
             if BY_NAME[kind].from_lines:
                 joined.append(task)
-            elif kind != "person" or f"{lang}/{routes.person(page_id(renderers[lang].people_by_id[key]))}" not in keep:
+            elif kind != "person" or f"{lang}/{routes.person(page_id(views[lang].people_by_id[key]))}" not in keep:
                 shared.append(task)
         # A person's pages in every language side by side: one process makes them, converting the story once.
         shared.sort(key=lambda task: (task[1] != "person", task[2] or ""))
@@ -240,15 +243,15 @@ def render_site(
 
     def run(task: Task) -> list:
         lang, kind, key = task
-        pages = BY_NAME[kind].make(renderers[lang], key)
+        pages = BY_NAME[kind].make(views[lang], key)
         return [sink(page) for page in pages] if sink is not None else pages
 
     def own_work():
         """This process's part, a step at a time: everyone's lines, then the pages joined from them."""
         if not everyone:
             for i in range(0, len(to_make), 32):
-                for renderer, rec in parallel.progress(to_make[i : i + 32], progress):
-                    renderer.fragments[rec.id] = renderer.person_fragments(rec)
+                for view, rec in parallel.progress(to_make[i : i + 32], progress):
+                    view.lines.make(rec)
                 yield []
             everyones_lines()
         if lines_made is not None:
@@ -257,11 +260,11 @@ def render_site(
             yield run(task)
 
     processes = parallel.workers(workers) if len(shared) > 200 else 1
-    with parallel.collecting_new():  # (the forked processes inherit the renderers, model and templates: nothing is pickled)
+    with parallel.collecting_new():  # (the forked processes inherit the views, model and templates: nothing is pickled)
         out: list[Page | Kept] = list(keep.values()) if only is None else []
         out += parallel.share_out(processes, run, shared, own_work(), progress)
     if only is None:
-        first = renderers[model.site.default_language]
+        first = views[model.site.default_language]
         out.append(first.chooser())
         if model.site.base_url:
             out.append(first.service_worker(out))
@@ -272,4 +275,4 @@ def render_site(
         if page.path in seen:
             raise RuntimeError(f"two pages would be written to {page.path}")  # a bug, not a content problem
         seen.add(page.path)
-    return Made(sorted(out, key=lambda p: p.path), everyone, {lang: r.lists_made for lang, r in renderers.items()}, processes)
+    return Made(sorted(out, key=lambda p: p.path), everyone, {lang: r.lines.lists_made for lang, r in views.items()}, processes)

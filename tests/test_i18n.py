@@ -129,11 +129,11 @@ def test_numbers_are_written_the_way_each_language_writes_them():
     from memorial.load import load_content
     from memorial.model import build_model
     from memorial.pipeline import TEMPLATES
-    from memorial.render import Renderer
+    from memorial.render import Language
     from memorial.validate import validate
 
     model = build_model(validate(load_content(FIXTURE), FIXTURE), {})
-    said = {lang: Renderer(model, TEMPLATES, {}, lang).count("%(num)d person", "%(num)d people", 10000) for lang in ("en", "ru", "kk")}
+    said = {lang: Language(model, TEMPLATES, lang).count("%(num)d person", "%(num)d people", 10000) for lang in ("en", "ru", "kk")}
     assert said == {"en": "10,000 people", "ru": "10\u00a0000 человек", "kk": "10\u00a0000 адам"}
 
 

@@ -12,7 +12,7 @@ import sys
 import pytest
 from conftest import ROOT
 
-from memorial import parallel, pipeline, render
+from memorial import parallel, pipeline, views
 
 sys.path.insert(0, str(ROOT / "bench"))
 import make_corpus  # noqa: E402
@@ -69,7 +69,7 @@ def test_two_processes_make_the_same_site_as_one(corpus, tmp_path, shared_out):
 def test_a_failure_in_a_rendering_process_stops_the_build(corpus, tmp_path, monkeypatch, shared_out):
     first = sorted(p.stem for p in (corpus / "people").glob("*.md"))[0]  # in the first chunk handed out
     this_process = os.getpid()
-    person = render.Renderer.person
+    person = views.Views.person
 
     def failing(self, rec):
         if rec.id == first and os.getpid() != this_process:
@@ -83,7 +83,7 @@ def test_a_failure_in_a_rendering_process_stops_the_build(corpus, tmp_path, monk
     shown = files(out)
     site = content / "site.yaml"  # a new title: every page is made again
     site.write_text(site.read_text(encoding="utf-8").replace("title: ", "title: The "), encoding="utf-8")
-    monkeypatch.setattr(render.Renderer, "person", failing)
+    monkeypatch.setattr(views.Views, "person", failing)
     with pytest.raises(RuntimeError, match="(?s)failed in a worker.*ValueError: a bug in a template"):
         pipeline.build(content, out, workers=2)
     assert shared_out

@@ -12,7 +12,7 @@ import time
 from conftest import ROOT, errors_of
 from PIL import Image
 
-from memorial.render import sanitise
+from memorial.markdown import sanitise
 
 PERSON = """---
 name: Example Person Three

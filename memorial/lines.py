@@ -1,0 +1,193 @@
+"""Each person's lines in other pages' lists, made once per language and kept between builds.
+
+A city or day page lists thousands of lines, and the people lists everyone: they are joined from these,
+so that an edit makes one person's lines again instead of every list, and a new build in another
+process takes them from the cache (cache.Build.lines).
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from . import export, routes
+from .model import Happening, first_date, page_id, shown_name
+from .render import Language
+from .validate import Record
+
+
+@dataclass(frozen=True)
+class Fragments:
+    """A person's lines in other pages' lists, made once per language and kept between builds.
+
+    A city or day page lists thousands of lines: assembled from these, an edit
+    re-renders one person's lines instead of every list. All such lists are on
+    pages one folder deep (links start with "../")."""
+
+    row: str  # people lists: name, then city, first date and what happened
+    row_here: str  # a city's own list: the same without the city
+    lines: tuple[str, ...]  # one dated line per event (by its index), with its city
+    lines_here: tuple[str, ...]  # the same without the city (on that city's page)
+    name: str  # the home page's wall of names (at the top of the tree: links without "../")
+    name_here: str  # the same one folder deep (a source's page)
+    search: str  # the person's entry in the search index (JSON)
+    data: export.PersonData | None = None  # the open-data lines (made in the content's own language only)
+
+
+LIST_ROOT = "../"  # where the lists that use Fragments are: people/, cities/, days/
+PERSON_ROOT = routes.root_of(routes.person("x"))  # "../": person pages are in people/
+
+
+class Lines:
+    """People's lines in one language tree: those an earlier build made from the same inputs (``given``),
+    the rest made here on first use. ``alike``: shared by the trees of one build (see alike_everywhere).
+    ``lists``: the people lists' rows the last build made (see people_lists), re-used where unchanged."""
+
+    def __init__(self, language: Language, alike: dict, given: dict, lists: dict) -> None:
+        self.t = language
+        self.m = language.m
+        self.alike = alike
+        self.fragments: dict[str, Fragments] = given  # person id -> Fragments
+        self.kept_lists = lists  # read only
+        self._used: dict | None = None  # see list_rows
+
+    def make(self, rec: Record) -> Fragments:
+        """A person's lines, made afresh (and kept for the lists)."""
+        found = self.fragments[rec.id] = self.person_fragments(rec)
+        return found
+
+    def fragments_of(self, rec: Record) -> Fragments:
+        found = self.fragments.get(rec.id)
+        if found is None:
+            found = self.fragments[rec.id] = self.person_fragments(rec)
+        return found
+
+    def person_fragments(self, rec: Record) -> Fragments:
+        row = self.person_row(rec)
+        line = self.t.macros.dated_line
+        happenings = [self.t.happening(Happening(None, "people", rec, i)) for i in range(len(rec.data.events))]
+        lines = tuple(str(line(h, LIST_ROOT)) for h in happenings)
+        name, name_here, search = self.alike_everywhere(rec)
+        return Fragments(
+            row=str(self.t.macros.person_item(row, LIST_ROOT, row["meta"])),
+            row_here=str(self.t.macros.person_item(row, LIST_ROOT, row["meta_without_city"])),
+            lines=lines,
+            lines_here=tuple(
+                str(line({**h, "city": None}, LIST_ROOT)) if h["city"] else same for h, same in zip(happenings, lines, strict=True)
+            ),
+            name=name,
+            name_here=name_here,
+            search=search,
+            data=export.person_data(self.m, rec) if self.t.lang == self.m.site.default_language else None,
+        )
+
+    def alike_everywhere(self, rec: Record) -> tuple[str, str, str]:
+        """A person's lines that read the same in every language (name links and search entry): made once
+        for all the renderers that share ``self.alike``."""
+        key = (rec.id, rec.doc.sha)
+        found = self.alike.get(key)
+        if found is None:
+            link = self.t.person_link(rec)
+            found = self.alike[key] = (
+                str(self.t.macros.name_item(link, "")),
+                str(self.t.macros.name_item(link, LIST_ROOT)),
+                json.dumps(self.search_entry(rec), ensure_ascii=False, separators=(",", ":")),
+            )
+        return found
+
+    def rows(self, people, *, here: bool = False) -> Markup:
+        """A people list's items, from each person's kept row."""
+        get, made = self.fragments.get, self.fragments_of  # (a list can hold 10,000: no lookups in the loop)
+        row_of = operator.attrgetter("row_here" if here else "row")
+        rows = [row_of(get(p.id) or made(p)) for p in people]
+        return Markup("\n".join(rows) + "\n" if rows else "")
+
+    def dated_lines(self, happenings, *, here: bool = False) -> Markup:
+        """A dated list's items: people's kept lines, general events rendered here (there are few)."""
+        out = []
+        get, made = self.fragments.get, self.fragments_of
+        lines_of = operator.attrgetter("lines_here" if here else "lines")
+        for h in happenings:
+            if h.kind == "people":
+                rec = h.record
+                out.append(lines_of(get(rec.id) or made(rec))[h.index])
+            else:
+                out.append(str(self.t.macros.dated_line(self.t.happening(h, with_city=not here), LIST_ROOT)))
+        return Markup("".join(out))
+
+    def person_row(self, rec: Record) -> dict:
+        """A person in the people lists: name and link, then city, first date and what happened."""
+        data = rec.data
+        first = first_date(rec)  # the same date that puts them in a group of the list by date
+        city = self.m.cities[data.city].data.name if data.city else None
+        when = self.t.date(first) if first else None
+        fates = ", ".join(self.t.fate_labels[f] for f in data.fates)
+        return {
+            **self.t.person_link(rec),
+            "meta": " · ".join(x for x in (city, when, fates) if x),
+            "meta_without_city": " · ".join(x for x in (when, fates) if x),
+        }
+
+    def encoded_rows(self, key: tuple, people, kept: dict, used: dict) -> bytes:
+        """A people list's rows as bytes, from each person's kept row; those of ``kept`` when it lists the
+        same records. (`serve` keeps them only from one touch-up to the next, where every person but the
+        edited ones is the same object: the comparison costs next to nothing, an edited person's record
+        differs, and nothing else a row shows can change without a whole build.)"""
+        listed = tuple(people)
+        before = kept.get(key)
+        if before is not None and before[0] == listed:
+            used[key] = before
+            return before[1]
+        try:
+            found = list(map(self.fragments.__getitem__, map(_ID, listed)))
+        except KeyError:  # lines not made yet (a list made on its own)
+            found = [self.fragments_of(p) for p in listed]
+        rows = list(map(_ROW, found))
+        data = ("\n".join(rows) + "\n").encode() if rows else b""
+        used[key] = (listed, data)
+        return data
+
+    def search_entry(self, rec: Record) -> list:
+        d = rec.data
+        other = [*d.aliases, *(f.name for f in d.name_forms)] if d.display == "full" else []
+        days = sorted({e.date.iso for e in d.events if e.date.precision == "day"})
+        return [
+            routes.person(page_id(rec)),
+            shown_name(rec),
+            "; ".join(other),
+            d.city or "",
+            d.occupation.text if d.occupation else "",
+            list(d.fates),
+            days,
+        ]
+
+    def list_rows(self, key: str, groups: list) -> list[bytes]:
+        """One people list's groups ([(group id, people)]) as bytes, each joined from the people's kept rows.
+        A group of the same records as in the last build's list (``kept_lists``: `serve` keeps them) is
+        taken as it was (a date moved in `serve` changes a few); what the lists use now is what the next
+        build may keep (lists_made)."""
+        if self._used is None:
+            self._used = {}
+        return [self.encoded_rows((key, gid), people, self.kept_lists, self._used) for gid, people in groups]
+
+    @property
+    def lists_made(self) -> dict:
+        """The people lists' rows to keep for the next build: those this build used, or, if it made no
+        people list, the last build's."""
+        return self.kept_lists if self._used is None else self._used
+
+    def search_entries(self) -> bytes:
+        """Everyone's entries in the search index, joined: they read the same in every language
+        (alike_everywhere), so once for all the trees of a build, which share ``self.alike``."""
+        people = self.alike.get(SEARCH_PEOPLE)
+        if people is None:
+            people = self.alike[SEARCH_PEOPLE] = ",".join(self.fragments_of(rec).search for rec in self.m.people).encode("utf-8")
+        return people
+
+
+_ID, _ROW = operator.attrgetter("id"), operator.attrgetter("row")
+SEARCH_PEOPLE = ("everyone's search entries",)  # a key of Lines.alike (see search_entries)
+LIST_ROOT = "../"  # where the lists that use Fragments are: people/, cities/, days/

@@ -1,0 +1,415 @@
+"""The data each page's template shows (views: plain dicts, dates formatted, citations numbered), for
+one language tree. pages.py says which pages there are; render.Language makes them bytes; people's
+lines in lists come from lines.Lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import posixpath
+
+from babel.dates import format_date
+from markupsafe import Markup
+
+from . import charts, i18n, routes
+from .lines import Lines
+from .model import page_id, person_key, shown_name
+from .render import JUSTICE_LABELS, Language, format_day, format_span, sentence, typeset
+from .routes import Page, page_digest
+from .validate import Record
+
+PERSON_ROOT = routes.root_of(routes.person("x"))  # "../": person pages are in people/
+
+
+class Views:
+    """Every page of one language tree, each from its view. ``photos``: person id -> the versions of
+    their photo ([{"url", "width", "height"}], pipeline.render_photos)."""
+
+    def __init__(self, language: Language, lines: Lines, photos: dict) -> None:
+        self.t = language
+        self.lines = lines
+        self.m = model = language.m
+        self.photos = photos
+        self.outline = charts.load_outline()
+        self.people_by_id = {rec.id: rec for rec in model.people}
+        self.events_by_id = {rec.id: rec for rec in model.events}
+        self.pages_by_id = {rec.id: rec for rec in model.pages}
+
+    def home(self) -> Page:
+        figures = [
+            {
+                "value": f.data.value,
+                "what": f.data.what,
+                "given_by": f.data.given_by,
+                "date": self.t.date(f.data.date),
+                "note": sentence(f.data.note),
+                "sources": [self.t.source_ref(s) for s in f.data.sources],
+            }
+            for f in self.m.figures
+        ]
+        names = Markup("".join(f"{self.lines.fragments_of(p).name}\n" for p in self.m.people))
+        return self.t.render(
+            routes.HOME,
+            "home.html",
+            self.m.site.title,
+            intro=self.t.md(self.m.site.intro, routes.HOME),
+            figures=figures,
+            names=names,
+            counts=self.counts(),
+            map=self.map(""),
+            span=format_span(self.m.days[0], self.m.days[-1], self.t.locale),
+        )
+
+    def map(self, root: str) -> dict:
+        """The map of Kazakhstan with a circle per city, and its text equivalent."""
+        cities = [
+            {
+                "id": cid,
+                "name": rec.data.name,
+                "lat": rec.data.latitude,
+                "lon": rec.data.longitude,
+                "count": len(self.m.people_by_city.get(cid, [])),
+                "url": routes.city(cid),
+            }
+            for cid, rec in self.m.cities.items()
+        ]
+        svg = charts.kazakhstan_map(
+            cities,
+            self.outline,
+            root,
+            title=self.t._("Map of Kazakhstan: the cities and towns on this memorial"),
+            desc="; ".join(
+                self.t.count("%(name)s: %(num)d person", "%(name)s: %(num)d people", c["count"], name=c["name"]) for c in cities
+            ),
+        )
+        return {"svg": Markup(svg), "credit": charts.credit(), "cities": sorted(cities, key=lambda c: (-c["count"], c["name"]))}
+
+    def counts(self) -> dict:
+        return {"people": len(self.m.people), "cities": len(self.m.cities), "events": len(self.m.events), "sources": len(self.m.sources)}
+
+    def people_indexes(self):
+        """The four people lists, each of everyone (a person linked to several cities is under each): some
+        15 MB a language at 10,000 people. Each group's rows are joined and encoded apart from the page
+        (Lines.list_rows) and put in its place."""
+        m = self.m
+        letters = sorted(m.by_letter.items(), key=lambda kv: person_key(kv[1][0]))  # as the names run
+        groups = {
+            "name": [(letter, f"letter-{i}", people) for i, (letter, people) in enumerate(letters)],
+            "city": [(m.cities[cid].data.name, f"city-{cid}", m.people_by_city[cid]) for cid in m.cities if cid in m.people_by_city]
+            + ([(self.t._("City not recorded"), "city-unknown", m.people_by_city[None])] if None in m.people_by_city else []),
+            "date": [
+                (self.t.date(first) if first else self.t._("Date not recorded"), f"date-{first.iso if first else 'unknown'}", people)
+                for first, people in sorted(
+                    m.by_first_date.items(), key=lambda kv: (kv[0] is None, kv[0] and (kv[0].first_day, kv[0].precision))
+                )
+            ],
+            "fate": [(label, f"fate-{fate}", m.by_fate[fate]) for fate, label in self.t.fate_labels.items() if fate in m.by_fate],
+        }
+        titles = {
+            "name": self.t._("by name"),
+            "city": self.t._("by city"),
+            "date": self.t._("by date"),
+            "fate": self.t._("by what happened"),
+        }
+        tabs = [{"key": k, "title": titles[k], "url": routes.PEOPLE_BY[k]} for k in routes.PEOPLE_BY]
+        for key, path in routes.PEOPLE_BY.items():
+            rows = self.lines.list_rows(key, [(gid, people) for _, gid, people in groups[key]])
+            page = self.t.render(
+                path,
+                "people.html",
+                self.t._("People, %(order)s") % {"order": titles[key]},
+                groups=[
+                    {"heading": heading, "id": gid, "people": Markup(ROWS_MARK), "count": len(people)}
+                    for heading, gid, people in groups[key]
+                ],
+                tabs=tabs,
+                current=key,
+                total=len(m.people),
+            )
+            around = page.data.split(ROWS_MARK.encode())
+            yield Page(page.path, b"".join(part for pair in zip(around, [*rows, b""], strict=True) for part in pair))
+
+    def person(self, rec: Record) -> Page:
+        data = rec.data
+        order = rec.cited  # in the order a reader meets them
+        numbers = {sid: i + 1 for i, sid in enumerate(order)}
+
+        def cite(ids) -> Markup:
+            found = sorted({numbers[s]: s for s in ids}.items())
+            return self.t.cite_marks(tuple(found), PERSON_ROOT)
+
+        story, story_lang, _ = self.t.text("people", rec, routes.person(page_id(rec)))
+        events = sorted(enumerate(data.events), key=lambda ie: (ie[1].date.first_day, ie[1].date.precision != "day", ie[0]))
+        view = {
+            "name": shown_name(rec),
+            "aliases": data.aliases if data.display == "full" else [],
+            "name_forms": [
+                {"name": f.name, "language": f.language, "cites": cite(f.sources)} for f in data.name_forms if data.display == "full"
+            ],
+            "age": {"years": data.age.years, "as_of": self.t.date(data.age.as_of), "cites": cite(data.age.sources)} if data.age else None,
+            "occupation": {"text": data.occupation.text, "cites": cite(data.occupation.sources)} if data.occupation else None,
+            "city": self.t.city_link(data.city, PERSON_ROOT),
+            "fates": [self.t.fate_labels[f] for f in data.fates],
+            "story": story,
+            "events": [
+                {
+                    "date": self.t.date(e.date),
+                    "iso": e.date.iso,
+                    "day_href": PERSON_ROOT + routes.day(e.date.iso) if self.m.day_of(e.date) else None,
+                    "city": self.t.city_link(e.city, PERSON_ROOT),
+                    "what": typeset(e.what),
+                    "date_note": sentence(e.date_note),
+                    "cites": cite(e.sources),
+                }
+                for _, e in events
+            ],
+            "justice": {
+                "status": self.t._(JUSTICE_LABELS[data.justice.status]),
+                "note": sentence(data.justice.note),
+                "cites": cite(data.justice.sources),
+            }
+            if data.justice
+            else None,
+            "conflicts": [
+                {
+                    "about": typeset(c.about[:1].upper() + c.about[1:]),
+                    "note": sentence(c.note),
+                    "sides": [{"claim": typeset(s.claim), "cites": cite(s.sources)} for s in c.sides],
+                }
+                for c in data.conflicts
+            ],
+            "entry_cites": cite(data.sources),
+            "citations": [
+                {"n": numbers[s], "web": self.m.sources[s].data.url, "reference": self.t.reference(s, PERSON_ROOT)} for s in order
+            ],
+            "photo": self.photo(rec),
+            "changed": self.t.changed(rec),
+        }
+        return self.t.render(routes.person(page_id(rec)), "person.html", shown_name(rec), person=view, body_lang=story_lang)
+
+    def photo(self, rec: Record) -> dict | None:
+        photo = rec.data.photo
+        if photo is None:
+            return None
+        versions = self.photos[rec.id]
+        middle = versions[min(1, len(versions) - 1)]
+        return {
+            "src": middle["url"],
+            "versions": versions,
+            "width": middle["width"],
+            "height": middle["height"],
+            "alt": photo.alt,
+            "credit": photo.credit,
+            "licence": photo.licence,
+        }
+
+    def cities(self) -> Page:
+        summaries = [self.city_summary(c) for c in self.m.cities.values()]
+        return self.t.render(routes.CITIES, "cities.html", self.t._("Cities and towns"), cities=summaries, map=self.map("../"))
+
+    def city_summary(self, rec: Record) -> dict:
+        return {
+            "name": rec.data.name,
+            "url": routes.city(rec.id),
+            "region": rec.data.region,
+            "people": len(self.m.people_by_city.get(rec.id, [])),
+            "events": len(self.m.happenings_by_city.get(rec.id, [])),
+        }
+
+    def city(self, rec: Record) -> Page:
+        data = rec.data
+        body, body_lang, _ = self.t.text("cities", rec, routes.city(rec.id))
+        view = {
+            "name": data.name,
+            "name_forms": [{"name": f.name, "language": f.language} for f in data.name_forms],
+            "region": data.region,
+            "latitude": data.latitude,
+            "longitude": data.longitude,
+            "body": body,
+        }
+        people = self.m.people_by_city.get(rec.id, [])
+        happenings = self.m.happenings_by_city.get(rec.id, [])
+        view["people"], view["people_count"] = self.lines.rows(people, here=True), len(people)
+        view["happenings"], view["happening_count"] = self.lines.dated_lines(happenings, here=True), len(happenings)
+        counted = self.m.fates_in(rec.id)
+        view["fates"] = [{"label": label, "count": counted[fate]} for fate, label in self.t.fate_labels.items() if counted[fate]]
+        if view["fates"]:
+            view["fate_chart"] = Markup(
+                charts.fate_chart(
+                    view["fates"],
+                    title=self.t._("What happened to the people recorded in %(city)s") % {"city": data.name},
+                    desc="; ".join(f"{f['label']}: {f['count']}" for f in view["fates"]),
+                )
+            )
+        return self.t.render(routes.city(rec.id), "city.html", data.name, city=view, body_lang=body_lang)
+
+    def timeline(self) -> Page:
+        m = self.m
+        days = []
+        for d in m.days:
+            events = m.events_per_day.get(d, [])
+            days.append(
+                {
+                    "date": format_date(d, "d MMMM", locale=self.t.locale),
+                    "iso": d.isoformat(),
+                    "url": routes.day(d.isoformat()),
+                    "people": m.people_per_day.get(d, 0),
+                    "events": len(events),
+                    "titles": [typeset(rec.data.title) for rec in events],
+                }
+            )
+        start, end = m.days[0], m.days[-1]
+        before, vague, after = ([self.t.happening(h) for h in found] for found in m.off_the_days)
+        return self.t.render(
+            routes.TIMELINE,
+            "timeline.html",
+            self.t._("Timeline"),
+            days=days,
+            before=before,
+            vague=vague,
+            after=after,
+            start=format_day(start, self.t.locale),
+            end=format_day(end, self.t.locale),
+            span=format_span(start, end, self.t.locale),
+            chart=Markup(
+                charts.day_chart(
+                    [
+                        {
+                            "label": format_date(dt.date.fromisoformat(d["iso"]), "d MMM", locale=self.t.locale),
+                            "iso": d["iso"],
+                            "count": d["people"],
+                            "url": d["url"],
+                        }
+                        for d in days
+                    ],
+                    "",
+                    title=self.t._("People with something recorded on each day, %(span)s")
+                    % {"span": format_span(start, end, self.t.locale)},
+                    desc="; ".join(f"{d['date']}: {d['people']}" for d in days),
+                    x_caption=self.t._("Day of January 2022"),
+                    y_caption=self.t._("People"),
+                )
+            ),
+        )
+
+    def day(self, iso: str) -> Page:
+        m = self.m
+        d = dt.date.fromisoformat(iso)
+        note = m.day_notes.get(iso)
+        idx = m.days.index(d)
+        summary, body_lang = (self.t.text("days", note, routes.day(iso))[:2]) if note else (None, self.m.site.default_language)
+        view = {
+            "date": format_day(d, self.t.locale),
+            "iso": iso,
+            "summary": summary,
+            "summary_cites": [self.t.source_ref(s) for s in note.data.sources] if note else [],
+            "happenings": self.lines.dated_lines(m.by_day.get(d, [])),
+            "previous": {"url": routes.day(m.days[idx - 1].isoformat()), "date": format_day(m.days[idx - 1], self.t.locale)}
+            if idx > 0
+            else None,
+            "next": {"url": routes.day(m.days[idx + 1].isoformat()), "date": format_day(m.days[idx + 1], self.t.locale)}
+            if idx + 1 < len(m.days)
+            else None,
+        }
+        return self.t.render(routes.day(iso), "day.html", format_day(d, self.t.locale), day=view, body_lang=body_lang)
+
+    def event(self, rec: Record) -> Page:
+        data = rec.data
+        body, body_lang, title = self.t.text("events", rec, routes.event(rec.id))
+        view = {
+            "title": title or data.title,
+            "date": self.t.date(data.date),
+            "until": self.t.date(data.end_date) if data.end_date else None,
+            "day_url": routes.day(data.date.iso) if self.m.day_of(data.date) else None,
+            "city": self.t.city_link(data.city),
+            "national": data.national,
+            "body": body,
+            "sources": [self.t.source_ref(s) for s in data.sources],
+            "changed": self.t.changed(rec),
+        }
+        return self.t.render(routes.event(rec.id), "event.html", title or data.title, event=view, body_lang=body_lang)
+
+    def sources(self) -> Page:
+        summaries = [self.source_summary(sid) for sid in self.m.sources]
+        return self.t.render(routes.SOURCES, "sources.html", self.t._("Sources"), sources=summaries)
+
+    def source_summary(self, sid: str) -> dict:
+        c = self.m.citing[sid]
+        people = len(self.m.people_citing.get(sid, []))
+        return {**self.t.source_ref(sid), "people": people, "events": len(c["events"]) + len(c["figures"]) + len(c["days"])}
+
+    def source(self, sid: str) -> Page:
+        c = self.m.citing[sid]
+        view = {
+            **self.t.source_ref(sid),
+            "people": Markup("".join(f"{self.lines.fragments_of(p).name_here}\n" for p in self.m.people_citing.get(sid, []))),
+            "events": [{"title": e.data.title, "date": self.t.date(e.data.date), "url": routes.event(e.id)} for e in c["events"]],
+            "figures": [
+                {"value": f.data.value, "what": f.data.what, "given_by": f.data.given_by, "date": self.t.date(f.data.date)}
+                for f in c["figures"]
+            ],
+            "days": [{"date": format_day(dt.date.fromisoformat(d.id), self.t.locale), "url": routes.day(d.id)} for d in c["days"]],
+        }
+        return self.t.render(routes.source(sid), "source.html", self.m.sources[sid].data.title, source=view)
+
+    def page(self, rec: Record) -> Page:
+        path = routes.page(rec.id)
+        body, body_lang, title = self.t.text("pages", rec, path)
+        return self.t.render(path, "page.html", title or rec.data.title, body=body, body_lang=body_lang, changed=self.t.changed(rec))
+
+    def search_index(self) -> Page:
+        """search/index.js: a classic script that sets a global, so search works from file:// (no fetch)."""
+        people = self.lines.search_entries()
+        rest = json.dumps(
+            {"cities": {cid: rec.data.name for cid, rec in self.m.cities.items()}, "fates": self.t.fate_labels},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        js = b"".join([b'window.MEMORIAL_SEARCH = {"people":[', people, b"],", rest[1:].encode("utf-8"), b";\n"])
+        return Page(f"{self.t.lang}/{routes.SEARCH_INDEX}", js)
+
+    def search_page(self) -> Page:
+        cities = [{"id": cid, "name": rec.data.name} for cid, rec in self.m.cities.items()]
+        fates = [{"id": f, "label": label} for f, label in self.t.fate_labels.items()]
+        days = [{"iso": d.isoformat(), "label": format_day(d, self.t.locale)} for d in self.m.days]
+        return self.t.render(routes.SEARCH, "search.html", self.t._("Find a name"), cities=cities, fates=fates, days=days)
+
+    def redirect(self, old: str, new: str) -> Page:
+        """A page at a former address that sends the reader on to the current one."""
+        target = posixpath.relpath(new, posixpath.dirname(old) or ".")
+        return self.t.render(old, "redirect.html", self.t._("This page has moved"), target=target, new=new)
+
+    def chooser(self) -> Page:
+        """The root index.html: every language's home, in its own words; a script goes on to the reader's."""
+        languages = [
+            {
+                "code": code,
+                "name": i18n.NAMES[code],
+                "title": self.m.site.title,
+                "enter": i18n.translations(code).gettext("Enter the memorial"),
+            }
+            for code in self.m.site.languages
+        ]
+        html = self.t.env.get_template("choose.html").render(
+            site={"title": self.m.site.title, "description": self.m.site.description},
+            languages=languages,
+            default=self.m.site.default_language,
+        )
+        return Page(routes.HOME, html.encode("utf-8"))
+
+    def service_worker(self, pages: list) -> Page:
+        """sw.js for the hosted copy; its cache name changes whenever any page does."""
+        digest = hashlib.sha256()
+        for page in sorted(pages, key=lambda p: p.path):
+            digest.update(page.path.encode() + b"\0" + page_digest(page).encode())
+        core = [routes.HOME, routes.STYLESHEET] + [
+            f"{lang}/{page}" for lang in self.m.site.languages for page in (routes.HOME, routes.PEOPLE, routes.TIMELINE)
+        ]
+        js = self.t.env.get_template("sw.js").render(version=digest.hexdigest()[:16], core=core)
+        return Page("sw.js", js.encode("utf-8"))
+
+
+# Where a people list's rows go in its page (see people_indexes). Nothing from the content can make it:
+# every text shown is escaped, and a "<" with it.
+ROWS_MARK = "<!--rows-->"
