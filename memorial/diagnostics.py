@@ -6,6 +6,7 @@ an editor sees every problem at once (never only the first).
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,3 +51,9 @@ def display_root(content_dir: Path) -> str:
         return content_dir.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return content_dir.as_posix()
+
+
+def did_you_mean(word: str, candidates) -> str:
+    """ " (did you mean 'x'?)" for the closest of ``candidates``, or nothing when none is close."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -133,7 +133,7 @@ class Lines:
 
     def encoded_rows(self, key: tuple, people, kept: dict, used: dict) -> bytes:
         """A people list's rows as bytes, from each person's kept row; those of ``kept`` when it lists the
-        same records. (`serve` keeps them only from one touch-up to the next, where every person but the
+        same records. (`serve` keeps them only from one rebuild after an edit to the next, where every person but the
         edited ones is the same object: the comparison costs next to nothing, an edited person's record
         differs, and nothing else a row shows can change without a whole build.)"""
         listed = tuple(people)

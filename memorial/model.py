@@ -187,7 +187,7 @@ class SiteModel:
 
     def day_of(self, date: PartialDate) -> dt.date | None:
         """The day of the timeline a date falls on: None for a month or a year, or a day outside it."""
-        return date.first_day if date.precision == "day" and self.days[0] <= date.first_day <= self.days[-1] else None
+        return date.first_day if date.precision == "day" and self.site.timeline.covers(date.first_day) else None
 
     def fates_in(self, cid: str) -> Counter:
         """What happened to the people recorded in a city, counted."""

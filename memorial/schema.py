@@ -159,6 +159,10 @@ class Timeline(Strict):
     start: FullDate
     end: FullDate
 
+    def covers(self, day: dt.date) -> bool:
+        """Whether ``day`` is one of the timeline's days (each has a page)."""
+        return self.start.first_day <= day <= self.end.first_day
+
 
 class Site(Strict):
     """content/site.yaml"""

@@ -9,23 +9,20 @@ first problem.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import typing
 from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from . import duplicates
-from .diagnostics import Diagnostic, error, has_errors, warning
-from .images import photo_problem as image_problem
+from .diagnostics import Diagnostic, did_you_mean, error, has_errors, warning
 from .load import Loaded, RawDocument
+from .rules import check_ids, check_translations, record_problems
 from .schema import MODELS, Site, parse_partial_date
-
-RESERVED_PAGE_IDS = {"index", "people", "cities", "days", "sources", "events", "timeline", "assets", "photos", "data", "search", "404"}
 
 
 @dataclass(frozen=True)
@@ -133,8 +130,8 @@ def start_validation(
     for kind in records:
         for rec in records[kind].values():
             diags.extend(record_problems(rec, records, invalid, site, today, content_dir, partial))
-    diags.extend(_check_ids(records))
-    diags.extend(_check_translations(records, site))
+    diags.extend(check_ids(records))
+    diags.extend(check_translations(records, site))
     citations = None if partial else _citations(records)
 
     def finish() -> Validated:
@@ -237,12 +234,12 @@ def _schema_diagnostics(doc: RawDocument, model: type[BaseModel], exc: Validatio
             pos = doc.position(loc[:-1])
         elif kind == "extra_forbidden":
             allowed = list(_fields_at(model, loc[:-1]))
-            msg = f"unknown field '{loc[-1]}'{_did_you_mean(str(loc[-1]), allowed)}; allowed fields: {', '.join(allowed)}"
+            msg = f"unknown field '{loc[-1]}'{did_you_mean(str(loc[-1]), allowed)}; allowed fields: {', '.join(allowed)}"
             pos = doc.position(loc, key=True)
             at_key = True
         elif kind == "literal_error":
             choices = [c.strip(" '") for c in err["ctx"]["expected"].replace(" or ", ", ").split(",")]
-            msg = f"{label}'{value}' is not allowed{_did_you_mean(str(value), choices)}; use one of: {', '.join(choices)}"
+            msg = f"{label}'{value}' is not allowed{did_you_mean(str(value), choices)}; use one of: {', '.join(choices)}"
         elif kind in (
             "string_type",
             "list_type",
@@ -308,11 +305,6 @@ def _inner_model(annotation):
     return None
 
 
-def _did_you_mean(word: str, candidates) -> str:
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 # ---------------------------------------------------------------- references
 
 
@@ -360,209 +352,6 @@ def _field_order(model_type) -> dict[str, int]:
     return {name: i for i, name in enumerate(model_type.model_fields)}
 
 
-def record_problems(rec: Record, records: dict, invalid: dict, site: Site | None, today: dt.date, content_dir: Path, partial: bool = False):
-    """Every problem of one record seen against the others: what it names, its dates, its kind's rules."""
-    return [
-        *_reference_problems(rec, records, invalid, partial),
-        *_date_problems(rec, site, today),
-        *_rule_problems(rec, site, content_dir),
-    ]
-
-
-def _reference_problems(rec: Record, records: dict, invalid: dict, partial: bool) -> list[Diagnostic]:
-    out = []
-    noun = {"cities": "city", "sources": "source"}
-    for path, target, ref in rec.refs:
-        if ref not in records[target] and ref not in invalid[target]:
-            hint = _did_you_mean(ref, records[target])
-            out.append(
-                error(rec.doc.position(path), f"{noun[target]} '{ref}' is not defined{hint or f' (add content/{target}/{ref}.yaml)'}")
-            )
-    if rec.kind == "people" and not partial:
-        for i, other in enumerate(rec.data.not_duplicate_of):
-            if other not in records["people"] and other not in invalid["people"]:
-                out.append(
-                    error(
-                        rec.doc.position(("not_duplicate_of", i)),
-                        f"person '{other}' is not defined{_did_you_mean(other, records['people'])}",
-                    )
-                )
-    return out
-
-
-def _citations(records: dict) -> Counter:
-    """Source id -> how many records cite it."""
-    return Counter(sid for kind in records for rec in records[kind].values() for sid in rec.cited)  # (each once per record)
-
-
-def _uncited(records: dict, citations: Counter) -> list[Diagnostic]:
-    return [
-        warning(rec.doc.position(), f"source '{sid}' is not cited by any entry; cite it or remove the file")
-        for sid, rec in records["sources"].items()
-        if citations[sid] <= 0
-    ]
-
-
-# ---------------------------------------------------------------- dates
-
-
-def _dated(rec: Record):
-    """Yield (path, date) for every date in a record that places it in time."""
-    data = rec.data
-    if rec.kind == "people":
-        for i, ev in enumerate(data.events):
-            yield ("events", i, "date"), ev.date
-    elif rec.kind == "events":
-        yield ("date",), data.date
-        if data.end_date:
-            yield ("end_date",), data.end_date
-
-
-def _date_problems(rec: Record, site: Site | None, today: dt.date) -> list[Diagnostic]:
-    out = []
-    for path, value in rec.dates:
-        if value.first_day > today:
-            out.append(error(rec.doc.position(path), f"{path[-1]}: {value.iso} is in the future"))
-    if site is None:
-        return out
-    start, end = site.timeline.start.first_day, site.timeline.end.last_day
-    for path, value in _dated(rec):
-        if value.last_day < start:
-            out.append(
-                warning(
-                    rec.doc.position(path),
-                    f"{path[-1]}: {value.iso} is before the timeline ({start:%Y-%m-%d} to {end:%Y-%m-%d}); if the source misprints the year, record the corrected date and explain it in date_note",
-                )
-            )
-        elif rec.kind == "events" and path == ("date",) and value.first_day > end and not rec.data.aftermath:
-            out.append(
-                warning(
-                    rec.doc.position(path),
-                    f"date: {value.iso} is after the timeline ({start:%Y-%m-%d} to {end:%Y-%m-%d}); mark the event 'aftermath: true' if that is right",
-                )
-            )
-    if rec.kind == "events" and rec.data.end_date and rec.data.end_date.last_day < rec.data.date.first_day:
-        out.append(error(rec.doc.position(("end_date",)), f"end_date: {rec.data.end_date.iso} is before date {rec.data.date.iso}"))
-    return out
-
-
-# ---------------------------------------------------------------- per-kind rules
-
-
-def _rule_problems(rec: Record, site: Site | None, content_dir: Path) -> list[Diagnostic]:
-    """The rules of each kind of record."""
-    out = []
-    if rec.kind == "events" and rec.data.national and rec.data.city:
-        out.append(
-            error(rec.doc.position(("national",)), "an event is either national or in a city: remove 'city' or set 'national: false'")
-        )
-    elif rec.kind == "days":
-        try:
-            day = parse_partial_date(rec.id)
-        except ValueError:
-            day = None
-        if day is None or day.precision != "day":
-            out.append(error(rec.doc.position(), f"a day file is named after its date, e.g. 2022-01-05.md; '{rec.id}' is not a date"))
-        elif site and not site.timeline.start.first_day <= day.first_day <= site.timeline.end.first_day:
-            out.append(
-                error(
-                    rec.doc.position(),
-                    f"{rec.id} is outside the timeline ({site.timeline.start} to {site.timeline.end}); there is no page for that day",
-                )
-            )
-    elif rec.kind == "pages" and rec.id in RESERVED_PAGE_IDS:
-        out.append(
-            error(
-                rec.doc.position(),
-                f"page id '{rec.id}' is taken by the site itself ({', '.join(sorted(RESERVED_PAGE_IDS))}); rename the file",
-            )
-        )
-    elif rec.kind == "people":
-        photo = rec.data.photo
-        if photo is not None:
-            problem = photo_problem(photo.file, content_dir)
-            if problem:
-                out.append(error(rec.doc.position(("photo", "file")), f"photo file: {problem}"))
-        out.extend(body_problems(rec))
-    return out
-
-
-def body_problems(rec: Record) -> list[Diagnostic]:
-    """Every problem a person's story (the Markdown body) can cause; the rest of validation reads only
-    the front matter, so this is all there is to redo when only a story changed."""
-    out = _initials_problems(rec) if rec.data.display == "initials" else []
-    if not rec.body.strip():
-        out.append(warning(rec.doc.position(), "the entry has no story; write a few sentences below the front matter"))
-    return out
-
-
-def photo_problem(file: str, content_dir: Path) -> str | None:
-    """Why a path written in content cannot be used, or None when it is safe."""
-    p = PurePosixPath(file)
-    if p.is_absolute() or "\\" in file or ":" in file:
-        return f"'{file}' must be a path inside content/, such as photos/name.jpg"
-    if ".." in p.parts:
-        return f"'{file}' must not contain '..'; keep the file inside content/"
-    target = (content_dir / p).resolve()
-    if not target.is_relative_to(content_dir.resolve()):
-        return f"'{file}' leads outside content/"
-    if not target.is_file():
-        return f"'{file}' does not exist in content/"
-    problem = image_problem(target)
-    return f"'{file}' {problem}" if problem else None
-
-
-def _initials_problems(rec: Record) -> list[Diagnostic]:
-    """An initials-only entry must not give the name away anywhere it is shown."""
-    out = []
-    if rec.data.photo is not None:
-        out.append(error(rec.doc.position(("photo",), key=True), "a person shown by initials cannot have a photo; remove it"))
-    if rec.data.sort_name:
-        out.append(error(rec.doc.position(("sort_name",), key=True), "a person shown by initials is sorted by initials; remove sort_name"))
-    words = {
-        w.casefold()
-        for n in [rec.data.name, *rec.data.aliases, *(f.name for f in rec.data.name_forms)]
-        for w in n.replace("-", " ").split()
-        if len(w) > 2
-    }
-    fields = [("story", rec.body), *((f"events {i + 1}", e.what) for i, e in enumerate(rec.data.events))]
-    if rec.data.justice and rec.data.justice.note:
-        fields.append(("justice note", rec.data.justice.note))
-    for where, text in fields:
-        found = sorted(w for w in words if w in text.casefold())
-        if found:
-            out.append(error(rec.doc.position(), f"display is 'initials' but the {where} contains '{found[0]}'; write initials there too"))
-    return out
-
-
-def _check_ids(records) -> list[Diagnostic]:
-    """Former ids keep old addresses alive: they must not clash with a current id or with each other."""
-    out = []
-    for kind, recs in records.items():
-        claimed: dict[str, str] = {}
-        for rec in recs.values():
-            former = getattr(rec.data, "former_ids", [])
-            if former and getattr(rec.data, "display", "full") == "initials":
-                out.append(
-                    error(
-                        rec.doc.position(("former_ids",), key=True),
-                        "a person shown by initials cannot keep former ids: they are made from the full name",
-                    )
-                )
-            for i, old in enumerate(former):
-                where = rec.doc.position(("former_ids", i))
-                if old in recs:
-                    out.append(
-                        error(where, f"former id '{old}' is the id of {recs[old].doc.display}; an address can lead to one record only")
-                    )
-                elif old in claimed:
-                    out.append(error(where, f"former id '{old}' is also claimed by {claimed[old]}"))
-                elif kind == "pages" and old in RESERVED_PAGE_IDS:
-                    out.append(error(where, f"former id '{old}' is taken by the site itself"))
-                claimed.setdefault(old, rec.doc.display)
-    return out
-
-
 def _check_duplicates(records, memo: dict, changed=None, early=None) -> Callable[[], tuple[list[Diagnostic], dict]]:
     """People who may have been entered twice: a function giving the warnings and the search's memo for
     the next build (the search may be running in another process meanwhile; see duplicates.find_remembered)."""
@@ -600,24 +389,14 @@ def _valid_people(docs: list[RawDocument]) -> dict:
     return out
 
 
-def _check_translations(records, site: Site | None) -> list[Diagnostic]:
-    """A translation belongs to a record that exists, in a language the site has."""
-    out = []
-    for key, rec in records["translations"].items():
-        kind, name = key.split("/", 1)
-        base, lang = name.rsplit(".", 1)
-        if base not in records[kind]:
-            out.append(
-                error(rec.doc.position(), f"this translates {kind}/{base}, which does not exist{_did_you_mean(base, records[kind])}")
-            )
-        if site is not None and (lang not in site.languages or lang == site.default_language):
-            others = [code for code in site.languages if code != site.default_language]
-            out.append(
-                error(
-                    rec.doc.position(),
-                    f"'{lang}' is not one of the site's other languages ({', '.join(others) or 'none'}); name the file <id>.<language>.md",
-                )
-            )
-        if kind in ("people", "cities", "days") and rec.data.title:
-            out.append(error(rec.doc.position(("title",), key=True), f"a {kind} translation has no title; only its text is translated"))
-    return out
+def _citations(records: dict) -> Counter:
+    """Source id -> how many records cite it."""
+    return Counter(sid for kind in records for rec in records[kind].values() for sid in rec.cited)  # (each once per record)
+
+
+def _uncited(records: dict, citations: Counter) -> list[Diagnostic]:
+    return [
+        warning(rec.doc.position(), f"source '{sid}' is not cited by any entry; cite it or remove the file")
+        for sid, rec in records["sources"].items()
+        if citations[sid] <= 0
+    ]
