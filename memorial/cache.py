@@ -46,7 +46,7 @@ class Build:
     validated: Validated | None = None  # the checks' answer (with its memos), when the build succeeded
     searched: dict = field(default_factory=dict)  # saved: the search for duplicates' memo
     model: SiteModel | None = None
-    photos: dict = field(default_factory=dict)  # saved: (photo file, size, time) -> (its hash, person id, [(width, height, digest)])
+    photos: dict = field(default_factory=dict)  # saved: (photo file, size, time) -> (its hash, [(width, height, digest)])
     keys: dict = field(default_factory=dict)  # person id -> key over everything their page shows (person_keys)
     person_pages: dict = field(default_factory=dict)  # saved: (lang, person id) -> (key, page path, page digest)
     lines: dict = field(default_factory=dict)  # saved: (lang, person id) -> lines.Fragments, made under that key
