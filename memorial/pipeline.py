@@ -199,9 +199,9 @@ def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | N
 
     # write the rest, and swap the trees
     if edits is None:
-        counts = write.write_site(made.pages + photo_files, write.asset_files(ASSETS), out_dir, spare)
+        counts = spare.finish(made.pages + photo_files, write.asset_files(ASSETS))
     else:
-        counts = write.write_site(made.pages, [], out_dir, spare, unchanged=last.manifest)
+        counts = spare.finish(made.pages, [], unchanged=last.manifest)
     clock.lap("write the rest, swap")
     person_pages = {} if edits is None else dict(last.person_pages)
     for rec in model.people if edits is None else edited:

@@ -71,7 +71,7 @@ class Spare:
     folder: Path
     old: dict[str, str]  # what the spare tree holds: path -> digest (its manifest)
     made: set = field(default_factory=set)  # folders known to exist (per process)
-    manifest: dict = field(default_factory=dict)  # what the tree holds once write_site is done
+    manifest: dict = field(default_factory=dict)  # what the tree holds once finish is done
 
     def put(self, page: Page) -> Kept:
         """Write ``page`` into the spare tree unless it holds these bytes already; the page's Kept entry.
@@ -82,6 +82,58 @@ class Spare:
             self._target(page.path).write_bytes(page.data)
             return Kept(page.path, digest, written=True)
         return Kept(page.path, digest)
+
+    def finish(self, pages: list[Page | Kept], files: list[tuple[Path, str]], unchanged: dict | None = None) -> dict:
+        """Make the output show exactly ``pages`` plus ``files`` (source path, output path): this tree
+        brought up to date, its manifest written, and the output link swapped to it. Returns counts.
+
+        A Kept page marked ``written`` is in this tree already (see ``put``); another Kept page is taken
+        from the live tree when this one does not have it already. ``unchanged`` (path -> digest) is more
+        of those, in bulk: the live tree's pages that an edit in `serve` did not make again."""
+        wanted: dict[str, Page | Kept | Path] = {p.path: p for p in pages}
+        for source, rel in files:
+            wanted[rel] = source
+        new: dict[str, str] = dict(unchanged or {})
+        written = 0
+        old = self.old
+        # Of `serve`'s 30,000 unchanged pages, only those this tree lacks or holds other bytes of are
+        # copied: found as a difference of sets (a loop over them all took 12 ms of every rebuild in `serve`).
+        for rel, _ in (unchanged.items() - old.items()) if unchanged else ():
+            if rel not in wanted:
+                self.copy(rel)
+                written += 1
+        for rel, content in wanted.items():
+            kind = type(content)
+            if kind is Kept:  # on disk already, in one tree or the other
+                digest = new[rel] = content.digest
+                if content.written:
+                    written += 1
+                elif old.get(rel) != digest:
+                    self.copy(rel)
+                    written += 1
+                continue
+            if kind is not Page:
+                content = Page(rel, content.read_bytes())
+            new[rel] = page_digest(content)
+            if old.get(rel) != new[rel]:
+                self.put(content)
+                written += 1
+        removed = 0
+        for rel in old.keys() - new.keys():
+            (self.folder / rel).unlink(missing_ok=True)
+            removed += 1
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if removed:
+            _prune_empty_folders(self.folder)
+        # (in the order pages came: it is not part of the site, and sorting 30,000 paths cost `serve` 10 ms)
+        manifest_path(self.out_dir, self.name).write_text(json.dumps(new), encoding="utf-8")
+        self.manifest = new
+        # The swap: a new link beside the old one, renamed over it (atomic on POSIX).
+        link = self.out_dir.parent / f".{self.out_dir.name}.link-{os.getpid()}"
+        link.unlink(missing_ok=True)
+        os.symlink(self.folder.name, link)
+        os.replace(link, self.out_dir)
+        return {"written": written, "removed": removed, "unchanged": len(new) - written}
 
     def copy(self, rel: str) -> None:
         """Copy a page the live tree holds into this tree as it is (its digest is known: no need to read it)."""
@@ -123,61 +175,6 @@ def prepare(out_dir: Path, known: dict | None = None) -> Spare:
     if not old and spare_dir.exists():
         shutil.rmtree(spare_dir)
     return Spare(out_dir, live, spare, spare_dir, old)
-
-
-def write_site(
-    pages: list[Page | Kept], files: list[tuple[Path, str]], out_dir: Path, spare: Spare | None = None, unchanged: dict | None = None
-) -> dict:
-    """Make ``out_dir`` show exactly ``pages`` plus ``files`` (source path, output path). Returns counts.
-
-    A Kept page marked ``written`` is in the spare tree already (see ``Spare.put``); another Kept page is
-    taken from the live tree when the spare tree does not have it already. ``unchanged`` (path -> digest)
-    is more of those, in bulk: the live tree's pages that `serve` did not make again."""
-    spare = spare or prepare(out_dir)
-    wanted: dict[str, Page | Kept | Path] = {p.path: p for p in pages}
-    for source, rel in files:
-        wanted[rel] = source
-    new: dict[str, str] = dict(unchanged or {})
-    written = 0
-    old = spare.old
-    # Of `serve`'s 30,000 unchanged pages, only those the spare tree lacks or holds other bytes of are
-    # copied: found as a difference of sets (a loop over them all took 12 ms of every rebuild in `serve`).
-    for rel, _ in (unchanged.items() - old.items()) if unchanged else ():
-        if rel not in wanted:
-            spare.copy(rel)
-            written += 1
-    for rel, content in wanted.items():
-        kind = type(content)
-        if kind is Kept:  # on disk already, in one tree or the other
-            digest = new[rel] = content.digest
-            if content.written:
-                written += 1
-            elif old.get(rel) != digest:
-                spare.copy(rel)
-                written += 1
-            continue
-        if kind is not Page:
-            content = Page(rel, content.read_bytes())
-        new[rel] = page_digest(content)
-        if old.get(rel) != new[rel]:
-            spare.put(content)
-            written += 1
-    removed = 0
-    for rel in spare.old.keys() - new.keys():
-        (spare.folder / rel).unlink(missing_ok=True)
-        removed += 1
-    spare.folder.mkdir(parents=True, exist_ok=True)
-    if removed:
-        _prune_empty_folders(spare.folder)
-    # (in the order pages came: it is not part of the site, and sorting 30,000 paths cost `serve` 10 ms)
-    manifest_path(spare.out_dir, spare.name).write_text(json.dumps(new), encoding="utf-8")
-    spare.manifest = new
-    # The swap: a new link beside the old one, renamed over it (atomic on POSIX).
-    link = spare.out_dir.parent / f".{spare.out_dir.name}.link-{os.getpid()}"
-    link.unlink(missing_ok=True)
-    os.symlink(spare.folder.name, link)
-    os.replace(link, spare.out_dir)
-    return {"written": written, "removed": removed, "unchanged": len(new) - written}
 
 
 def _prune_empty_folders(root: Path) -> None:
