@@ -19,12 +19,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from . import parallel
 from .diagnostics import Diagnostic, Position, display_root, error, warning
-
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from .yamlread import parse_yaml
 
 # folder -> extensions a record of that kind may have
 KINDS: dict[str, tuple[str, ...]] = {
@@ -298,112 +295,6 @@ def _split_front_matter(text: str) -> tuple[str, str, int] | None:
             body = "\n".join(lines[i + 1 :])
             return yaml_text, body, i + 2
     return None
-
-
-def parse_yaml(text: str, shown: str, line_offset: int, track_positions: bool = True):
-    """Parse one YAML document into (data, value positions, key positions, problems).
-
-    Without ``track_positions`` the positions are left empty (most files never need them, and
-    recording them is a third of the parsing); a file with problems is parsed again with them."""
-    try:
-        node = yaml.compose(text, Loader=Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + line_offset) if mark else 1
-        col = (mark.column + 1) if mark else 1
-        what = exc.problem or str(exc)
-        hint = " (use spaces, not tabs, for indentation)" if "\\t" in what or "tab" in what else ""
-        return None, {}, {}, [error(Position(shown, line, col), f"YAML syntax error: {what}{hint}")]
-    except yaml.YAMLError as exc:
-        return None, {}, {}, [error(Position(shown), f"YAML error: {exc}")]
-    if node is None:
-        return {}, {}, {}, []
-    conv = _Converter(shown, line_offset, track_positions)
-    data = conv.convert(node, ())
-    if conv.problems and not track_positions:
-        conv = _Converter(shown, line_offset, True)
-        data = conv.convert(node, ())
-    if data is REFUSED:
-        return None, {}, {}, conv.problems
-    if not isinstance(data, dict):
-        return (
-            None,
-            {},
-            {},
-            [error(Position(shown, 1 + line_offset, 1), "expected YAML fields (key: value), found a single value or a list")],
-        )
-    return data, conv.values, conv.keys, conv.problems
-
-
-_SCALAR = yaml.constructor.SafeConstructor()
-REFUSED = object()  # a value that was reported and left out, so it causes no second error
-STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
-
-
-class _Converter:
-    """Turn a composed YAML node tree into Python data, recording positions."""
-
-    def __init__(self, shown: str, line_offset: int, track: bool = True):
-        self.shown = shown
-        self.offset = line_offset
-        self.track = track
-        self.values: dict = {}
-        self.keys: dict = {}
-        self.problems: list[Diagnostic] = []
-        self.seen: set[int] = set()
-
-    def _pos(self, node) -> tuple[int, int]:
-        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
-
-    def convert(self, node, path: PathKey):
-        """Python data for ``node``; REFUSED (and a problem recorded) for what content may not use."""
-        if id(node) in self.seen:
-            # An alias: refused, because expanding them can blow up memory.
-            self.problems.append(
-                error(Position(self.shown, *self._pos(node)), "YAML anchors and aliases (& and *) are not allowed; write the value out")
-            )
-            return REFUSED
-        self.seen.add(id(node))
-        if node.tag not in STANDARD_TAGS:
-            self.problems.append(error(Position(self.shown, *self._pos(node)), f"YAML tag '{node.tag}' is not allowed; write plain values"))
-            return REFUSED
-        if self.track:
-            self.values[path] = self._pos(node)
-        if isinstance(node, yaml.MappingNode):
-            out: dict = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    self.problems.append(error(Position(self.shown, *self._pos(key_node)), "a field name must be plain text"))
-                    continue
-                key = key_node.value
-                if key == "<<":
-                    self.problems.append(
-                        error(Position(self.shown, *self._pos(key_node)), "YAML merge keys (<<) are not allowed; write the fields out")
-                    )
-                    continue
-                if key in out:
-                    line, col = self._pos(key_node)
-                    first = self.keys[path + (key,)][0] if self.track else "?"  # (the file is parsed again, tracked)
-                    self.problems.append(
-                        error(Position(self.shown, line, col), f"field '{key}' appears twice (first on line {first}); keep one")
-                    )
-                    continue
-                if self.track:
-                    self.keys[path + (key,)] = self._pos(key_node)
-                value = self.convert(value_node, path + (key,) if self.track else path)
-                if value is not REFUSED:
-                    out[key] = value
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            items = [self.convert(item, path + (i,) if self.track else path) for i, item in enumerate(node.value)]
-            return [item for item in items if item is not REFUSED]
-        tag = node.tag
-        if tag.endswith(":timestamp") or tag.endswith(":str") or node.style:
-            return node.value  # dates stay text; validation parses them
-        try:
-            return _SCALAR.construct_object(node)
-        except yaml.YAMLError:
-            return node.value
 
 
 def change_key(path: Path) -> str:

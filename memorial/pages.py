@@ -218,14 +218,18 @@ def render_site(
     to_make = [(view, rec) for rec in model.people for view in views.values() if rec.id not in view.lines.fragments]
     everyone: dict = {}
 
-    def everyones_lines() -> dict:
-        for view, rec in parallel.progress(to_make, progress):
+    def make_lines(some: list) -> None:
+        for view, rec in parallel.progress(some, progress):
             view.lines.make(rec)
+
+    def everyones_lines() -> dict:
+        """Everyone's lines, once those not kept are made."""
         everyone.update(((lang, rec.id), r.lines.fragments[rec.id]) for lang, r in views.items() for rec in model.people)
         return everyone
 
     joined, shared = [], []
     if only is not None:
+        make_lines(to_make)
         chosen = only(everyones_lines())
         joined = [task for task in chosen if BY_NAME[task[1]].from_lines]
         shared = [task for task in chosen if not BY_NAME[task[1]].from_lines]
@@ -248,10 +252,9 @@ def render_site(
 
     def own_work():
         """This process's part, a step at a time: everyone's lines, then the pages joined from them."""
-        if not everyone:
+        if not everyone:  # (a step at a time: between steps, what the forked processes sent is taken in)
             for i in range(0, len(to_make), 32):
-                for view, rec in parallel.progress(to_make[i : i + 32], progress):
-                    view.lines.make(rec)
+                make_lines(to_make[i : i + 32])
                 yield []
             everyones_lines()
         if lines_made is not None:

@@ -195,6 +195,16 @@ def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | N
             writer.finish(None)
             writer.join()
         raise
+    # what the next build keeps of the person pages, handed to the cache's writer now so that it pickles
+    # them while the rest is written
+    digests = {page.path: page.digest for page in made.pages if isinstance(page, routes.Kept)}
+    person_pages = {} if edits is None else dict(last.person_pages)
+    for rec in model.people if edits is None else edited:
+        for lang in model.site.languages:
+            path = f"{lang}/{routes.person(page_id(rec))}"
+            digest = digests[path] if path in digests else last.manifest[path]  # (an edit that changed nothing it shows)
+            person_pages[(lang, rec.id)] = (keys[rec.id], path, digest)
+    saving[0].finish(person_pages, photos)
     clock.lap("render and write pages")
 
     # write the rest, and swap the trees
@@ -203,12 +213,6 @@ def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | N
     else:
         counts = spare.finish(made.pages, [], unchanged=last.manifest)
     clock.lap("write the rest, swap")
-    person_pages = {} if edits is None else dict(last.person_pages)
-    for rec in model.people if edits is None else edited:
-        for lang in model.site.languages:
-            path = f"{lang}/{routes.person(page_id(rec))}"
-            person_pages[(lang, rec.id)] = (keys[rec.id], path, spare.manifest[path])
-    saving[0].finish(person_pages, photos)
     if not serving:
         saving[0].join()
     cache.mark_built(out_dir, quick, diagnostics)  # only now: the output shows this content

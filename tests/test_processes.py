@@ -90,3 +90,18 @@ def test_a_failure_in_a_rendering_process_stops_the_build(corpus, tmp_path, monk
     assert not multiprocessing.active_children()
     assert files(out) == shown  # the output changes only when a build succeeds
     assert {p.name: p.read_bytes() for p in tmp_path.glob(".out.*") if p.is_file()} == before  # nor does the cache
+
+
+def test_each_persons_lines_are_made_once_a_language(corpus, tmp_path, monkeypatch):
+    """The lines are most of this process's share of a build: made once a person and language, whether
+    the pages are shared among processes or not (they were once made twice over)."""
+    from memorial import lines
+
+    made = []
+    person_fragments = lines.Lines.person_fragments
+    monkeypatch.setattr(lines.Lines, "person_fragments", lambda self, rec: made.append(rec.id) or person_fragments(self, rec))
+    people = len(list((corpus / "people").glob("*.md")))
+    for workers in (1, 2):
+        made.clear()
+        assert pipeline.build(corpus, tmp_path / f"out-{workers}", workers=workers).ok
+        assert len(made) == 3 * people and len(set(made)) == people
