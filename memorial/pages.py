@@ -34,9 +34,18 @@ class Kind:
     name: str
     keys: Callable[[SiteModel, str], Iterable[Key]]  # (model, language) -> the pages of this kind in that tree
     make: Callable[[Views, Key], list[Page]]
-    shows: Callable[[SiteModel, Record, Fragments], object] | None = None  # what its pages show of a person
+    # What its pages show of a person; required, so that a new kind cannot be forgotten by the rebuild after
+    # an edit: NO_ONE for a kind that shows nobody (made again only by a whole build).
+    shows: Callable[[SiteModel, Record, Fragments], object] | None
     showing: Callable[[SiteModel, Record], Iterable[Key]] | None = None  # which of its pages show them (None: all)
     from_lines: bool = False  # joined from everyone's kept lines: made in this process, after the lines
+
+    def __post_init__(self) -> None:
+        if self.shows is NO_ONE and (self.showing is not None or self.from_lines):
+            raise ValueError(f"page kind {self.name!r} lists people, so it must say what it shows of them")
+
+
+NO_ONE = None  # Kind.shows of a kind whose pages show no person
 
 
 def _one(m: SiteModel, lang: str) -> list[Key]:
@@ -101,7 +110,7 @@ KINDS: tuple[Kind, ...] = (
         showing=_days_of,
         from_lines=True,
     ),
-    Kind("event", lambda m, lang: [rec.id for rec in m.events], lambda r, key: [r.event(r.events_by_id[key])]),
+    Kind("event", lambda m, lang: [rec.id for rec in m.events], lambda r, key: [r.event(r.events_by_id[key])], shows=NO_ONE),
     Kind(
         "source",
         lambda m, lang: list(m.sources),
@@ -110,9 +119,9 @@ KINDS: tuple[Kind, ...] = (
         showing=lambda m, rec: rec.cited,
         from_lines=True,
     ),
-    Kind("redirect", lambda m, lang: list(m.redirects), lambda r, key: [r.redirect(key, r.m.redirects[key])]),
-    Kind("page", lambda m, lang: [rec.id for rec in m.pages], lambda r, key: [r.page(r.pages_by_id[key])]),
-    Kind("search", _one, lambda r, _: [r.search_page()]),
+    Kind("redirect", lambda m, lang: list(m.redirects), lambda r, key: [r.redirect(key, r.m.redirects[key])], shows=NO_ONE),
+    Kind("page", lambda m, lang: [rec.id for rec in m.pages], lambda r, key: [r.page(r.pages_by_id[key])], shows=NO_ONE),
+    Kind("search", _one, lambda r, _: [r.search_page()], shows=NO_ONE),
     Kind("search-index", _one, lambda r, _: [r.search_index()], shows=lambda m, rec, frag: (frag.search, sort_name(rec)), from_lines=True),
     Kind(
         "data",  # the open data, once, beside the language trees
@@ -138,7 +147,7 @@ def tasks_about(last: SiteModel, model: SiteModel, lines_before: dict, lines_aft
     wanted: set[Task] = set()
     for lang in model.site.languages:
         for kind in KINDS:
-            if kind.shows is None:
+            if kind.shows is NO_ONE:
                 continue
             changed = [
                 e

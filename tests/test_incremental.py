@@ -228,3 +228,21 @@ def test_thirty_random_edits_each_give_what_a_build_from_scratch_gives(corpus, t
 def _scratch(content: Path, where: Path) -> dict[str, bytes]:
     assert pipeline.build(content, where / "output").ok
     return files(where / "output")
+
+
+def test_a_page_kind_must_say_what_it_shows_of_people():
+    """The rebuild after an edit remakes a kind's pages only if the kind says what they show of a person:
+    a kind that forgets is refused when it is declared, not found later as a stale page."""
+    from memorial.pages import NO_ONE, Kind
+
+    def keys(model, lang):
+        return [None]
+
+    def make(views, key):
+        return []
+
+    with pytest.raises(TypeError):
+        Kind("lists", keys, make)  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="lists people"):
+        Kind("lists", keys, make, shows=NO_ONE, from_lines=True)
+    assert Kind("about", keys, make, shows=NO_ONE).shows is NO_ONE
