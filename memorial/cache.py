@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Position
-from .load import change_key
+from .load import Loaded, change_key
 from .model import SiteModel
 from .validate import Validated
 
@@ -43,6 +43,7 @@ class Build:
     code: str = ""  # code_key() of the code that made it
     files: dict = field(default_factory=dict)  # saved: content file -> (size, modification time), as loaded
     parsed: dict = field(default_factory=dict)  # saved: load.Loaded.parsed
+    loaded: Loaded | None = None  # what the load stage gave (its documents and problems)
     validated: Validated | None = None  # the checks' answer (with its memos), when the build succeeded
     searched: dict = field(default_factory=dict)  # saved: the search for duplicates' memo
     model: SiteModel | None = None

@@ -141,6 +141,28 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
     return Loaded(tuple(docs), tuple(diags), frozenset(unreadable), parsed)
 
 
+def reload(content_dir: Path, last: Loaded, changed: Collection[str]) -> Loaded:
+    """What ``load_content`` would give had only the files ``changed`` (relative to ``content_dir``, each
+    a document of ``last``; none added or removed) changed since ``last``: those read and parsed again,
+    the rest taken as they were (`serve` after an edit: walking 10,000 files took 0.1 s)."""
+    shown_root = display_root(content_dir)
+    fresh: dict = {}  # path as shown -> (hash, (document or None, problems))
+    unreadable = set(last.unreadable)
+    for rel in changed:
+        kind, _, name = rel.partition("/")
+        shown = f"{shown_root}/{rel}"
+        raw, sha = read_hashed(content_dir / rel)
+        fresh[shown] = sha, parse_file(raw, content_dir / rel, kind, shown, sha)
+        if fresh[shown][1][0] is None:
+            unreadable.add((kind, Path(name).stem))
+    parsed = {key: result for key, result in last.parsed.items() if key[0] not in fresh}
+    parsed.update(((shown, sha), result) for shown, (sha, result) in fresh.items())
+    docs = [fresh[doc.display][1][0] if doc.display in fresh else doc for doc in last.documents]
+    diags = [d for d in last.diagnostics if d.position.path not in fresh]
+    diags += [problem for _, (_, problems) in fresh.values() for problem in problems]
+    return Loaded(tuple(doc for doc in docs if doc is not None), tuple(diags), frozenset(unreadable), parsed)
+
+
 PARALLEL_FROM = 2000  # below this, starting processes costs more than it saves
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import cache, change, images, pages, routes, write
 from .diagnostics import Diagnostic, has_errors, sort_key
-from .load import last_changed, load_content, load_paths, read_hashed
+from .load import last_changed, load_content, load_paths, read_hashed, reload
 from .model import SiteModel, build_model, page_id, with_people
 from .render import TemplateCache
 from .validate import Validated, start_validation, validate
@@ -127,7 +127,10 @@ def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | N
     changed = change.since(last, code, files, out_dir)
 
     # load, validate
-    loaded = load_content(content_dir, last.parsed, workers=workers, unchanged=changed.unchanged)
+    if changed.people is not None and last.loaded is not None:  # only some people's files: read those alone
+        loaded = reload(content_dir, last.loaded, changed.files)
+    else:
+        loaded = load_content(content_dir, last.parsed, workers=workers, unchanged=changed.unchanged)
     clock.lap("load")
     checking = start_validation(loaded, content_dir, last=last.validated, people=changed.people, searched=last.searched)
     clock.lap("validate")
@@ -220,6 +223,7 @@ def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | N
         code=code,
         files=files,
         parsed=loaded.parsed,
+        loaded=loaded,
         validated=validated,
         searched=validated.searched,
         model=model,
