@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import routes
-from .schema import PartialDate, Site
+from .schema import PartialDate, Site, Timeline
 from .validate import Record, Validated
 
 
@@ -63,7 +63,7 @@ class Grouping:
     the two cannot drift apart."""
 
     of: str  # "people" or "lines"
-    keys: Callable[[Any], Iterable]
+    keys: Callable[[Any, Timeline], Iterable]  # (item, the site's timeline) -> the keys of its groups
 
     def order(self, item) -> tuple:
         return person_key(item) if self.of == "people" else item.sort_key
@@ -87,29 +87,41 @@ def letter(rec: Record) -> str:
 
 # Every grouping of the model, by the SiteModel field that holds it.
 GROUPINGS: dict[str, Grouping] = {
-    "people": Grouping("people", lambda p: [None]),  # everyone, as one group
-    "people_by_city": Grouping("people", lambda p: sorted(cities_of(p)) or [None]),  # None: no city recorded
-    "people_citing": Grouping("people", lambda p: p.cited),  # source id -> the people citing it
-    "by_letter": Grouping("people", lambda p: [letter(p)]),
-    "by_first_date": Grouping("people", lambda p: [first_date(p)]),  # None: no date recorded
-    "by_fate": Grouping("people", lambda p: p.data.fates),
-    "happenings": Grouping("lines", lambda h: [None]),  # every dated line, as one group
-    "by_day": Grouping("lines", lambda h: [h.date.first_day] if h.date.precision == "day" else []),
-    "happenings_by_city": Grouping("lines", lambda h: [h.city] if h.city else []),
+    "people": Grouping("people", lambda p, tl: [None]),  # everyone, as one group
+    "people_by_city": Grouping("people", lambda p, tl: sorted(cities_of(p)) or [None]),  # None: no city recorded
+    "people_citing": Grouping("people", lambda p, tl: p.cited),  # source id -> the people citing it
+    "people_by_day": Grouping("people", lambda p, tl: sorted({e.date.first_day for e in p.data.events if e.date.precision == "day"})),
+    "by_letter": Grouping("people", lambda p, tl: [letter(p)]),
+    "by_first_date": Grouping("people", lambda p, tl: [first_date(p)]),  # None: no date recorded
+    "by_fate": Grouping("people", lambda p, tl: p.data.fates),
+    "happenings": Grouping("lines", lambda h, tl: [None]),  # every dated line, as one group
+    "by_day": Grouping("lines", lambda h, tl: [h.date.first_day] if h.date.precision == "day" else []),
+    "happenings_by_city": Grouping("lines", lambda h, tl: [h.city] if h.city else []),
+    "off_the_days": Grouping("lines", lambda h, tl: off_the_days(h.date, tl)),
 }
 WHOLE = ("people", "happenings")  # groupings of one group: SiteModel holds them as a tuple
 
 
-def group(items: Iterable, grouping: Grouping) -> dict:
+def off_the_days(date: PartialDate, timeline: Timeline) -> list[str]:
+    """Where the timeline lists a dated line apart from its days: "before" its first day, "vague" (a month
+    or a year that overlaps it), "after" its last day; or nowhere (a day of it)."""
+    if date.last_day < timeline.start.first_day:
+        return ["before"]
+    if date.first_day > timeline.end.first_day:
+        return ["after"]
+    return ["vague"] if date.precision != "day" else []
+
+
+def group(items: Iterable, grouping: Grouping, timeline: Timeline) -> dict:
     """``items`` (in the grouping's order) in their groups: key -> items."""
     out: dict = {}
     for item in items:
-        for key in grouping.keys(item):
+        for key in grouping.keys(item, timeline):
             out.setdefault(key, []).append(item)
     return out
 
 
-def regroup(groups: dict, grouping: Grouping, gone: Iterable, added: Iterable) -> dict:
+def regroup(groups: dict, grouping: Grouping, timeline: Timeline, gone: Iterable, added: Iterable) -> dict:
     """``groups`` (as ``group`` gives them) after the items ``gone`` left and ``added`` joined. Each is found
     by bisection in its groups (going through 40,000 lines, or sorting a day's again, took `serve` 30 ms);
     only the groups they are in are copied."""
@@ -124,14 +136,14 @@ def regroup(groups: dict, grouping: Grouping, gone: Iterable, added: Iterable) -
         return out[key]
 
     for item in gone:
-        for key in grouping.keys(item):
+        for key in grouping.keys(item, timeline):
             lst, where = members(key), order(item)
             i = bisect.bisect_left(lst, where, key=order)
             if i == len(lst) or order(lst[i]) != where:
                 raise RuntimeError(f"{where} is not in the group {key!r} that held it")  # a bug, not a content problem
             del lst[i]
     for item in added:
-        for key in grouping.keys(item):
+        for key in grouping.keys(item, timeline):
             bisect.insort(members(key), item, key=order)
     for key in copied:
         if not out[key]:
@@ -157,33 +169,20 @@ class SiteModel:
     # The groupings (GROUPINGS): key -> people, or dated lines (Happening), in order.
     people_by_city: dict
     people_citing: dict
+    people_by_day: dict  # dt.date -> the people with something recorded on that day
     by_letter: dict
     by_first_date: dict
     by_fate: dict
     happenings: tuple[Happening, ...]  # every dated thing, by date
     by_day: dict  # dt.date -> its lines (day precision; only the timeline's days have pages)
     happenings_by_city: dict
+    off_the_days: dict  # "before", "vague", "after" -> the lines the timeline lists apart from its days
 
     # Counts the pages of every language show: worked out once, on first use.
-    @functools.cached_property
-    def people_per_day(self) -> dict:
-        """dt.date -> how many people have something recorded on that day."""
-        return {d: len({h.record.id for h in hs if h.kind == "people"}) for d, hs in self.by_day.items()}
-
     @functools.cached_property
     def events_per_day(self) -> dict:
         """dt.date -> the general events on that day (records)."""
         return {d: [h.record for h in hs if h.kind == "events"] for d, hs in self.by_day.items()}
-
-    @functools.cached_property
-    def off_the_days(self) -> tuple[list, list, list]:
-        """What the timeline lists apart from its days: the dated things before its first day, those
-        without a day (a month, a span) within its days, and those after its last day."""
-        start, end = self.days[0], self.days[-1]
-        before = [h for h in self.happenings if h.date.last_day < start]
-        vague = [h for h in self.happenings if h.date.precision != "day" and not (h.date.last_day < start or h.date.first_day > end)]
-        after = [h for h in self.happenings if h.date.first_day > end]
-        return before, vague, after
 
     def day_of(self, date: PartialDate) -> dt.date | None:
         """The day of the timeline a date falls on: None for a month or a year, or a day outside it."""
@@ -252,7 +251,7 @@ def build_model(validated: Validated, last_changed: dict) -> SiteModel:
         for rec in items:
             for sid in rec.cited:
                 citing[sid][kind].append(rec)
-    groups = {name: group(people if grouping.of == "people" else happenings, grouping) for name, grouping in GROUPINGS.items()}
+    groups = {name: group(people if g.of == "people" else happenings, g, site.timeline) for name, g in GROUPINGS.items()}
     return SiteModel(
         site=site,
         cities=dict(sorted(recs["cities"].items(), key=lambda kv: (kv[1].data.name.casefold(), kv[0]))),
@@ -287,7 +286,7 @@ def with_people(model: SiteModel, changed: dict[str, Record], last_changed: dict
     for name, grouping in GROUPINGS.items():
         before = {None: getattr(model, name)} if name in WHOLE else getattr(model, name)
         gone, added = (old, new) if grouping.of == "people" else (gone_lines, added_lines)
-        groups[name] = regroup(before, grouping, gone, added)
+        groups[name] = regroup(before, grouping, model.site.timeline, gone, added)
     return dataclasses.replace(model, last_changed=last_changed, **_flattened(groups))
 
 

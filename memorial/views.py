@@ -254,13 +254,15 @@ class Views:
                     "date": format_date(d, "d MMMM", locale=self.t.locale),
                     "iso": d.isoformat(),
                     "url": routes.day(d.isoformat()),
-                    "people": m.people_per_day.get(d, 0),
+                    "people": len(m.people_by_day.get(d, ())),
                     "events": len(events),
                     "titles": [typeset(rec.data.title) for rec in events],
                 }
             )
         start, end = m.days[0], m.days[-1]
-        before, vague, after = ([self.t.happening(h) for h in found] for found in m.off_the_days)
+        before, vague, after = (
+            [self.t.happening(h) for h in found] for found in (m.off_the_days.get(where, ()) for where in ("before", "vague", "after"))
+        )
         return self.t.render(
             routes.TIMELINE,
             "timeline.html",
