@@ -182,7 +182,13 @@ class SiteModel:
     @functools.cached_property
     def events_per_day(self) -> dict:
         """dt.date -> the general events on that day (records)."""
-        return {d: [h.record for h in hs if h.kind == "events"] for d, hs in self.by_day.items()}
+        lines = sorted(
+            (Happening(e.data.date, "events", e) for e in self.events if e.data.date.precision == "day"), key=Happening.sort_key.fget
+        )
+        out: dict = {}
+        for h in lines:  # (from the few general events, not from every line of every day)
+            out.setdefault(h.date.first_day, []).append(h.record)
+        return out
 
     def day_of(self, date: PartialDate) -> dt.date | None:
         """The day of the timeline a date falls on: None for a month or a year, or a day outside it."""
