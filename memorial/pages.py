@@ -38,6 +38,8 @@ class Kind:
     # an edit: NO_ONE for a kind that shows nobody (made again only by a whole build).
     shows: Callable[[SiteModel, Record, Fragments], object] | None
     showing: Callable[[SiteModel, Record], Iterable[Key]] | None = None  # which of its pages show them (None: all)
+    # what one of those pages shows of them, when a change to ``shows`` need not reach all of them
+    shows_on: Callable[[SiteModel, Record, Fragments, Key], object] | None = None
     from_lines: bool = False  # joined from everyone's kept lines: made in this process, after the lines
 
     def __post_init__(self) -> None:
@@ -60,6 +62,21 @@ def _timeline_view(m: SiteModel, rec: Record, frag: Fragments) -> tuple:
     """The timeline counts people per day and lists the lines that fall on no day of it."""
     on_days = {i: m.day_of(e.date) for i, e in enumerate(rec.data.events)}
     return (sort_name(rec), frozenset(d for d in on_days.values() if d), tuple(line for i, line in enumerate(frag.lines) if not on_days[i]))
+
+
+def _day_view(m: SiteModel, rec: Record, frag: Fragments, key: Key) -> tuple:
+    """A day's page shows the person's lines of that day (in the order of their name, then their facts)."""
+    return (
+        sort_name(rec),
+        tuple((i, frag.lines[i]) for i, e in enumerate(rec.data.events) if (d := m.day_of(e.date)) and d.isoformat() == key),
+    )
+
+
+def _city_view(m: SiteModel, rec: Record, frag: Fragments, key: Key) -> tuple:
+    """A city's page shows the person's row and fates if they are of the city, and their lines in it."""
+    here = key in cities_of(rec)
+    lines = tuple((i, e.date, frag.lines_here[i]) for i, e in enumerate(rec.data.events) if e.city == key)
+    return (sort_name(rec), here and frag.row_here, here and rec.data.fates, lines)
 
 
 KINDS: tuple[Kind, ...] = (
@@ -100,6 +117,7 @@ KINDS: tuple[Kind, ...] = (
             tuple(e.city for e in rec.data.events),
         ),
         showing=lambda m, rec: cities_of(rec),
+        shows_on=_city_view,
         from_lines=True,
     ),
     Kind(
@@ -108,6 +126,7 @@ KINDS: tuple[Kind, ...] = (
         lambda r, key: [r.day(key)],
         shows=lambda m, rec, frag: (frag.lines, sort_name(rec), tuple(e.date for e in rec.data.events)),
         showing=_days_of,
+        shows_on=_day_view,
         from_lines=True,
     ),
     Kind("event", lambda m, lang: [rec.id for rec in m.events], lambda r, key: [r.event(r.events_by_id[key])], shows=NO_ONE),
@@ -162,8 +181,11 @@ def tasks_about(last: SiteModel, model: SiteModel, lines_before: dict, lines_aft
                 continue
             keys = set(kind.keys(model, lang))
             for e in changed:
+                before, after = lines_before[(lang, e.before.id)], lines_after[(lang, e.after.id)]
                 for key in {*kind.showing(last, e.before), *kind.showing(model, e.after)}:
-                    if key in keys:
+                    if key in keys and (
+                        kind.shows_on is None or kind.shows_on(last, e.before, before, key) != kind.shows_on(model, e.after, after, key)
+                    ):
                         wanted.add((lang, kind.name, key))
     return [task for task in tasks(model) if task in wanted]
 
