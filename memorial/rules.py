@@ -7,9 +7,11 @@ finds (validate.py runs them over every record, or over those an edit changed)."
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from . import routes
 from .diagnostics import Diagnostic, did_you_mean, error, warning
 from .images import photo_problem as image_problem
 from .schema import Site, parse_partial_date
@@ -17,6 +19,16 @@ from .schema import Site, parse_partial_date
 if TYPE_CHECKING:  # (validate.py runs these rules: a name for the annotations only)
     from .validate import Record
 
+# The site's own pages in the folders records are written to: a record whose address is one of them would
+# be written over it (or over an initials-only person's opaque address, p-<12 hex digits>).
+SITE_PAGES = {
+    **{path: "a people list" for path in routes.PEOPLE_BY.values()},
+    routes.CITIES: "the list of cities",
+    routes.SOURCES: "the list of sources",
+    "events/index.html": "a page the site keeps for events",
+}
+ADDRESSES = {"people": routes.person, "cities": routes.city, "sources": routes.source, "events": routes.event}
+OPAQUE = re.compile(r"^p-[0-9a-f]{12}$")
 RESERVED_PAGE_IDS = {"index", "people", "cities", "days", "sources", "events", "timeline", "assets", "photos", "data", "search", "404"}
 
 
@@ -98,7 +110,7 @@ def _date_problems(rec: Record, site: Site | None, today: dt.date) -> list[Diagn
 
 def _rule_problems(rec: Record, site: Site | None, content_dir: Path) -> list[Diagnostic]:
     """The rules of each kind of record."""
-    out = []
+    out = _address_problems(rec)
     if rec.kind == "events" and rec.data.national and rec.data.city:
         out.append(
             error(rec.doc.position(("national",)), "an event is either national or in a city: remove 'city' or set 'national: false'")
@@ -228,4 +240,26 @@ def check_translations(records, site: Site | None) -> list[Diagnostic]:
             )
         if kind in ("people", "cities", "days") and rec.data.title:
             out.append(error(rec.doc.position(("title",), key=True), f"a {kind} translation has no title; only its text is translated"))
+    return out
+
+
+def _address_problems(rec: Record) -> list[Diagnostic]:
+    """A record's page, and the pages its former ids keep, must not take the address of one of the site's
+    own pages, nor look like an initials-only person's opaque address."""
+    route = ADDRESSES.get(rec.kind)
+    if route is None:
+        return []
+    out = []
+    for where, rid in [((), rec.id), *((("former_ids", i), old) for i, old in enumerate(getattr(rec.data, "former_ids", [])))]:
+        what = f"id '{rid}'" if not where else f"former id '{rid}'"
+        position = rec.doc.position(where) if where else rec.doc.position()
+        if route(rid) in SITE_PAGES:
+            out.append(error(position, f"{what} would be written to {route(rid)}, which is {SITE_PAGES[route(rid)]}; rename the file"))
+        elif rec.kind == "people" and OPAQUE.match(rid):
+            out.append(
+                error(
+                    position,
+                    f"{what} has the form of the address of a person shown by initials (p- and 12 letters or digits); rename the file",
+                )
+            )
     return out

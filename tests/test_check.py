@@ -134,6 +134,22 @@ def test_bad_file_names_and_day_files(site, run):
     ]
 
 
+def test_ids_that_would_take_the_sites_own_pages(site, run):
+    """`new person "Index"` writes people/index.md: check must refuse it, not the build crash on it."""
+    site.write("people/index.md", PERSON)
+    site.write("people/by-city.md", PERSON)
+    site.write("people/p-0123456789ab.md", PERSON)
+    site.write("sources/index.yaml", "publisher: P\ntitle: T\ndate: 2022\nlanguage: en\nkind: news\n")
+    code, _, err = run("check", "--content", "content")
+    assert code == 1
+    assert [line for line in errors_of(err) if "rename the file" in line] == [
+        "content/people/by-city.md:2:1: error: id 'by-city' would be written to people/by-city.html, which is a people list; rename the file",
+        "content/people/index.md:2:1: error: id 'index' would be written to people/index.html, which is a people list; rename the file",
+        "content/people/p-0123456789ab.md:2:1: error: id 'p-0123456789ab' has the form of the address of a person shown by initials (p- and 12 letters or digits); rename the file",
+        "content/sources/index.yaml:1:1: error: id 'index' would be written to sources/index.html, which is the list of sources; rename the file",
+    ]
+
+
 def test_encoding_problems(site, run):
     (site.content / "people/bom.md").write_bytes(b"\xef\xbb\xbf" + PERSON.encode())
     (site.content / "people/latin1.md").write_bytes(PERSON.replace("Story.", "Caf\xe9").encode("latin-1"))
