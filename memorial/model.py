@@ -96,6 +96,7 @@ GROUPINGS: dict[str, Grouping] = {
     "by_fate": Grouping("people", lambda p, tl: p.data.fates),
     "happenings": Grouping("lines", lambda h, tl: [None]),  # every dated line, as one group
     "by_day": Grouping("lines", lambda h, tl: [h.date.first_day] if h.date.precision == "day" else []),
+    "events_by_day": Grouping("lines", lambda h, tl: [h.date.first_day] if h.kind == "events" and h.date.precision == "day" else []),
     "happenings_by_city": Grouping("lines", lambda h, tl: [h.city] if h.city else []),
     "off_the_days": Grouping("lines", lambda h, tl: off_the_days(h.date, tl)),
 }
@@ -175,20 +176,9 @@ class SiteModel:
     by_fate: dict
     happenings: tuple[Happening, ...]  # every dated thing, by date
     by_day: dict  # dt.date -> its lines (day precision; only the timeline's days have pages)
+    events_by_day: dict  # dt.date -> the general events' lines of that day
     happenings_by_city: dict
     off_the_days: dict  # "before", "vague", "after" -> the lines the timeline lists apart from its days
-
-    # Counts the pages of every language show: worked out once, on first use.
-    @functools.cached_property
-    def events_per_day(self) -> dict:
-        """dt.date -> the general events on that day (records)."""
-        lines = sorted(
-            (Happening(e.data.date, "events", e) for e in self.events if e.data.date.precision == "day"), key=Happening.sort_key.fget
-        )
-        out: dict = {}
-        for h in lines:  # (from the few general events, not from every line of every day)
-            out.setdefault(h.date.first_day, []).append(h.record)
-        return out
 
     def day_of(self, date: PartialDate) -> dt.date | None:
         """The day of the timeline a date falls on: None for a month or a year, or a day outside it."""

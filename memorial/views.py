@@ -248,7 +248,7 @@ class Views:
         m = self.m
         days = []
         for d in m.days:
-            events = m.events_per_day.get(d, [])
+            events = [h.record for h in m.events_by_day.get(d, ())]
             days.append(
                 {
                     "date": format_date(d, "d MMMM", locale=self.t.locale),
