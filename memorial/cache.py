@@ -121,8 +121,8 @@ def quick_key(content_dir: Path, code: str, files: dict | None = None) -> str:
     return h.hexdigest()
 
 
-def unchanged(out_dir: Path, quick: str) -> list[Diagnostic] | None:
-    """The last build's diagnostics if nothing has changed since it and its output is still there; else None."""
+def unchanged(out_dir: Path, quick: str) -> tuple[list[Diagnostic], list[str]] | None:
+    """The last build's diagnostics and notes if nothing has changed since it and its output is still there; else None."""
     _, state_file = _paths(out_dir)
     try:
         state = json.loads(state_file.read_text(encoding="utf-8"))
@@ -130,7 +130,8 @@ def unchanged(out_dir: Path, quick: str) -> list[Diagnostic] | None:
         return None
     if state.get("quick") != quick or not out_dir.is_symlink() or not out_dir.exists():
         return None
-    return [Diagnostic(sev, Position(path, line, col), msg) for sev, path, line, col, msg in state.get("diagnostics", [])]
+    diagnostics = [Diagnostic(sev, Position(path, line, col), msg) for sev, path, line, col, msg in state.get("diagnostics", [])]
+    return diagnostics, state.get("notes", [])
 
 
 def load(out_dir: Path) -> Build:
@@ -186,11 +187,11 @@ class Writer:
             tmp.unlink(missing_ok=True)
 
 
-def mark_built(out_dir: Path, quick: str | None, diagnostics) -> None:
-    """Record that the output now shows the content with this quick key (and these diagnostics)."""
+def mark_built(out_dir: Path, quick: str | None, diagnostics, notes=()) -> None:
+    """Record that the output now shows the content with this quick key (and these diagnostics and notes)."""
     _, state_file = _paths(out_dir)
     rows = [[d.severity, d.position.path, d.position.line, d.position.column, d.message] for d in diagnostics]
-    state_file.write_text(json.dumps({"quick": quick, "diagnostics": rows}), encoding="utf-8")
+    state_file.write_text(json.dumps({"quick": quick, "diagnostics": rows, "notes": list(notes)}), encoding="utf-8")
 
 
 def person_keys(model: SiteModel, records: dict, code: str, photo_shas: dict, people=None) -> dict[str, str]:

@@ -9,8 +9,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import package, pipeline
+from . import duplicates, package, pipeline
 from .diagnostics import has_errors
+from .load import changed_since
 from .new import TEMPLATES, new_record
 from .schema import json_schemas
 
@@ -26,7 +27,12 @@ def main(argv: list[str] | None = None) -> int:
             timings=getattr(args, "timings", False),
         )
     if command == "check":
-        return cmd_check(Path(args.content), [Path(p) for p in args.paths])
+        if args.since and args.paths:
+            print("error: give either files to check or --since, not both", file=sys.stderr)
+            return 2
+        return cmd_check(Path(args.content), [Path(p) for p in args.paths], since=args.since)
+    if command == "duplicates":
+        return cmd_duplicates(Path(args.content), Path(args.out))
     if command == "serve":
         from .serve import serve
 
@@ -58,6 +64,15 @@ def parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="check only these files and the cities and sources they refer to (fast; unused sources and duplicates need the full check)",
     )
+    c.add_argument(
+        "--since",
+        metavar="REF",
+        help="check everything, but warn only about the files added or changed since the git revision REF "
+        "(e.g. origin/main), with every possible duplicate of the people in them",
+    )
+    d = sub.add_parser("duplicates", help="write every possible duplicate, group by group, for an editor to review")
+    d.add_argument("--content", default="content")
+    d.add_argument("--out", default=duplicates.REVIEW, help=f"the review file to write (default: {duplicates.REVIEW})")
     s = sub.add_parser("serve", help="live preview: rebuild on save and reload the browser")
     s.add_argument("--content", default="content")
     s.add_argument("--out", default="output")
@@ -75,26 +90,58 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def report(diagnostics) -> None:
+def report(diagnostics, notes=()) -> None:
+    """Every problem, then what was counted rather than listed (see duplicates.summary)."""
     for d in diagnostics:
         print(d.format(), file=sys.stderr)
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
     if diagnostics:
         print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    for note in notes:
+        print(note, file=sys.stderr)
 
 
-def cmd_check(content: Path, paths: list[Path] | None = None) -> int:
+def cmd_check(content: Path, paths: list[Path] | None = None, since: str | None = None) -> int:
     if not content.is_dir():
         print(f"error: content folder '{content}' does not exist", file=sys.stderr)
         return 2
-    validated, diagnostics = pipeline.check(content, paths, cache_of=Path("output"))
-    report(diagnostics)
+    focus = changed = None
+    if since:
+        files, why = changed_since(content, since)
+        if why:
+            print(f"error: {why}", file=sys.stderr)
+            return 2
+        changed = set(files)
+        focus = {p.stem for p in files if p.parent.name == "people" and len(p.suffixes) == 1}
+    validated, diagnostics = pipeline.check(content, paths, cache_of=Path("output"), focus=focus)
+    notes = duplicates.summary(list(validated.suspects), len(duplicates.shown(list(validated.suspects), focus)), focus)
+    if changed is not None:  # warnings only about the files changed; errors wherever they are
+        shown = [d for d in diagnostics if d.severity == "error" or Path(d.position.path).resolve() in changed]
+        if len(shown) < len(diagnostics):
+            notes.append(f"{len(diagnostics) - len(shown):,} warning(s) about files not changed since {since} are not shown")
+        notes.insert(0, f"{len(changed):,} file(s) added or changed since {since}")
+        diagnostics = shown
+    report(diagnostics, notes)
     if has_errors(list(diagnostics)):
         return 1
     counts = ", ".join(f"{len(v)} {k}" for k, v in validated.records.items())
     print(f"content OK: {counts}")
     return 0
+
+
+def cmd_duplicates(content: Path, out: Path) -> int:
+    from .review import write_review
+
+    if not content.is_dir():
+        print(f"error: content folder '{content}' does not exist", file=sys.stderr)
+        return 2
+    validated, diagnostics = pipeline.check(content, cache_of=Path("output"))
+    errors = [d for d in diagnostics if d.severity == "error"]
+    report(errors)  # (an entry with errors is left out of the search until it is mended)
+    pairs, groups = write_review(validated, out)
+    print(f"wrote {out}: {pairs:,} possible duplicates in {groups:,} groups")
+    return 1 if errors else 0
 
 
 def cmd_build(content: Path, out: Path, jobs: int | None = None, *, timings: bool = False) -> int:
@@ -116,7 +163,7 @@ def build_and_report(content: Path, out: Path, jobs: int | None = None, *, timin
 
 
 def _reported(result: pipeline.Result, out: Path, took: float, timings: bool) -> int:
-    report(result.diagnostics)
+    report(result.diagnostics, result.notes)
     if timings:
         for stage, seconds in result.timings.items():
             print(f"{seconds:8.3f} s  {stage}", file=sys.stderr)

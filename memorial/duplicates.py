@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from anyascii import anyascii
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from . import parallel
 
@@ -53,8 +53,9 @@ def fold(name: str) -> str:
 class Suspect:
     a: str  # person id
     b: str
-    score: int
+    score: int  # how alike, 0-100
     why: str
+    weight: float = 0.0  # the score before it was capped at 100: among pairs of one name, the ones with more in common first
 
 
 def _names(person) -> list[str]:
@@ -73,23 +74,24 @@ def find_remembered(
     Returns a function that gives the answer and the memo for the next build: when there is a search to
     do among many people, it runs in a forked process, and the caller goes on with other work meanwhile."""
     known = memo.get("inputs")
-    if known is not None and known.keys() == people.keys():
+    if known is not None and known.keys() == people.keys() and "blocks" in memo:
         differ = [pid for pid in (people if changed is None else changed) if known[pid] != _inputs(people[pid])]
         if not differ:
             if early is not None:
                 early.cancel()
             return lambda: (memo["found"], memo)
         if changed is not None:  # only their pairs need scoring again
-            keys = dict(memo.get("keys") or {pid: _key(p) for pid, p in people.items()})  # (the first time: 0.1 s at 10,000)
-            found = find_again(people, memo["found"], keys, differ)
-            after = {"inputs": {**known, **{pid: _inputs(people[pid]) for pid in differ}}, "found": found, "keys": keys}
+            keys = dict(memo["keys"])
+            blocks = dict(memo["blocks"])
+            found = find_again(people, memo["found"], keys, blocks, differ)
+            after = {"inputs": {**known, **{pid: _inputs(people[pid]) for pid in differ}}, "found": found, "keys": keys, "blocks": blocks}
             return lambda: (found, after)
     inputs = {pid: _inputs(p) for pid, p in people.items()}
     search = early or search_later(lambda: people, len(people))
 
     def found() -> tuple[list[Suspect], dict]:
-        answer, keys = search.answer()
-        return answer, {"inputs": inputs, "found": answer, "keys": keys}
+        answer, keys, blocks = search.answer()
+        return answer, {"inputs": inputs, "found": answer, "keys": keys, "blocks": blocks}
 
     return found
 
@@ -108,78 +110,81 @@ def _inputs(person) -> tuple:
     return (_names(person), person.city, [(e.date, e.city) for e in person.events], person.not_duplicate_of)
 
 
-def find(people: dict, keys: dict | None = None) -> list[Suspect]:
-    """Pairs of people (id -> schema.Person) that look like one person, best match first. ``keys``:
-    everyone's folded names (``_key``) if already known."""
-    import numpy as np  # here, not at the top: it is the search's alone, and it often runs in a process of its own
-
+def find(people: dict, keys: dict | None = None, blocks: dict | None = None) -> list[Suspect]:
+    """Pairs of people (id -> schema.Person) that look like one person, best match first. ``keys`` and
+    ``blocks``: everyone's folded names (``_key``) and the blocks (``_blocks``), if already known."""
     keys = {pid: _key(p) for pid, p in people.items()} if keys is None else keys
-    # Score every pair inside each block at once, in rapidfuzz's C++ (a Python loop over pairs is too slow).
-    best: dict[tuple[str, str], float] = {}
-    for ids in _blocks(keys).values():
-        if len(ids) < 2:
-            continue
-        owners = [(pid, name) for pid in sorted(ids) for name in keys[pid]]
-        names = [name for _, name in owners]
-        scores = process.cdist(names, names, scorer=fuzz.token_sort_ratio, score_cutoff=THRESHOLD - 12, dtype=np.uint8)
-        for i, j in zip(*np.nonzero(np.triu(scores, k=1)), strict=True):
-            _keep_best(best, owners[i][0], owners[j][0], scores[i, j])
-    return _sorted(_judged(people, best))
+    blocks = _blocks(keys) if blocks is None else blocks
+    pairs: set[tuple[str, str]] = set()
+    for ids in blocks.values():
+        if len(ids) > 1:
+            ordered = sorted(ids)
+            pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
+    return _sorted(_judged(people, _scored(pairs, keys)))
 
 
-def find_with_keys(people: dict) -> tuple[list[Suspect], dict]:
-    """``find``'s answer and everyone's folded names, which ``find_again`` starts from after an edit in
-    `serve` (working them out there took the first edit 0.08 s at 10,000 people)."""
+def find_with_keys(people: dict) -> tuple[list[Suspect], dict, dict]:
+    """``find``'s answer, everyone's folded names and the blocks, which ``find_again`` starts from after an
+    edit in `serve`."""
     keys = {pid: _key(p) for pid, p in people.items()}
-    return find(people, keys), keys
-
-
-def find_again(people: dict, found: list[Suspect], keys: dict, changed) -> list[Suspect]:
-    """``find``'s answer after only the ``changed`` people changed, from its answer before (``found``):
-    only their pairs are scored again. ``keys``: everyone's folded names (``_key``), as they were; brought
-    up to date here."""
-    import numpy as np  # (see find)
-
-    for pid in changed:
-        keys[pid] = _key(people[pid])
     blocks = _blocks(keys)
-    best: dict[tuple[str, str], float] = {}
+    return find(people, keys, blocks), keys, blocks
+
+
+def find_again(people: dict, found: list[Suspect], keys: dict, blocks: dict, changed) -> list[Suspect]:
+    """``find``'s answer after only the ``changed`` people changed, from its answer before (``found``):
+    only their pairs are scored again. ``keys`` and ``blocks``: everyone's folded names and the blocks, as
+    they were (the caller's own copies: brought up to date here; the lists in them are replaced, never changed)."""
+    changed = set(changed)
     for pid in changed:
-        others = sorted(set().union(*(blocks[block] for block in _block_names(keys[pid]))) - {pid})
-        owners = [(other, name) for other in others for name in keys[other]]
-        if not keys[pid] or not owners:
-            continue
-        scores = process.cdist(
-            keys[pid], [name for _, name in owners], scorer=fuzz.token_sort_ratio, score_cutoff=THRESHOLD - 12, dtype=np.uint8
-        )
-        for i, j in zip(*np.nonzero(scores), strict=True):
-            _keep_best(best, pid, owners[j][0], scores[i, j])
+        for block in _block_keys(keys.get(pid, [])):
+            blocks[block] = [o for o in blocks[block] if o != pid]
+        keys[pid] = _key(people[pid])
+        for block in _block_keys(keys[pid]):
+            blocks[block] = [*blocks.get(block, ()), pid]
+    pairs = {(pid, o) if pid < o else (o, pid) for pid in changed for block in _block_keys(keys[pid]) for o in blocks[block] if o != pid}
     kept = [s for s in found if s.a not in changed and s.b not in changed]
-    return _sorted(kept + _judged(people, best))
+    return _sorted(kept + _judged(people, _scored(pairs, keys)))
 
 
 def _key(person) -> list[str]:
     return sorted({fold(n) for n in _names(person)} - {""})
 
 
-def _block_names(names: list[str]) -> set[str]:
-    """Only people who share the first four letters of some name part (a given name or a surname) are
-    compared: every known variant pair does, and 10,000 people stay fast."""
-    return {token[:4] for name in names for token in name.split() if len(token) >= 3}
+def _block_keys(names: list[str]) -> set[str]:
+    """Two people are compared only when one of their names shares two parts (given name, surname,
+    patronymic, in any order) with one of the other's, one part alike exactly and the other exactly or
+    but for one letter, once folded (Yerlan / Yerzhan Nurlanov; Kisimbaev / Kiysimbayev are alike after
+    folding). Every known variant pair does, and namesakes meet only namesakes: the work grows with the
+    record, not with its square (a key on the first letters of one part put hundreds of Nurlans in one
+    block at 10,000 people)."""
+    out: set[str] = set()
+    for name in names:
+        parts = [p for p in dict.fromkeys(name.split()) if len(p) > 1]
+        if len(parts) == 1:
+            out.add(parts[0])
+        for part in parts:
+            near = {part, *(part[:i] + part[i + 1 :] for i in range(len(part)))}
+            out.update(f"{variant} {other}" for other in parts if other != part for variant in near)
+    return out
 
 
-def _blocks(keys: dict) -> dict[str, set[str]]:
-    blocks: dict[str, set[str]] = defaultdict(set)
+def _blocks(keys: dict) -> dict[str, list[str]]:
+    blocks: dict[str, list[str]] = defaultdict(list)
     for pid, names in keys.items():
-        for block in _block_names(names):
-            blocks[block].add(pid)
-    return blocks
+        for block in _block_keys(names):
+            blocks[block].append(pid)
+    return dict(blocks)
 
 
-def _keep_best(best: dict, a: str, b: str, score) -> None:
-    if a != b:
-        pair = (a, b) if a < b else (b, a)
-        best[pair] = max(best.get(pair, 0), float(score))
+def _scored(pairs, keys: dict) -> dict[tuple[str, str], float]:
+    """How alike each pair's names are (the best of their spellings, 0-100), for the pairs alike enough."""
+    best = {}
+    for a, b in pairs:
+        score = max(fuzz.token_sort_ratio(x, y) for x in keys[a] for y in keys[b])
+        if score >= THRESHOLD - 12:
+            best[a, b] = score
+    return best
 
 
 def _judged(people: dict, best: dict) -> list[Suspect]:
@@ -202,9 +207,63 @@ def _judged(people: dict, best: dict) -> list[Suspect]:
             score += 2
             reasons.append("a date in common")
         if score >= THRESHOLD:
-            found.append(Suspect(a, b, round(min(score, 100)), ", ".join(reasons)))
+            found.append(Suspect(a, b, round(min(score, 100)), ", ".join(reasons), score))
     return found
 
 
 def _sorted(found: list[Suspect]) -> list[Suspect]:
-    return sorted(found, key=lambda s: (-s.score, s.a, s.b))
+    return sorted(found, key=lambda s: (-s.weight, s.a, s.b))
+
+
+SHOWN = 10  # pairs warned about one by one in `check` and `build`; the rest are counted, and listed in the review
+
+
+def shown(found: list[Suspect], focus: Collection[str] | None = None) -> list[Suspect]:
+    """The pairs to warn about one by one: the most likely few, or, when only some people are being looked
+    at (`check --since`), every pair with one of them in it."""
+    if focus is None:
+        return found[:SHOWN]
+    return [s for s in found if s.a in focus or s.b in focus]
+
+
+def grouped(found: list[Suspect]) -> list[tuple[list[str], list[Suspect]]]:
+    """The pairs joined into groups of people who may all be one another (namesakes, spellings of one
+    name): (ids in order, pairs best first) for each group, the group with the most likely pair first."""
+    parent: dict[str, str] = {}
+
+    def root(pid: str) -> str:
+        while parent.setdefault(pid, pid) != pid:
+            parent[pid] = parent[parent[pid]]
+            pid = parent[pid]
+        return pid
+
+    for s in found:
+        parent[root(s.b)] = root(s.a)
+    members: dict[str, list[str]] = defaultdict(list)
+    for pid in sorted(parent):
+        members[root(pid)].append(pid)
+    pairs: dict[str, list[Suspect]] = defaultdict(list)
+    for s in found:  # (best first already)
+        pairs[root(s.a)].append(s)
+    return sorted(((members[r], pairs[r]) for r in pairs), key=lambda g: (-g[1][0].weight, -len(g[0]), g[0][0]))
+
+
+def summary(found: list[Suspect], warned: int, focus: Collection[str] | None = None) -> list[str]:
+    """What `check` and `build` say of the pairs they did not warn about one by one."""
+    rest = len(found) - warned
+    if rest <= 0:
+        return []
+    groups = len(grouped(found))
+    which = "the most likely ones are above" if focus is None else "those with an entry changed since then are above"
+    return [
+        f"{len(found):,} possible duplicates (pairs of entries that may be one person) in {groups:,} groups; {which}, "
+        f"{rest:,} more are not shown. To review them all, group by group: python build.py duplicates (writes {REVIEW})"
+    ]
+
+
+REVIEW = "duplicates.md"  # the review's file, by default
+
+
+def checked_line(person, *others: str) -> str:
+    """The line that marks ``others`` as checked not to be ``person`` (the whole field, with any ids already in it)."""
+    return f"not_duplicate_of: [{', '.join([*person.not_duplicate_of, *others])}]"

@@ -376,3 +376,24 @@ def last_changed(content_dir: Path, only: list[Path] | None = None) -> dict[str,
                 when = dt.datetime.fromtimestamp(os.stat(path).st_mtime, dt.UTC).date()
             dates[f"{os.path.basename(folder)}/{name}"] = when
     return dates
+
+
+def changed_since(content_dir: Path, ref: str) -> tuple[list[Path], str | None]:
+    """The content files added or changed since git revision ``ref`` (for a pull request's branch, since
+    where it left ``ref``: their merge base), committed or not, and None; or [] and why it cannot be said."""
+    root = content_dir.resolve()
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout
+
+    try:
+        top = Path(git("rev-parse", "--show-toplevel").strip())
+        base = git("merge-base", ref, "HEAD").strip()
+        named = git("diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base, "--", str(root))
+        named += git("ls-files", "-z", "--full-name", "--others", "--exclude-standard", "--", str(root))
+    except OSError:
+        return [], "git is not installed, so the files changed since a revision cannot be found"
+    except subprocess.CalledProcessError as exc:
+        return [], f"git could not compare the content with '{ref}': {exc.stderr.strip() or exc}"
+    paths = {top / name for name in named.split("\0") if name}
+    return sorted(p for p in paths if p.is_file()), None

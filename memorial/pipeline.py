@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, change, images, pages, routes, write
+from . import cache, change, duplicates, images, pages, routes, write
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .load import last_changed, load_content, load_paths, read_hashed, reload
 from .model import SiteModel, build_model, page_id, with_people
@@ -43,6 +43,7 @@ class Result:
     timings: dict = field(default_factory=dict)  # stage -> seconds, for `build --timings`
     build: cache.Build | None = None  # what the next build starts from (`serve` keeps it); the last one's if this failed
     edited: tuple[str, ...] | None = None  # when only these people's entries changed, and the build worked from the last one's model
+    notes: tuple[str, ...] = ()  # what is counted rather than listed in the diagnostics (duplicates.summary)
 
     @property
     def ok(self) -> bool:
@@ -63,21 +64,24 @@ def collector_paused():
             gc.enable()
 
 
-def check(content_dir: Path, paths: list[Path] | None = None, *, cache_of: Path | None = None) -> tuple[Validated, tuple[Diagnostic, ...]]:
+def check(
+    content_dir: Path, paths: list[Path] | None = None, *, cache_of: Path | None = None, focus=None
+) -> tuple[Validated, tuple[Diagnostic, ...]]:
     """The build minus render and write: every problem in the content, or in ``paths`` and what they refer to.
 
-    ``cache_of``: an output folder whose build cache may spare parsing unchanged files (it is only read)."""
+    ``cache_of``: an output folder whose build cache may spare parsing unchanged files (it is only read).
+    ``focus``: ids of people whose every possible duplicate is warned about (see validate.start_validation)."""
     with collector_paused():
-        return _check(content_dir, paths, cache_of)
+        return _check(content_dir, paths, cache_of, focus)
 
 
-def _check(content_dir: Path, paths: list[Path] | None, cache_of: Path | None) -> tuple[Validated, tuple[Diagnostic, ...]]:
+def _check(content_dir: Path, paths: list[Path] | None, cache_of: Path | None, focus) -> tuple[Validated, tuple[Diagnostic, ...]]:
     if paths:
         validated = validate(load_paths(content_dir, paths), content_dir, partial=True)
     else:
         last = cache.load(cache_of.absolute()) if cache_of is not None else cache.Build()
         loaded = load_content(content_dir, last.parsed, workers=os.cpu_count() or 1)
-        validated = validate(loaded, content_dir, searched=last.searched)
+        validated = validate(loaded, content_dir, searched=last.searched, focus=focus)
     return validated, tuple(sorted(validated.diagnostics, key=sort_key))
 
 
@@ -118,7 +122,8 @@ def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | N
     previous = cache.unchanged(out_dir, quick)
     clock.lap("compare with the last build")
     if previous is not None:
-        return Result(tuple(previous), unchanged=True, timings=clock.times, build=last)
+        diagnostics, notes = previous
+        return Result(tuple(diagnostics), unchanged=True, timings=clock.times, build=last, notes=tuple(notes))
     if last is not None:
         last.wait()  # its cache is on disk whole before this build replaces it
     else:
@@ -135,7 +140,8 @@ def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | N
     checking = start_validation(loaded, content_dir, last=last.validated, people=changed.people, searched=last.searched)
     clock.lap("validate")
     if has_errors(list(checking.first.diagnostics)):
-        return Result(tuple(sorted(checking.finish().diagnostics, key=sort_key)), timings=clock.times, build=last)
+        refused = checking.finish()
+        return Result(tuple(sorted(refused.diagnostics, key=sort_key)), timings=clock.times, build=last, notes=_notes(refused))
     # (the search for duplicates may still run on the other core: its warnings stop no build, and are
     # awaited once the model is made)
 
@@ -156,6 +162,7 @@ def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | N
     clock.lap("find unchanged pages")
     validated = checking.finish()
     diagnostics = tuple(sorted(validated.diagnostics, key=sort_key))
+    notes = _notes(validated)
     clock.lap("wait for the search for duplicates")
 
     # render (and write each page as it is made)
@@ -218,7 +225,7 @@ def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | N
     clock.lap("write the rest, swap")
     if not serving:
         saving[0].join()
-    cache.mark_built(out_dir, quick, diagnostics)  # only now: the output shows this content
+    cache.mark_built(out_dir, quick, diagnostics, notes)  # only now: the output shows this content
     this = cache.Build(
         code=code,
         files=files,
@@ -242,7 +249,15 @@ def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | N
     remade = len(made.pages) - len(keep)
     counts.update(made=remade, reused=this.pages - remade, processes=made.processes)  # pages (not assets or photos)
     edited_ids = None if edits is None else tuple(e.after.id for e in edits)
-    return Result(diagnostics, model, this.pages, redirects(model), counts=counts, timings=clock.times, build=this, edited=edited_ids)
+    return Result(
+        diagnostics, model, this.pages, redirects(model), counts=counts, timings=clock.times, build=this, edited=edited_ids, notes=notes
+    )
+
+
+def _notes(validated: Validated) -> tuple[str, ...]:
+    """What a build says of the possible duplicates it did not warn about one by one."""
+    found = list(validated.suspects)
+    return tuple(duplicates.summary(found, len(duplicates.shown(found))))
 
 
 def _progress_bar():

@@ -51,6 +51,7 @@ class Validated:
     citations: Counter | None = None  # source id -> how many records cite it
     documents: dict = field(default_factory=dict)  # each file's own checks, by its bytes: for the next build
     searched: dict = field(default_factory=dict)  # the search for duplicates' memo, for the next build
+    suspects: tuple = ()  # every pair of people who may be one (duplicates.Suspect), most likely first
 
     @property
     def ok(self) -> bool:
@@ -83,6 +84,7 @@ def start_validation(
     people: Collection[str] | None = None,
     documents: dict | None = None,
     searched: dict | None = None,
+    focus: Collection[str] | None = None,
 ) -> Checking:
     """Typed records and every problem, without waiting for the search for duplicates (see Checking).
 
@@ -90,7 +92,9 @@ def start_validation(
     (unused sources, duplicates) are left to the full check. ``last``: the last build's answer, and
     ``people`` the ids of the only people whose files changed since: then only their checks are done
     again, and those over every record (when the change reaches further, everything is checked).
-    ``documents`` and ``searched``: memos of an earlier answer (Validated's), read and never changed."""
+    ``documents`` and ``searched``: memos of an earlier answer (Validated's), read and never changed.
+    ``focus``: the ids of the only people whose possible duplicates are warned about one by one (`check
+    --since`); without it, the most likely few are (see duplicates.shown)."""
     today = today or dt.date.today()
     if last is not None and people is not None:
         again = _again(loaded, last, people, content_dir, today)
@@ -126,7 +130,7 @@ def start_validation(
             diags.append(error(doc.position(), f"id '{doc.id}' is used by {same.doc.display} too; ids must be unique — rename one file"))
             continue
         records[doc.kind][doc.id] = Record(doc.kind, doc.id, data, doc.body, doc, refs, dates, cited)
-    duplicates_found = None if partial else _check_duplicates(records, searched, early=early)
+    duplicates_found = None if partial else _check_duplicates(records, searched, early=early, focus=focus)
     for kind in records:
         for rec in records[kind].values():
             diags.extend(record_problems(rec, records, invalid, site, today, content_dir, partial))
@@ -137,9 +141,9 @@ def start_validation(
     def finish() -> Validated:
         if duplicates_found is None:
             return Validated(site, records, tuple(diags), (), today, citations, seen, searched)
-        found, memo = duplicates_found()
+        found, suspects, memo = duplicates_found()
         whole = (*_uncited(records, citations), *found)
-        return Validated(site, records, (*diags, *whole), whole, today, citations, seen, memo)
+        return Validated(site, records, (*diags, *whole), whole, today, citations, seen, memo, suspects)
 
     return Checking(Validated(site, records, tuple(diags), (), today, citations, seen, searched), finish)
 
@@ -178,10 +182,10 @@ def _again(loaded: Loaded, last: Validated, people: Collection[str], content_dir
     for pid, rec in changed.items():
         citations.subtract(before[pid].cited)
         citations.update(rec.cited)
-    found, searched = _check_duplicates(records, last.searched, changed)()
+    found, suspects, searched = _check_duplicates(records, last.searched, changed)()
     found = [*_uncited(records, citations), *found]
     diags.extend(found)
-    return Validated(last.site, records, tuple(diags), tuple(found), today, citations, documents, searched)
+    return Validated(last.site, records, tuple(diags), tuple(found), today, citations, documents, searched, suspects)
 
 
 def _checked(doc: RawDocument, documents: dict) -> tuple:
@@ -352,25 +356,28 @@ def _field_order(model_type) -> dict[str, int]:
     return {name: i for i, name in enumerate(model_type.model_fields)}
 
 
-def _check_duplicates(records, memo: dict, changed=None, early=None) -> Callable[[], tuple[list[Diagnostic], dict]]:
-    """People who may have been entered twice: a function giving the warnings and the search's memo for
-    the next build (the search may be running in another process meanwhile; see duplicates.find_remembered)."""
+def _check_duplicates(records, memo: dict, changed=None, early=None, focus=None) -> Callable[[], tuple[list[Diagnostic], tuple, dict]]:
+    """People who may have been entered twice: a function giving the warnings about the pairs shown one by
+    one (see duplicates.shown), every pair, and the search's memo for the next build (the search may be
+    running in another process meanwhile; see duplicates.find_remembered)."""
     people = records["people"]
     search = duplicates.find_remembered({pid: rec.data for pid, rec in people.items()}, memo, changed, early)
 
-    def warnings() -> tuple[list[Diagnostic], dict]:
+    def warnings() -> tuple[list[Diagnostic], tuple, dict]:
         out = []
         suspects, memo_after = search()
-        for s in suspects:
-            a, b = people[s.a], people[s.b]
+        for s in duplicates.shown(suspects, focus):
+            here, there = (s.b, s.a) if focus is not None and s.a not in focus else (s.a, s.b)  # on the changed entry
+            a, b = people[here], people[there]
             out.append(
                 warning(
                     a.doc.position(("name",)),
                     f"'{a.data.name}' may be the same person as '{b.data.name}' in {b.doc.display} ({s.why}); "
-                    f"merge the two entries, or if someone has checked they are different people add 'not_duplicate_of: [{s.b}]' here",
+                    f"merge the two entries, or if someone has checked they are different people write "
+                    f"'{duplicates.checked_line(a.data, there)}' here",
                 )
             )
-        return out, memo_after
+        return out, tuple(suspects), memo_after
 
     return warnings
 
