@@ -252,13 +252,16 @@ def _address_problems(rec: Record) -> list[Diagnostic]:
     out = []
     for where, rid in [((), rec.id), *((("former_ids", i), old) for i, old in enumerate(getattr(rec.data, "former_ids", [])))]:
         what = f"id '{rid}'" if not where else f"former id '{rid}'"
-        position = rec.doc.position(where) if where else rec.doc.position()
         if route(rid) in SITE_PAGES:
-            out.append(error(position, f"{what} would be written to {route(rid)}, which is {SITE_PAGES[route(rid)]}; rename the file"))
+            out.append(
+                error(
+                    rec.doc.position(where), f"{what} would be written to {route(rid)}, which is {SITE_PAGES[route(rid)]}; rename the file"
+                )
+            )
         elif rec.kind == "people" and OPAQUE.match(rid):
             out.append(
                 error(
-                    position,
+                    rec.doc.position(where),  # (only for a message: it reads the file again)
                     f"{what} has the form of the address of a person shown by initials (p- and 12 letters or digits); rename the file",
                 )
             )
