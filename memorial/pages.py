@@ -20,7 +20,7 @@ from .change import Edit
 from .lines import Fragments, Lines
 from .load import change_key
 from .markdown import Markdown
-from .model import SiteModel, cities_of, first_date, page_id, sort_name
+from .model import SiteModel, cities_of, first_date, off_the_days, page_id, sort_name
 from .render import Language, TemplateCache
 from .routes import Kept, Page
 from .validate import Record
@@ -59,9 +59,10 @@ def _days_of(m: SiteModel, rec: Record) -> set[str]:
 
 
 def _timeline_view(m: SiteModel, rec: Record, frag: Fragments) -> tuple:
-    """The timeline counts people per day and lists the lines that fall on no day of it."""
-    on_days = {i: m.day_of(e.date) for i, e in enumerate(rec.data.events)}
-    return (sort_name(rec), frozenset(d for d in on_days.values() if d), tuple(line for i, line in enumerate(frag.lines) if not on_days[i]))
+    """The timeline counts people per day, and per month those with facts on none of its days."""
+    days = {m.day_of(e.date) for e in rec.data.events}
+    months = {(*off_the_days(e.date, m.site.timeline), e.date.year, e.date.month) for e in rec.data.events if m.day_of(e.date) is None}
+    return (frozenset(days - {None}), frozenset(months))
 
 
 def _day_view(m: SiteModel, rec: Record, frag: Fragments, key: Key) -> tuple:

@@ -155,7 +155,7 @@ class Language:
         self.lang = lang
         translations = i18n.translations(lang)
         self._ = translations.gettext
-        self.ngettext = translations.ngettext
+        self._ngettext = translations.ngettext
         self.fate_labels = {k: self._(v) for k, v in FATE_LABELS.items()}
         self.env = make_environment(templates_dir, templates or TemplateCache())
         self.markdown = markdown or Markdown()
@@ -167,7 +167,7 @@ class Language:
         self._constant: dict[str, Markup] = {}
         # Counts in sentences are formatted for the language ("10 000 человек", "10,000 people").
         self.env.globals["ngettext"] = jinja2.pass_context(
-            lambda _ctx, singular, plural, n, **kw: Markup(self.count(singular, plural, n, escape_values=True, **kw))
+            lambda _ctx, singular, plural, n, **kw: Markup(self.ngettext(singular, plural, n, escape_values=True, **kw))
         )
         self.env.filters["number"] = self.number
         self.footer = [{"title": self.page_title(p), "url": routes.page(p.id)} for p in model.pages]
@@ -207,9 +207,9 @@ class Language:
     def number(self, n: int) -> str:
         return format_decimal(n, locale=self.locale)
 
-    def count(self, singular: str, plural: str, n: int, *, escape_values: bool = False, **values) -> str:
+    def ngettext(self, singular: str, plural: str, n: int, *, escape_values: bool = False, **values) -> str:
         """ngettext with the number written the way the language writes it."""
-        text = self.ngettext(singular, plural, n).replace("%(num)d", "%(num)s")
+        text = self._ngettext(singular, plural, n).replace("%(num)d", "%(num)s")
         values.setdefault("num", self.number(n))
         if escape_values:
             return Markup(text) % values

@@ -17,6 +17,7 @@ from .lines import Lines
 from .model import page_id, person_key, shown_name
 from .render import JUSTICE_LABELS, Language, format_day, format_span, sentence, typeset
 from .routes import Page, page_digest
+from .schema import PartialDate
 from .validate import Record
 
 PERSON_ROOT = routes.root_of(routes.person("x"))  # "../": person pages are in people/
@@ -80,7 +81,7 @@ class Views:
             root,
             title=self.t._("Map of Kazakhstan: the cities and towns on this memorial"),
             desc="; ".join(
-                self.t.count("%(name)s: %(num)d person", "%(name)s: %(num)d people", c["count"], name=c["name"]) for c in cities
+                self.t.ngettext("%(name)s: %(num)d person", "%(name)s: %(num)d people", c["count"], name=c["name"]) for c in cities
             ),
         )
         return {"svg": Markup(svg), "credit": charts.credit(), "cities": sorted(cities, key=lambda c: (-c["count"], c["name"]))}
@@ -244,6 +245,20 @@ class Views:
             )
         return self.t.render(routes.city(rec.id), "city.html", data.name, city=view, body_lang=body_lang)
 
+    def _off_the_days(self, found) -> dict:
+        """What the timeline shows of the lines that fall on none of its days: the general events, and
+        how many people have a fact in each month (by name, at ten thousand people, it was a page of
+        megabytes; the names are on the people's own pages)."""
+        months: dict[PartialDate, set[str]] = {}
+        for h in found:
+            if h.kind == "people":
+                date = h.record.data.events[h.index].date
+                months.setdefault(PartialDate(date.year, date.month), set()).add(h.record.id)
+        return {
+            "events": [self.t.happening(h) for h in found if h.kind == "events"],
+            "months": [{"label": self.t.date(month), "iso": month.iso, "people": len(ids)} for month, ids in sorted(months.items())],
+        }
+
     def timeline(self) -> Page:
         m = self.m
         days = []
@@ -260,9 +275,7 @@ class Views:
                 }
             )
         start, end = m.days[0], m.days[-1]
-        before, vague, after = (
-            [self.t.happening(h) for h in found] for found in (m.off_the_days.get(where, ()) for where in ("before", "vague", "after"))
-        )
+        before, vague, after = (self._off_the_days(m.off_the_days.get(where, ())) for where in ("before", "vague", "after"))
         return self.t.render(
             routes.TIMELINE,
             "timeline.html",

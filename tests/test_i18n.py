@@ -133,7 +133,7 @@ def test_numbers_are_written_the_way_each_language_writes_them():
     from memorial.validate import validate
 
     model = build_model(validate(load_content(FIXTURE), FIXTURE), {})
-    said = {lang: Language(model, TEMPLATES, lang).count("%(num)d person", "%(num)d people", 10000) for lang in ("en", "ru", "kk")}
+    said = {lang: Language(model, TEMPLATES, lang).ngettext("%(num)d person", "%(num)d people", 10000) for lang in ("en", "ru", "kk")}
     assert said == {"en": "10,000 people", "ru": "10\u00a0000 человек", "kk": "10\u00a0000 адам"}
 
 

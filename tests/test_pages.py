@@ -127,9 +127,12 @@ def test_day_and_timeline_pages(built_fixture):
     row = re.search(r'<a href="days/2022-01-05.html">5 January</a></th><td>(\d+)</td><td>([^<]*)</td>', tl)
     assert row and row.groups() == ("0", "Fixture state of emergency")
     t = text(tl)
-    # outside the range: the month-only detention, then the aftermath
-    assert "Within these weeks, day not known" in t and "Fixture detention sometime in January." in t
-    assert t.index("After 21 January 2022") < t.index("Fixture verdict") < t.index("Fixture aftermath in December.")
+    # outside the range: the month-only detention, then the aftermath: general events by title, people's
+    # facts counted by month (by name they made a page of megabytes at 10,000 people; they are on their pages)
+    assert "Within these weeks, day not known Month People with a fact recorded January 2022 1" in t
+    assert "Fixture detention sometime in January." not in t
+    assert t.index("After 21 January 2022") < t.index("Fixture verdict") < t.index("December 2022 1")
+    assert "Fixture aftermath in December." not in t and "Example Person" not in t
 
 
 def test_sources_page_lists_what_cites_each_source(built_fixture):

@@ -57,10 +57,10 @@ def test_a_story_edit_remakes_one_page_and_gives_what_a_full_build_gives(site):
 def test_a_front_matter_edit_rebuilds_the_lists(site):
     out, preview = site.tmp / "output", Preview(site)
     assert preview.build().ok
-    site.edit("people/person-two.md", "Fixture detention sometime in January.", "Fixture detention in January, corrected.")
+    site.edit("people/person-one.md", "Fixture event on the sixth.", "Fixture event on the sixth, corrected.")
     result = preview.build()
     assert touched_up(result)
-    assert "corrected" in (out / "en/timeline.html").read_text(encoding="utf-8")  # a list, not only the person's page
+    assert "corrected" in (out / "en/days/2022-01-06.html").read_text(encoding="utf-8")  # a list, not only the person's page
     assert files(out) == from_scratch(site, "fresh")
     site.edit("people/person-two.md", "Second fixture story.", "Second fixture story, after the list changed.")
     assert touched_up(preview.build())
