@@ -98,7 +98,12 @@ GROUPINGS: dict[str, Grouping] = {
     "by_day": Grouping("lines", lambda h, tl: [h.date.first_day] if h.date.precision == "day" else []),
     "events_by_day": Grouping("lines", lambda h, tl: [h.date.first_day] if h.kind == "events" and h.date.precision == "day" else []),
     "happenings_by_city": Grouping("lines", lambda h, tl: [h.city] if h.city else []),
-    "off_the_days": Grouping("lines", lambda h, tl: off_the_days(h.date, tl)),
+    "events_off_the_days": Grouping("lines", lambda h, tl: off_the_days(h.date, tl) if h.kind == "events" else []),
+    # people's facts off the days, by where and month: the timeline counts them
+    "months_off_the_days": Grouping(
+        "lines",
+        lambda h, tl: [(where, PartialDate(h.date.year, h.date.month)) for where in off_the_days(h.date, tl)] if h.kind == "people" else [],
+    ),
 }
 WHOLE = ("people", "happenings")  # groupings of one group: SiteModel holds them as a tuple
 
@@ -178,7 +183,8 @@ class SiteModel:
     by_day: dict  # dt.date -> its lines (day precision; only the timeline's days have pages)
     events_by_day: dict  # dt.date -> the general events' lines of that day
     happenings_by_city: dict
-    off_the_days: dict  # "before", "vague", "after" -> the lines the timeline lists apart from its days
+    events_off_the_days: dict  # "before", "vague", "after" -> the general events the timeline lists apart from its days
+    months_off_the_days: dict  # (where, month or year) -> people's lines on none of the timeline's days
 
     def day_of(self, date: PartialDate) -> dt.date | None:
         """The day of the timeline a date falls on: None for a month or a year, or a day outside it."""

@@ -17,7 +17,6 @@ from .lines import Lines
 from .model import page_id, person_key, shown_name
 from .render import JUSTICE_LABELS, Language, format_day, format_span, sentence, typeset
 from .routes import Page, page_digest
-from .schema import PartialDate
 from .validate import Record
 
 PERSON_ROOT = routes.root_of(routes.person("x"))  # "../": person pages are in people/
@@ -245,18 +244,18 @@ class Views:
             )
         return self.t.render(routes.city(rec.id), "city.html", data.name, city=view, body_lang=body_lang)
 
-    def _off_the_days(self, found) -> dict:
-        """What the timeline shows of the lines that fall on none of its days: the general events, and
-        how many people have a fact in each month (by name, at ten thousand people, it was a page of
-        megabytes; the names are on the people's own pages)."""
-        months: dict[PartialDate, set[str]] = {}
-        for h in found:
-            if h.kind == "people":
-                date = h.record.data.events[h.index].date
-                months.setdefault(PartialDate(date.year, date.month), set()).add(h.record.id)
+    def _off_the_days(self, where: str) -> dict:
+        """What the timeline shows of the lines that fall on none of its days (``where``: before them,
+        within them but with no day, after them): the general events, and how many people have a fact in
+        each month (by name, at ten thousand people, they made a page of megabytes; they are on the people's
+        own pages)."""
+        m = self.m
+        months = sorted((month, lines) for (w, month), lines in m.months_off_the_days.items() if w == where)
         return {
-            "events": [self.t.happening(h) for h in found if h.kind == "events"],
-            "months": [{"label": self.t.date(month), "iso": month.iso, "people": len(ids)} for month, ids in sorted(months.items())],
+            "events": [self.t.happening(h) for h in m.events_off_the_days.get(where, ())],
+            "months": [
+                {"label": self.t.date(month), "iso": month.iso, "people": len({h.record.id for h in lines})} for month, lines in months
+            ],
         }
 
     def timeline(self) -> Page:
@@ -275,7 +274,7 @@ class Views:
                 }
             )
         start, end = m.days[0], m.days[-1]
-        before, vague, after = (self._off_the_days(m.off_the_days.get(where, ())) for where in ("before", "vague", "after"))
+        before, vague, after = (self._off_the_days(where) for where in ("before", "vague", "after"))
         return self.t.render(
             routes.TIMELINE,
             "timeline.html",
