@@ -31,7 +31,7 @@ from .model import SiteModel
 from .validate import Validated
 
 PROJECT = Path(__file__).resolve().parent.parent
-FORMAT = 11  # bump when the cached structures or the file's layout change
+FORMAT = 12  # bump when the cached structures or the file's layout change
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class Build:
     loaded: Loaded | None = None  # what the load stage gave (its documents and problems)
     validated: Validated | None = None  # the checks' answer (with its memos), when the build succeeded
     searched: dict = field(default_factory=dict)  # saved: the search for duplicates' memo
+    documents: dict = field(default_factory=dict)  # saved: each file's own checks, by its bytes (validate.Validated.documents)
     model: SiteModel | None = None
     photos: dict = field(default_factory=dict)  # saved: (photo file, size, time) -> (its hash, [(width, height, digest)])
     keys: dict = field(default_factory=dict)  # person id -> key over everything their page shows (person_keys)
@@ -134,8 +135,10 @@ def unchanged(out_dir: Path, quick: str) -> tuple[list[Diagnostic], list[str]] |
     return diagnostics, state.get("notes", [])
 
 
-def load(out_dir: Path) -> Build:
-    """The saved parts of the last build into ``out_dir`` (an empty Build if there is none, or it is damaged)."""
+def load(out_dir: Path, *, checks_only: bool = False) -> Build:
+    """The saved parts of the last build into ``out_dir`` (an empty Build if there is none, or it is damaged).
+    ``checks_only``: only what `check` uses (the files parsed and checked, the duplicate search): the rest
+    is not read."""
     cache_file, _ = _paths(out_dir)
     try:
         with cache_file.open("rb") as f:
@@ -143,8 +146,13 @@ def load(out_dir: Path) -> Build:
             # Only a cache this version of the code wrote: one from before may hold objects of another shape.
             if unpickler.load() != FORMAT:
                 return Build()
-            files, parsed, lines, searched, person_pages, photos = (unpickler.load() for _ in range(6))  # as Writer wrote them
-        return Build(files=files, parsed=parsed, searched=searched, photos=photos, person_pages=person_pages, lines=lines)
+            files, parsed, searched, documents = (unpickler.load() for _ in range(4))  # as Writer wrote them
+            if checks_only:
+                return Build(files=files, parsed=parsed, searched=searched, documents=documents)
+            lines, person_pages, photos = (unpickler.load() for _ in range(3))
+        return Build(
+            files=files, parsed=parsed, searched=searched, documents=documents, photos=photos, person_pages=person_pages, lines=lines
+        )
     except Exception:  # noqa: BLE001 - a damaged or outdated cache is simply rebuilt
         return Build()
 
@@ -156,10 +164,11 @@ class Writer:
     build that stops midway (``finish(None)``) leaves the last one. Any earlier or later cache is safe to
     read: every entry is checked against the content's bytes or the output's manifest before it is used."""
 
-    def __init__(self, out_dir: Path, files: dict, parsed: dict, lines: dict, searched: dict) -> None:
+    def __init__(self, out_dir: Path, files: dict, parsed: dict, lines: dict, searched: dict, documents: dict) -> None:
         self._last: queue.SimpleQueue = queue.SimpleQueue()
-        # (a daemon: a build that fails without saying so must not be kept from exiting)
-        self._thread = threading.Thread(target=self._write, args=(out_dir, files, parsed, lines, searched), daemon=True)
+        # (a daemon: a build that fails without saying so must not be kept from exiting; `check` reads the
+        # first four parts alone)
+        self._thread = threading.Thread(target=self._write, args=(out_dir, files, parsed, searched, documents, lines), daemon=True)
         self._thread.start()
 
     def finish(self, person_pages: dict | None, photos: dict | None = None) -> None:

@@ -200,7 +200,9 @@ class Source(Strict):
     language: Language
     kind: SourceKind
     note: Line | None = None
-    former_ids: list[Id] = Field([], description="earlier ids (file names) of this record; their old addresses redirect here")
+    former_ids: list[Id] = Field(
+        default_factory=list, description="earlier ids (file names) of this record; their old addresses redirect here"
+    )
 
 
 class NameForm(Strict):
@@ -214,11 +216,13 @@ class City(Strict):
     """content/cities/<id>.yaml (or .md with a Markdown body)"""
 
     name: Line
-    name_forms: list[NameForm] = []
+    name_forms: list[NameForm] = Field(default_factory=list)
     region: Line | None = None
     latitude: Annotated[float, Field(ge=40.0, le=56.0, description="Kazakhstan lies between 40.5 and 55.5 N")]
     longitude: Annotated[float, Field(ge=46.0, le=88.0, description="Kazakhstan lies between 46.5 and 87.4 E")]
-    former_ids: list[Id] = Field([], description="earlier ids (file names) of this record; their old addresses redirect here")
+    former_ids: list[Id] = Field(
+        default_factory=list, description="earlier ids (file names) of this record; their old addresses redirect here"
+    )
 
 
 class Age(Strict):
@@ -270,22 +274,28 @@ class Person(Strict):
 
     name: Line
     sort_name: Line | None = None
-    aliases: list[Line] = Field([], description="other spellings met in the sources, in the Latin script")
-    name_forms: list[NameForm] = Field([], description="the name in another script or language, only where a source gives it")
+    aliases: list[Line] = Field(default_factory=list, description="other spellings met in the sources, in the Latin script")
+    name_forms: list[NameForm] = Field(
+        default_factory=list, description="the name in another script or language, only where a source gives it"
+    )
     age: Age | None = None
     occupation: Occupation | None = None
     city: Id | None = None
     fates: Annotated[list[Fate], Field(min_length=1)]
-    events: list[PersonEvent] = []
+    events: list[PersonEvent] = Field(default_factory=list)
     justice: Justice | None = None
-    conflicts: list[Conflict] = []
+    conflicts: list[Conflict] = Field(default_factory=list)
     sources: SourceIds
     photo: Photo | None = None
     status: Status = "published"
     display: Literal["full", "initials"] = Field("full", description="initials: a living person asked that only their initials be shown")
-    not_duplicate_of: list[Id] = Field([], description="ids of people an editor has checked are not this person")
-    former_ids: list[Id] = Field([], description="earlier ids (file names) of this record; their old addresses redirect here")
-    private: dict[str, Any] = Field({}, description="notes for editors only (contacts, consent records); never in any output")
+    not_duplicate_of: list[Id] = Field(default_factory=list, description="ids of people an editor has checked are not this person")
+    former_ids: list[Id] = Field(
+        default_factory=list, description="earlier ids (file names) of this record; their old addresses redirect here"
+    )
+    private: dict[str, Any] = Field(
+        default_factory=dict, description="notes for editors only (contacts, consent records); never in any output"
+    )
 
     def cities(self) -> set[str]:
         """The cities the person lived in or was in."""
@@ -303,7 +313,9 @@ class Event(Strict):
     aftermath: bool = Field(False, description="true for dated events after the timeline (trials, statements)")
     sources: SourceIds
     status: Status = "published"
-    former_ids: list[Id] = Field([], description="earlier ids (file names) of this record; their old addresses redirect here")
+    former_ids: list[Id] = Field(
+        default_factory=list, description="earlier ids (file names) of this record; their old addresses redirect here"
+    )
 
 
 class Day(Strict):
@@ -330,7 +342,9 @@ class Page(Strict):
     title: Line
     order: int = 100
     status: Status = "published"
-    former_ids: list[Id] = Field([], description="earlier ids (file names) of this record; their old addresses redirect here")
+    former_ids: list[Id] = Field(
+        default_factory=list, description="earlier ids (file names) of this record; their old addresses redirect here"
+    )
 
 
 class Translation(Strict):

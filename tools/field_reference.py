@@ -213,7 +213,7 @@ def describe(annotation, metadata=()) -> tuple[str, list[str], type[BaseModel] |
 
 
 def _default(field: FieldInfo) -> str:
-    value = field.get_default()
+    value = field.get_default(call_default_factory=True)
     if value in (None, [], {}, ""):
         return "no"
     if isinstance(value, bool):
