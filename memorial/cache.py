@@ -24,11 +24,15 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, Position
-from .load import Loaded, change_key
-from .model import SiteModel
-from .validate import Validated
+from .load import change_key
+
+if TYPE_CHECKING:  # (for the fields' types only: importing them is most of a no-change build's time)
+    from .load import Loaded
+    from .model import SiteModel
+    from .validate import Validated
 
 PROJECT = Path(__file__).resolve().parent.parent
 FORMAT = 12  # bump when the cached structures or the file's layout change
