@@ -102,7 +102,7 @@ SOURCES = 40
 def skewed(items: list, rng: random.Random, flat: int) -> object:
     """One of ``items``, the first ones far more often (item k with weight 1/(k + flat)), as names are in a real
     list: with the pools below the commonest given name is about 5% of people and the commonest surname about 2%,
-    so at 10,000 people more than half share their full name with someone else."""
+    so at 10,000 people half of them share their full name with someone else."""
     return rng.choices(items, weights=[1 / (k + flat) for k in range(len(items))])[0]
 
 
