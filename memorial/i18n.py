@@ -20,6 +20,54 @@ from babel.support import Translations
 FOLDER = Path(__file__).resolve().parent.parent / "translations"
 NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}  # each language named in itself
 
+# The Latin spellings a Russian or Kazakh Cyrillic initial usually takes in names written in Latin
+# letters (passport and press romanisations: Ерлан is Yerlan or Erlan, Жанар Zhanar or Janar, Қайрат
+# Kairat or Qairat), in the order of the Cyrillic alphabet. The people lists by name offer them to a
+# reader who looks for a name by its Cyrillic initial (views.Views.cyrillic_initials).
+CYRILLIC_INITIALS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("А", ("A",)),
+    ("Ә", ("A", "Ä")),
+    ("Б", ("B",)),
+    ("В", ("V",)),
+    ("Г", ("G",)),
+    ("Ғ", ("G", "Gh")),
+    ("Д", ("D",)),
+    ("Е", ("Ye", "E")),
+    ("Ё", ("Yo",)),
+    ("Ж", ("Zh", "J")),
+    ("З", ("Z",)),
+    ("И", ("I",)),
+    ("Й", ("Y", "I")),
+    ("К", ("K",)),
+    ("Қ", ("K", "Q")),
+    ("Л", ("L",)),
+    ("М", ("M",)),
+    ("Н", ("N",)),
+    ("О", ("O",)),
+    ("Ө", ("O", "Ö")),
+    ("П", ("P",)),
+    ("Р", ("R",)),
+    ("С", ("S",)),
+    ("Т", ("T",)),
+    ("У", ("U",)),
+    ("Ұ", ("U",)),
+    ("Ү", ("U", "Ü")),
+    ("Ф", ("F",)),
+    ("Х", ("Kh", "H")),
+    ("Һ", ("H",)),
+    ("Ц", ("Ts",)),
+    ("Ч", ("Ch",)),
+    ("Ш", ("Sh",)),
+    ("Щ", ("Shch",)),
+    ("Ы", ("Y",)),
+    ("І", ("I",)),
+    ("Э", ("E",)),
+    ("Ю", ("Yu",)),
+    ("Я", ("Ya",)),
+)
+
+KAZAKH_LETTERS = "ӘҒҚҢӨҰҮҺІ"  # Cyrillic letters of Kazakh that Russian lacks
+
 
 def N_(message: str) -> str:
     """Mark a string for extraction; it is translated where it is shown."""

@@ -108,7 +108,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "city",
         lambda m, lang: list(m.cities),
-        lambda r, key: [r.city(r.m.cities[key])],
+        lambda r, key: r.city(r.m.cities[key]),
         shows=lambda m, rec, frag: (
             frag.row_here,
             frag.lines_here,
@@ -124,7 +124,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "day",
         lambda m, lang: [d.isoformat() for d in m.days],
-        lambda r, key: [r.day(key)],
+        lambda r, key: r.day(key),
         shows=lambda m, rec, frag: (frag.lines, sort_name(rec), tuple(e.date for e in rec.data.events)),
         showing=_days_of,
         shows_on=_day_view,
@@ -134,7 +134,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "source",
         lambda m, lang: list(m.sources),
-        lambda r, key: [r.source(key)],
+        lambda r, key: r.source(key),
         shows=lambda m, rec, frag: (frag.name_here, sort_name(rec), frozenset(rec.cited)),
         showing=lambda m, rec: rec.cited,
         from_lines=True,

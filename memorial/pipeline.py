@@ -239,7 +239,7 @@ def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | N
     if edits is None:
         counts = spare.finish(made.pages + photo_files, write.asset_files(ASSETS))
     else:
-        counts = spare.finish(made.pages, [], unchanged=last.manifest)
+        counts = spare.finish(made.pages, [], unchanged=_without_stale_parts(last.manifest, made.pages))
     clock.lap("write the rest, swap")
     if not serving:
         saving[0].join()
@@ -292,6 +292,20 @@ def _progress_bar():
     # the locks it holds), and this bar is made before the rendering processes are forked.
     tqdm.monitor_interval = 0
     return tqdm(desc="rendering", unit="page", delay=1.0, file=sys.stderr, leave=False)
+
+
+def _without_stale_parts(manifest: dict, made: list) -> dict:
+    """The last build's pages but those past the new last page of a list made again with fewer pages."""
+    made_paths = {page.path for page in made}
+    stale = set()
+    for first in {routes.first_part(path) for path in made_paths}:
+        number = 2
+        while routes.part(first, number) in made_paths:
+            number += 1
+        while (gone := routes.part(first, number)) in manifest:
+            stale.add(gone)
+            number += 1
+    return {p: d for p, d in manifest.items() if p not in stale} if stale else manifest
 
 
 def redirects(model: SiteModel) -> dict[str, str]:

@@ -76,6 +76,17 @@ def photo(pid: str, width: int) -> str:
     return f"photos/{pid}-{width}.jpg"
 
 
+def part(path: str, number: int) -> str:
+    """Page ``number`` (from 1) of the list whose first page is ``path`` (see paging)."""
+    return path if number == 1 else f"{path[:-5]}.{number}.html"
+
+
+def first_part(path: str) -> str:
+    """The first page of the list ``path`` is a page of (``path`` itself if it is a first page)."""
+    stem, _, number = path.removesuffix(".html").rpartition(".")
+    return f"{stem}.html" if stem and number.isdigit() and path.endswith(".html") else path
+
+
 def root_of(path: str) -> str:
     """The prefix that leads from ``path`` back to the output root."""
     return "../" * path.count("/")

@@ -4,6 +4,7 @@ lines in lists come from lines.Lines."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import json
@@ -12,9 +13,9 @@ import posixpath
 from babel.dates import format_date
 from markupsafe import Markup
 
-from . import charts, i18n, routes
+from . import charts, i18n, paging, routes
 from .lines import Lines
-from .model import page_id, person_key, shown_name
+from .model import page_id, person_key, shown_name, sort_name
 from .render import JUSTICE_LABELS, Language, format_day, format_span, sentence, typeset
 from .routes import Page, page_digest
 from .validate import Record
@@ -48,7 +49,11 @@ class Views:
             }
             for f in self.m.figures
         ]
-        names = Markup("".join(f"{self.lines.fragments_of(p).name}\n" for p in self.m.people))
+        # Every name while they fit on a phone's page; past that, the way into them (letters, search).
+        if len(self.m.people) <= paging.NAMES_PER_PAGE:
+            names, index = Markup("".join(f"{self.lines.fragments_of(p).name}\n" for p in self.m.people)), None
+        else:
+            names, index = None, self.name_index()
         return self.t.render(
             routes.HOME,
             "home.html",
@@ -56,6 +61,7 @@ class Views:
             intro=self.t.md(self.m.site.intro, routes.HOME),
             figures=figures,
             names=names,
+            index=index,
             counts=self.counts(),
             map=self.map(""),
             span=format_span(self.m.days[0], self.m.days[-1], self.t.locale),
@@ -93,9 +99,8 @@ class Views:
         15 MB a language at 10,000 people. Each group's rows are joined and encoded apart from the page
         (Lines.list_rows) and put in its place."""
         m = self.m
-        letters = sorted(m.by_letter.items(), key=lambda kv: person_key(kv[1][0]))  # as the names run
         groups = {
-            "name": [(letter, f"letter-{i}", people) for i, (letter, people) in enumerate(letters)],
+            "name": self.by_name(),
             "city": [(m.cities[cid].data.name, f"city-{cid}", m.people_by_city[cid]) for cid in m.cities if cid in m.people_by_city]
             + ([(self.t._("City not recorded"), "city-unknown", m.people_by_city[None])] if None in m.people_by_city else []),
             "date": [
@@ -114,21 +119,86 @@ class Views:
         }
         tabs = [{"key": k, "title": titles[k], "url": routes.PEOPLE_BY[k]} for k in routes.PEOPLE_BY]
         for key, path in routes.PEOPLE_BY.items():
-            rows = self.lines.list_rows(key, [(gid, people) for _, gid, people in groups[key]])
-            page = self.t.render(
-                path,
-                "people.html",
-                self.t._("People, %(order)s") % {"order": titles[key]},
-                groups=[
-                    {"heading": heading, "id": gid, "people": Markup(ROWS_MARK), "count": len(people)}
-                    for heading, gid, people in groups[key]
-                ],
-                tabs=tabs,
-                current=key,
-                total=len(m.people),
-            )
-            around = page.data.split(ROWS_MARK.encode())
-            yield Page(page.path, b"".join(part for pair in zip(around, [*rows, b""], strict=True) for part in pair))
+            listed = groups[key]
+            sizes = [len(people) for _, _, people in listed]
+            parts = paging.cut(sizes)
+            starts = paging.first_pages(parts)
+            jump = [
+                {"heading": heading, "url": f"{posixpath.basename(routes.part(path, starts[i]))}#{gid}"}
+                for i, (heading, gid, _) in enumerate(listed)
+            ]
+            cyrillic = self.cyrillic_initials(listed, parts, "") if key == "name" else []
+            for number, part in enumerate(parts, 1):
+                here = routes.part(path, number)
+                shown = [(listed[s.group], s) for s in part]
+                rows = self.lines.list_rows(key, [(f"{gid}:{s.start}", people[s.start : s.stop]) for (_, gid, people), s in shown])
+                page = self.t.render(
+                    here,
+                    "people.html",
+                    self.t._("People, %(order)s") % {"order": titles[key]} + (f" ({number}/{len(parts)})" if len(parts) > 1 else ""),
+                    groups=[
+                        {"heading": heading, "id": gid, "people": Markup(ROWS_MARK), "count": len(people), "continued": s.start > 0}
+                        for (heading, gid, people), s in shown
+                    ],
+                    jump=jump,
+                    cyrillic=cyrillic,
+                    tabs=tabs,
+                    current=key,
+                    total=len(m.people),
+                    pager=paging.pager(path, parts, number, sizes),
+                )
+                around = page.data.split(ROWS_MARK.encode())
+                yield Page(page.path, b"".join(piece for pair in zip(around, [*rows, b""], strict=True) for piece in pair))
+
+    def by_name(self) -> list[tuple[str, str, list]]:
+        """The list by name's groups, (letter, anchor, people), as the names run."""
+        letters = sorted(self.m.by_letter.items(), key=lambda kv: person_key(kv[1][0]))
+        return [(letter, f"letter-{i}", people) for i, (letter, people) in enumerate(letters)]
+
+    def name_index(self) -> dict:
+        """Where each letter of the list by name begins, with its count, and the Cyrillic initials (links
+        from the tree's root)."""
+        groups = self.by_name()
+        parts = paging.cut([len(people) for _, _, people in groups])
+        starts = paging.first_pages(parts)
+        return {
+            "letters": [
+                {"letter": letter, "count": len(people), "url": f"{routes.part(routes.PEOPLE, starts[i])}#{gid}"}
+                for i, (letter, gid, people) in enumerate(groups)
+            ],
+            "cyrillic": self.cyrillic_initials(groups, parts, posixpath.dirname(routes.PEOPLE) + "/"),
+        }
+
+    def cyrillic_initials(self, groups: list, parts: list, folder: str) -> list[dict]:
+        """For a reader who looks for a name by its Cyrillic initial: each such initial, with a link to where
+        names of each of its usual Latin spellings begin in the list by name (only the spellings someone's
+        name has). Names are kept in the Latin spelling their sources give, so no Cyrillic form is made
+        up: the reader is led to the Latin names instead. ``folder``: from the linking page to people/."""
+        page_of = [number for number, part in enumerate(parts, 1) for s in part for _ in range(s.start, s.stop)]
+        offsets, total = [], 0
+        for _, _, people in groups:
+            offsets.append(total)
+            total += len(people)
+        by_letter = {letter: i for i, (letter, _, _) in enumerate(groups)}
+        names: dict[int, list[str]] = {}
+        found = []
+        for initial, spellings in i18n.CYRILLIC_INITIALS:
+            links = []
+            for latin in spellings:
+                i = by_letter.get(latin[:1])
+                if i is None:
+                    continue
+                if i not in names:
+                    names[i] = [sort_name(p) for p in groups[i][2]]
+                at = bisect.bisect_left(names[i], latin.casefold())
+                if at < len(names[i]) and names[i][at].startswith(latin.casefold()):
+                    number = page_of[offsets[i] + at]
+                    links.append(
+                        {"latin": latin, "url": f"{folder}{posixpath.basename(routes.part(routes.PEOPLE, number))}#{groups[i][1]}"}
+                    )
+            if links:
+                found.append({"initial": initial, "lang": "kk" if initial in i18n.KAZAKH_LETTERS else "ru", "links": links})
+        return found
 
     def person(self, rec: Record) -> Page:
         data = rec.data
@@ -217,9 +287,12 @@ class Views:
             "events": len(self.m.happenings_by_city.get(rec.id, [])),
         }
 
-    def city(self, rec: Record) -> Page:
+    def city(self, rec: Record) -> list[Page]:
+        """A city's pages: the first with what is said of the city and its chart, then its people and its
+        dated lines, continued on as many pages as they need (paging)."""
         data = rec.data
-        body, body_lang, _ = self.t.text("cities", rec, routes.city(rec.id))
+        path = routes.city(rec.id)
+        body, body_lang, _ = self.t.text("cities", rec, path)
         view = {
             "name": data.name,
             "name_forms": [{"name": f.name, "language": f.language} for f in data.name_forms],
@@ -230,8 +303,7 @@ class Views:
         }
         people = self.m.people_by_city.get(rec.id, [])
         happenings = self.m.happenings_by_city.get(rec.id, [])
-        view["people"], view["people_count"] = self.lines.rows(people, here=True), len(people)
-        view["happenings"], view["happening_count"] = self.lines.dated_lines(happenings, here=True), len(happenings)
+        view["people_count"], view["happening_count"] = len(people), len(happenings)
         counted = self.m.fates_in(rec.id)
         view["fates"] = [{"label": label, "count": counted[fate]} for fate, label in self.t.fate_labels.items() if counted[fate]]
         if view["fates"]:
@@ -242,7 +314,26 @@ class Views:
                     desc="; ".join(f"{f['label']}: {f['count']}" for f in view["fates"]),
                 )
             )
-        return self.t.render(routes.city(rec.id), "city.html", data.name, city=view, body_lang=body_lang)
+        sizes = [len(people), len(happenings)]
+        parts = paging.cut(sizes)
+        starts = paging.first_pages(parts)
+        jump = {"people": routes.part(path, starts.get(0, 1)), "dates": routes.part(path, starts.get(1, 1))}
+        made = []
+        for number, part in enumerate(parts, 1):
+            shown = {s.group: s for s in part}
+            here = {
+                **view,
+                "first": number == 1,
+                "jump": jump if len(parts) > 1 else None,
+                "people": self.lines.rows(people[shown[0].start : shown[0].stop], here=True) if 0 in shown else None,
+                "people_continued": 0 in shown and shown[0].start > 0,
+                "happenings": self.lines.dated_lines(happenings[shown[1].start : shown[1].stop], here=True) if 1 in shown else None,
+                "happenings_continued": 1 in shown and shown[1].start > 0,
+                "pager": paging.pager(path, parts, number, sizes),
+            }
+            title = data.name + (f" ({number}/{len(parts)})" if len(parts) > 1 else "")
+            made.append(self.t.render(routes.part(path, number), "city.html", title, city=here, body_lang=body_lang))
+        return made
 
     def _off_the_days(self, where: str) -> dict:
         """What the timeline shows of the lines that fall on none of its days (``where``: before them,
@@ -307,18 +398,21 @@ class Views:
             ),
         )
 
-    def day(self, iso: str) -> Page:
+    def day(self, iso: str) -> list[Page]:
+        """A day's pages: what is said of the day, then its dated lines, on as many pages as they need."""
         m = self.m
         d = dt.date.fromisoformat(iso)
+        path = routes.day(iso)
         note = m.day_notes.get(iso)
         idx = m.days.index(d)
-        summary, body_lang = (self.t.text("days", note, routes.day(iso))[:2]) if note else (None, self.m.site.default_language)
+        summary, body_lang = (self.t.text("days", note, path)[:2]) if note else (None, self.m.site.default_language)
+        happenings = m.by_day.get(d, [])
         view = {
             "date": format_day(d, self.t.locale),
             "iso": iso,
             "summary": summary,
             "summary_cites": [self.t.source_ref(s) for s in note.data.sources] if note else [],
-            "happenings": self.lines.dated_lines(m.by_day.get(d, [])),
+            "count": len(happenings),
             "previous": {"url": routes.day(m.days[idx - 1].isoformat()), "date": format_day(m.days[idx - 1], self.t.locale)}
             if idx > 0
             else None,
@@ -326,7 +420,19 @@ class Views:
             if idx + 1 < len(m.days)
             else None,
         }
-        return self.t.render(routes.day(iso), "day.html", format_day(d, self.t.locale), day=view, body_lang=body_lang)
+        parts = paging.cut([len(happenings)])
+        made = []
+        for number, part in enumerate(parts, 1):
+            s = part[0] if part else None
+            here = {
+                **view,
+                "first": number == 1,
+                "happenings": self.lines.dated_lines(happenings[s.start : s.stop]) if s else None,
+                "pager": paging.pager(path, parts, number, [len(happenings)]),
+            }
+            title = view["date"] + (f" ({number}/{len(parts)})" if len(parts) > 1 else "")
+            made.append(self.t.render(routes.part(path, number), "day.html", title, day=here, body_lang=body_lang))
+        return made
 
     def event(self, rec: Record) -> Page:
         data = rec.data
@@ -353,11 +459,15 @@ class Views:
         people = len(self.m.people_citing.get(sid, []))
         return {**self.t.source_ref(sid), "people": people, "events": len(c["events"]) + len(c["figures"]) + len(c["days"])}
 
-    def source(self, sid: str) -> Page:
+    def source(self, sid: str) -> list[Page]:
+        """A source's pages: its details and what else it is cited for, then the people it is cited for,
+        on as many pages as they need."""
         c = self.m.citing[sid]
+        path = routes.source(sid)
+        people = self.m.people_citing.get(sid, [])
         view = {
             **self.t.source_ref(sid),
-            "people": Markup("".join(f"{self.lines.fragments_of(p).name_here}\n" for p in self.m.people_citing.get(sid, []))),
+            "people_count": len(people),
             "events": [{"title": e.data.title, "date": self.t.date(e.data.date), "url": routes.event(e.id)} for e in c["events"]],
             "figures": [
                 {"value": f.data.value, "what": f.data.what, "given_by": f.data.given_by, "date": self.t.date(f.data.date)}
@@ -365,7 +475,22 @@ class Views:
             ],
             "days": [{"date": format_day(dt.date.fromisoformat(d.id), self.t.locale), "url": routes.day(d.id)} for d in c["days"]],
         }
-        return self.t.render(routes.source(sid), "source.html", self.m.sources[sid].data.title, source=view)
+        parts = paging.cut([len(people)], paging.NAMES_PER_PAGE)
+        title = self.m.sources[sid].data.title
+        made = []
+        for number, part in enumerate(parts, 1):
+            s = part[0] if part else None
+            names = "".join(f"{self.lines.fragments_of(p).name_here}\n" for p in people[s.start : s.stop]) if s else ""
+            here = {
+                **view,
+                "first": number == 1,
+                "people": Markup(names),
+                "continued": number > 1,
+                "pager": paging.pager(path, parts, number, [len(people)]),
+            }
+            shown_title = title + (f" ({number}/{len(parts)})" if len(parts) > 1 else "")
+            made.append(self.t.render(routes.part(path, number), "source.html", shown_title, source=here))
+        return made
 
     def page(self, rec: Record) -> Page:
         path = routes.page(rec.id)

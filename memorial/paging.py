@@ -1,0 +1,80 @@
+"""Long lists cut into pages of a bounded size, for cheap phones.
+
+A list is a run of groups (a letter, a city, a day...), each of items (a person's row, a dated line, a
+name). ``cut`` lays them out as a book does: consecutive pages of at most ``per_page`` items, a group
+running over to the next page where it must, so that a short list stays one page (its address
+unchanged) and a long one grows by pages, never by page size. Page k of a list at ``x.html`` is
+``x.k.html`` (routes.part): a dot is in no id, so no record's page can take that address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import routes
+
+# Items a list page holds at most. A person's row in a people list is about 0.4 KB in Russian, a dated
+# line about the same: 250 keep the largest page near 100 KB (the budget is 200 KB).
+PER_PAGE = 250
+NAMES_PER_PAGE = 600  # a name alone (a source's page) is about 0.15 KB
+
+
+@dataclass(frozen=True)
+class Slice:
+    """The part of one group a page shows: its items ``start``:``stop``."""
+
+    group: int
+    start: int
+    stop: int
+
+
+def cut(sizes: list[int], per_page: int | None = None) -> list[list[Slice]]:
+    """Groups of ``sizes`` items, laid out on consecutive pages of at most ``per_page`` items (at least
+    one page, even for an empty list; ``per_page`` None: PER_PAGE). A group that would begin in the last
+    tenth of a page begins on the next one instead, unless it fits whole."""
+    per_page = per_page or PER_PAGE
+    pages: list[list[Slice]] = [[]]
+    room = per_page
+    for group, size in enumerate(sizes):
+        start = 0
+        if room < per_page and size > room and room < per_page // 10:
+            pages.append([])
+            room = per_page
+        while start < size:
+            if room == 0:
+                pages.append([])
+                room = per_page
+            stop = min(size, start + room)
+            pages[-1].append(Slice(group, start, stop))
+            room -= stop - start
+            start = stop
+    return pages
+
+
+def first_pages(pages: list[list[Slice]]) -> dict[int, int]:
+    """group -> the number (from 1) of the page it begins on."""
+    found: dict[int, int] = {}
+    for number, page in enumerate(pages, 1):
+        for s in page:
+            found.setdefault(s.group, number)
+    return found
+
+
+def pager(path: str, pages: list[list[Slice]], number: int, sizes: list[int]) -> dict | None:
+    """What a page of a list shows of the others (None when the list is one page): its number, the items it
+    holds (from 1) and the whole count, and the addresses of every page, the previous and the next."""
+    count = len(pages)
+    if count == 1:
+        return None
+    before = sum(s.stop - s.start for page in pages[: number - 1] for s in page)
+    here = sum(s.stop - s.start for s in pages[number - 1])
+    return {
+        "number": number,
+        "count": count,
+        "first": before + 1,
+        "last": before + here,
+        "total": sum(sizes),
+        "pages": [{"number": k, "url": routes.part(path, k), "current": k == number} for k in range(1, count + 1)],
+        "previous": routes.part(path, number - 1) if number > 1 else None,
+        "next": routes.part(path, number + 1) if number < count else None,
+    }
