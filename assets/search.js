@@ -1,6 +1,7 @@
 /* Find a person by any name, in any script, as you type. Works from file:// and offline:
-   the index is a classic script (search/index.js) that sets window.MEMORIAL_SEARCH; it is
-   added to the page only when someone starts to search. It never fetches a file and is not a module.
+   the index is two classic scripts (search/people.js, once for the site, and search/index.js,
+   the words of the page's language) that set globals; they are added to the page only when
+   someone starts to search. It never fetches a file and is not a module.
    Matching folds script and spelling (Cyrillic and Kazakh letters to Latin, Zh/J, Kh/H,
    Y/I, Ye/E, doubled letters), matches prefixes, and forgives one typo (two in long words). */
 (function () {
@@ -89,16 +90,27 @@
 
   function root() { return document.documentElement.getAttribute("data-root") || ""; }
 
+  // The index is two classic scripts: everyone's entries, once for the whole site (search/people.js at
+  // its root), and the names of cities and fates in this page's language (search/index.js in its tree).
+  var loaded = null;
   function withIndex(callback) {
-    if (window.MEMORIAL_SEARCH) return callback(window.MEMORIAL_SEARCH);
-    var script = document.getElementById("search-index");
-    if (!script) {
-      script = document.createElement("script");
-      script.id = "search-index";
-      script.src = root() + "search/index.js";
-      document.head.appendChild(script);
-    }
-    script.addEventListener("load", function () { callback(window.MEMORIAL_SEARCH); });
+    if (loaded) return callback(loaded);
+    var missing = 0;
+    [["MEMORIAL_SEARCH_PEOPLE", "../search/people.js"], ["MEMORIAL_SEARCH_WORDS", "search/index.js"]].forEach(function (s) {
+      if (window[s[0]]) return;
+      missing++;
+      var id = "search-" + s[0].toLowerCase(), script = document.getElementById(id);
+      if (!script) {
+        script = document.createElement("script");
+        script.id = id;
+        script.src = root() + s[1];
+        document.head.appendChild(script);
+      }
+      script.addEventListener("load", function () { if (--missing === 0) withIndex(callback); });
+    });
+    if (missing) return;
+    loaded = {people: window.MEMORIAL_SEARCH_PEOPLE, cities: window.MEMORIAL_SEARCH_WORDS.cities, fates: window.MEMORIAL_SEARCH_WORDS.fates};
+    callback(loaded);
   }
 
   function show(list, results, limit, data) {
@@ -164,9 +176,12 @@
     var selects = {city: form.querySelector("select[name=city]"), fate: form.querySelector("select[name=fate]"), date: form.querySelector("select[name=date]")};
     var list = document.getElementById("search-page-results");
     var status = document.getElementById("search-page-status");
-    var state = readState();
-    input.value = state.q;
-    Object.keys(selects).forEach(function (k) { if (selects[k]) selects[k].value = state[k]; });
+    function restore() {
+      var state = readState();
+      input.value = state.q;
+      Object.keys(selects).forEach(function (k) { if (selects[k]) selects[k].value = state[k]; });
+    }
+    restore();
     function run() {
       withIndex(function (data) {
         var st = {q: input.value, city: selects.city.value, fate: selects.fate.value, date: selects.date.value};
@@ -180,6 +195,8 @@
     form.addEventListener("submit", function (ev) { ev.preventDefault(); run(); });
     input.addEventListener("input", run);
     Object.keys(selects).forEach(function (k) { selects[k].addEventListener("change", run); });
+    // An address edited by hand, or Back to an earlier search: show what it asks for.
+    window.addEventListener("hashchange", function () { restore(); run(); });
     document.documentElement.classList.add("js");
     run();
   }

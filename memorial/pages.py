@@ -142,7 +142,14 @@ KINDS: tuple[Kind, ...] = (
     Kind("redirect", lambda m, lang: list(m.redirects), lambda r, key: [r.redirect(key, r.m.redirects[key])], shows=NO_ONE),
     Kind("page", lambda m, lang: [rec.id for rec in m.pages], lambda r, key: [r.page(r.pages_by_id[key])], shows=NO_ONE),
     Kind("search", _one, lambda r, _: [r.search_page()], shows=NO_ONE),
-    Kind("search-index", _one, lambda r, _: [r.search_index()], shows=lambda m, rec, frag: (frag.search, sort_name(rec)), from_lines=True),
+    Kind("search-index", _one, lambda r, _: [r.search_index()], shows=NO_ONE),
+    Kind(
+        "search-people",  # once, beside the language trees
+        lambda m, lang: [None] if lang == m.site.default_language else [],
+        lambda r, _: [r.search_people()],
+        shows=lambda m, rec, frag: (frag.search, sort_name(rec)),
+        from_lines=True,
+    ),
     Kind(
         "data",  # the open data, once, beside the language trees
         lambda m, lang: [None] if lang == m.site.default_language else [],

@@ -45,7 +45,8 @@ TIMELINE = "timeline.html"
 SOURCES = "sources/index.html"
 STYLESHEET = "assets/style.css"
 SEARCH = "search.html"
-SEARCH_INDEX = "search/index.js"
+SEARCH_INDEX = "search/index.js"  # in each language tree: the words of its language
+SEARCH_PEOPLE = "search/people.js"  # once, at the root: everyone's entries, the same in every language
 
 
 def person(pid: str) -> str:

@@ -498,15 +498,20 @@ class Views:
         return self.t.render(path, "page.html", title or rec.data.title, body=body, body_lang=body_lang, changed=self.t.changed(rec))
 
     def search_index(self) -> Page:
-        """search/index.js: a classic script that sets a global, so search works from file:// (no fetch)."""
-        people = self.lines.search_entries()
-        rest = json.dumps(
+        """search/index.js, in each language tree: the names of the cities and fates in its language. A
+        classic script that sets a global, so search works from file:// (no fetch); everyone's entries are
+        in search_people, once for all the trees."""
+        words = json.dumps(
             {"cities": {cid: rec.data.name for cid, rec in self.m.cities.items()}, "fates": self.t.fate_labels},
             ensure_ascii=False,
             separators=(",", ":"),
         )
-        js = b"".join([b'window.MEMORIAL_SEARCH = {"people":[', people, b"],", rest[1:].encode("utf-8"), b";\n"])
-        return Page(f"{self.t.lang}/{routes.SEARCH_INDEX}", js)
+        return Page(f"{self.t.lang}/{routes.SEARCH_INDEX}", f"window.MEMORIAL_SEARCH_WORDS = {words};\n".encode())
+
+    def search_people(self) -> Page:
+        """search/people.js, once at the site's root: everyone's entries in the search index (they read the
+        same in every language, and link within a tree: people/<id>.html)."""
+        return Page(routes.SEARCH_PEOPLE, b"".join([b"window.MEMORIAL_SEARCH_PEOPLE = [", self.lines.search_entries(), b"];\n"]))
 
     def search_page(self) -> Page:
         cities = [{"id": cid, "name": rec.data.name} for cid, rec in self.m.cities.items()]

@@ -82,6 +82,38 @@ def test_search_page_filters_are_kept_in_the_address(browser, built_content):
     w.context.close()
 
 
+def test_an_address_changed_by_hand_or_by_back_is_searched_again(browser, built_content):
+    w = Walk(browser, built_content, offline=True)
+    w.open("search.html#q=Kyrykbayev")
+    w.wait_until("document.getElementById('search-page-results').children.length > 0")
+    assert w.page.locator("#search-page-results a").all_inner_texts()[0] == "Yernazar Kyrykbayev"
+    w.page.evaluate("location.hash = 'q=Zhagiparov'")  # as if edited in the address bar
+    w.wait_until("document.getElementById('search-q').value === 'Zhagiparov'")
+    assert "Yerlan Zhagiparov" in w.page.locator("#search-page-results a").all_inner_texts()
+    w.page.go_back()
+    w.wait_until("document.getElementById('search-q').value === 'Kyrykbayev'")
+    assert w.page.locator("#search-page-results a").all_inner_texts()[0] == "Yernazar Kyrykbayev"
+    assert w.errors == [] and w.blocked == []
+    w.context.close()
+
+
+def test_the_index_of_everyone_is_once_per_site_and_each_tree_speaks_its_language(browser, built_content):
+    site = built_content.parent
+    trees = [tree for tree in ("en", "ru", "kk") if (site / tree / "search/index.js").is_file()]
+    assert len(trees) == 3
+    assert "yerlan-zhagiparov" in (site / "search/people.js").read_text(encoding="utf-8")
+    for tree in trees:  # each tree's own part holds only the words of its language
+        own = (site / tree / "search/index.js").read_text(encoding="utf-8")
+        assert "zhagiparov" not in own.casefold() and len(own) < 2000
+    w = Walk(browser, site / "ru", offline=True)
+    w.open("timeline.html")
+    assert "Yerlan Zhagiparov" in found(w, "Жагипаров")
+    meta = w.page.locator(".search-box .search-results .meta").first.inner_text()
+    assert "Задерж" in meta, meta  # what happened to him, in Russian
+    assert w.errors == [] and w.blocked == []
+    w.context.close()
+
+
 def test_without_javascript_the_people_index_lists_everyone(browser, built_content):
     w = Walk(browser, built_content, java_script_enabled=False)
     w.open("people/index.html")
