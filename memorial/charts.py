@@ -234,7 +234,8 @@ def day_chart(
         out.append(f'<line class="grid" x1="{_n(left)}" y1="{_n(y)}" x2="{_n(left + plot_w)}" y2="{_n(y)}"/>')
         out.append(f'<text class="tick-label anchor-end" x="{_n(left - 6)}" y="{_n(y + 4)}">{value}</text>')
     out.append(f'<text class="axis-caption anchor-middle" x="{_n(left + plot_w / 2)}" y="{_n(DAY_HEIGHT - 4)}">{escape(x_caption)}</text>')
-    out.append(f'<text class="axis-caption anchor-end" x="{_n(left)}" y="{_n(top - 20)}">{escape(y_caption)}</text>')
+    # from the left edge, over the plot: ending at the axis, a longer word was cut off on a phone ("eople")
+    out.append(f'<text class="axis-caption anchor-start" x="2" y="{_n(top - 16)}">{escape(y_caption)}</text>')
     out.append(f'<line class="baseline" x1="{_n(left)}" y1="{_n(base)}" x2="{_n(left + plot_w)}" y2="{_n(base)}"/>')
     out.append("</g>")
 

@@ -75,8 +75,9 @@ class Lines:
             row=str(self.t.macros.person_item(row, LIST_ROOT, row["meta"])),
             row_here=str(self.t.macros.person_item(row, LIST_ROOT, row["meta_without_city"])),
             lines=lines,
-            lines_here=tuple(
-                str(line({**h, "city": None}, LIST_ROOT)) if h["city"] else same for h, same in zip(happenings, lines, strict=True)
+            lines_here=tuple(  # on a city's page: no city, and the date links to its day (if the timeline has it)
+                str(line({**h, "city": None, "day_url": self.t.day_url(e.date)}, LIST_ROOT))
+                for h, e in zip(happenings, rec.data.events, strict=True)
             ),
             name=name,
             name_here=name_here,

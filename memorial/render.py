@@ -36,6 +36,14 @@ FATE_LABELS = {  # translated where shown
     "journalist-targeted": N_("Journalist targeted"),
     "defender-targeted": N_("Human-rights defender targeted"),
 }
+FIGURE_TOPICS = {  # the home page's headings over the figures, in this order; translated where shown
+    "deaths": N_("Deaths"),
+    "detentions": N_("Detentions and arrests"),
+    "torture": N_("Torture"),
+    "justice": N_("Investigations and trials"),
+    "places": N_("Places"),
+    None: N_("Other counts"),
+}
 JUSTICE_LABELS = {
     "none-known": N_("No investigation known"),
     "complaint-filed": N_("Complaint filed"),
@@ -263,12 +271,15 @@ class Language:
         return format_day(d, self.locale) if d else None
 
     def happening(self, h: Happening, *, with_city: bool = True) -> dict:
+        """A dated line's view. ``with_city`` False: on that city's own page, where instead of the city the
+        date links to its day's page (on a day's page it would link to itself)."""
         if h.kind == "people":
             ev = h.record.data.events[h.index]
             return {
                 "kind": "person",
                 "date": self.date(ev.date),
                 "iso": ev.date.iso,
+                "day_url": None if with_city else self.day_url(ev.date),
                 "person": self.person_link(h.record),
                 "what": typeset(ev.what),
                 "city": self.city_link(ev.city) if with_city else None,
@@ -279,12 +290,17 @@ class Language:
             "kind": "event",
             "date": self.date(data.date),
             "iso": data.date.iso,
+            "day_url": None if with_city else self.day_url(data.date),
             "title": typeset(data.title),
             "url": routes.event(h.record.id),
             "until": self.date(data.end_date) if data.end_date else None,
             "city": self.city_link(data.city) if with_city else None,
             "national": data.national,
         }
+
+    def day_url(self, date: PartialDate) -> str | None:
+        """The page of the timeline's day a date falls on, if it has one."""
+        return routes.day(date.iso) if self.m.day_of(date) else None
 
     def nav(self) -> list[dict]:
         items = [

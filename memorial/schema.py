@@ -149,6 +149,7 @@ JusticeStatus = Literal[
 JUSTICE_STATUSES: tuple[str, ...] = JusticeStatus.__args__
 SourceKind = Literal["ngo-report", "news", "opinion", "official-statement", "testimony", "court-document", "other"]
 Status = Literal["published", "draft", "withdrawn"]
+FigureTopic = Literal["deaths", "detentions", "torture", "justice", "places"]
 
 
 class Strict(BaseModel):
@@ -334,6 +335,9 @@ class Figure(Strict):
     date: Date
     sources: SourceIds
     note: Line | None = None
+    topic: FigureTopic | None = Field(
+        None, description="what it counts, so that the home page shows counts of one thing together (none: with the other counts)"
+    )
 
 
 class Page(Strict):

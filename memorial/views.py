@@ -16,7 +16,7 @@ from markupsafe import Markup
 from . import charts, i18n, paging, routes
 from .lines import Lines
 from .model import page_id, person_key, shown_name, sort_name
-from .render import JUSTICE_LABELS, Language, format_day, format_span, sentence, typeset
+from .render import FIGURE_TOPICS, JUSTICE_LABELS, Language, format_day, format_span, sentence, typeset
 from .routes import Page, page_digest
 from .validate import Record
 
@@ -40,6 +40,7 @@ class Views:
     def home(self) -> Page:
         figures = [
             {
+                "topic": f.data.topic,
                 "value": f.data.value,
                 "what": f.data.what,
                 "given_by": f.data.given_by,
@@ -59,7 +60,11 @@ class Views:
             "home.html",
             self.m.site.title,
             intro=self.t.md(self.m.site.intro, routes.HOME),
-            figures=figures,
+            figures=[
+                {"heading": self.t._(heading), "figures": shown}
+                for topic, heading in FIGURE_TOPICS.items()
+                if (shown := [f for f in figures if f["topic"] == topic])
+            ],
             names=names,
             index=index,
             counts=self.counts(),
@@ -420,16 +425,21 @@ class Views:
             if idx + 1 < len(m.days)
             else None,
         }
-        parts = paging.cut([len(happenings)])
+        # the general events first, then the people's facts, each under its heading
+        groups = [[h for h in happenings if h.kind != "people"], [h for h in happenings if h.kind == "people"]]
+        sizes = [len(g) for g in groups]
+        parts = paging.cut(sizes)
         made = []
         for number, part in enumerate(parts, 1):
-            s = part[0] if part else None
-            here = {
-                **view,
-                "first": number == 1,
-                "happenings": self.lines.dated_lines(happenings[s.start : s.stop]) if s else None,
-                "pager": paging.pager(path, parts, number, [len(happenings)]),
-            }
+            here = {**view, "first": number == 1, "pager": paging.pager(path, parts, number, sizes), "groups": []}
+            for s in part:
+                here["groups"].append(
+                    {
+                        "id": ("events", "people")[s.group],
+                        "continued": s.start > 0,
+                        "lines": self.lines.dated_lines(groups[s.group][s.start : s.stop]),
+                    }
+                )
             title = view["date"] + (f" ({number}/{len(parts)})" if len(parts) > 1 else "")
             made.append(self.t.render(routes.part(path, number), "day.html", title, day=here, body_lang=body_lang))
         return made

@@ -41,7 +41,7 @@ SCAN_JS = """(allowed) => {
       else if (!ok.has(el.localName)) say(el, 'element not allowed');
       if (el.localName === 'meta' && (el.getAttribute('http-equiv') || '').toLowerCase() === 'refresh') say(el, 'meta refresh');
       if (el.localName === 'link' && !/^(\\.\\.\\/)*assets\\//.test(el.getAttribute('href') || '')) say(el, 'link outside assets');
-      if (el.localName === 'script' && !/^(\\.\\.\\/)*(assets\\/sw-register\\.js|assets\\/search\\.js|search\\/index\\.js)$/.test(el.getAttribute('src') || '')) say(el, 'script');
+      if (el.localName === 'script' && !/^(\\.\\.\\/)*(assets\\/sw-register\\.js|assets\\/search\\.js|search\\/index\\.js|search\\/people\\.js)$/.test(el.getAttribute('src') || '')) say(el, 'script');
       if (el.localName === 'form' && !/^(\\.\\.\\/)*search\\.html$/.test(el.getAttribute('action') || '')) say(el, 'form outside search');
       if (el.localName === 'img' && !/^(\\.\\.\\/)*photos\\//.test(el.getAttribute('src') || '')) say(el, 'img outside photos');
       for (const a of el.attributes) {
