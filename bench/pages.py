@@ -125,7 +125,6 @@ def main():
             over = kb > BUDGET_KB or statistics.median(loads) > BUDGET_MS
             flag = "⚠ over budget" if over else ""
             lines.append(f"| {kind} | `{rel}` | {kb:.0f} | {spread(loads)} | {spread([lcp for _, lcp in runs])} | {flag} |")
-            print(f"{kind}: {rel}", file=sys.stderr)
         version = browser.version
         browser.close()
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from . import export, routes
-from .model import Happening, first_date, page_id, shown_name
+from .model import Happening, page_id, shown_name
 from .render import Language
 from .validate import Record
 
@@ -120,16 +120,20 @@ class Lines:
         return Markup("".join(out))
 
     def person_row(self, rec: Record) -> dict:
-        """A person in the people lists: name and link, then city, first date and what happened."""
+        """A person in the people lists: name and link, then city and what happened, each fate with the date
+        of the fact that records it, where one is marked ("Killed 6 January 2022"). A date alone beside a
+        fate would read as the date of it (a verdict's date read as a date of death)."""
         data = rec.data
-        first = first_date(rec)  # the same date that puts them in a group of the list by date
         city = self.m.cities[data.city].data.name if data.city else None
-        when = self.t.date(first) if first else None
-        fates = ", ".join(self.t.fate_labels[f] for f in data.fates)
+        dated = {}
+        for e in sorted(data.events, key=lambda e: (e.date.first_day, e.date.precision != "day")):
+            if e.fate is not None:
+                dated.setdefault(e.fate, e.date)
+        fates = ", ".join(self.t.fate_labels[f] + (f" {self.t.date(dated[f])}" if f in dated else "") for f in data.fates)
         return {
             **self.t.person_link(rec),
-            "meta": " · ".join(x for x in (city, when, fates) if x),
-            "meta_without_city": " · ".join(x for x in (when, fates) if x),
+            "meta": " · ".join(x for x in (city, fates) if x),
+            "meta_without_city": fates,
         }
 
     def encoded_rows(self, key: tuple, people, kept: dict, used: dict) -> bytes:

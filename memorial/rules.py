@@ -137,6 +137,15 @@ def _rule_problems(rec: Record, site: Site | None, content_dir: Path) -> list[Di
             )
         )
     elif rec.kind == "people":
+        for i, event in enumerate(rec.data.events):
+            if event.fate is not None and event.fate not in rec.data.fates:
+                out.append(
+                    error(
+                        rec.doc.position(("events", i, "fate")),
+                        f"this fact's fate '{event.fate}' is not among the person's fates ({', '.join(rec.data.fates) or 'none'}): "
+                        f"add it to 'fates', or correct or remove this 'fate'",
+                    )
+                )
         photo = rec.data.photo
         if photo is not None:
             problem = photo_problem(photo.file, content_dir)

@@ -243,6 +243,10 @@ class PersonEvent(Strict):
     what: Annotated[Line, Field(max_length=300)]
     sources: SourceIds
     date_note: Line | None = Field(None, description="why the date is written as it is, e.g. a misprinted year")
+    fate: Fate | None = Field(
+        None,
+        description="what this fact records of what happened to them (one of their fates): the lists then say 'Killed 6 January 2022'",
+    )
 
 
 class Justice(Strict):

@@ -89,21 +89,26 @@ def test_people_index_in_four_orders_without_javascript(built_fixture):
     assert "Example Person Two" in by_fate["Tortured"] and "Example Person Two" not in by_fate["Killed"]
 
 
-def test_a_row_in_the_list_by_date_shows_the_date_of_its_group(site):
-    """A person with a month and a day that starts it (2022-01, 2022-01-01) is in the group of the day,
-    and their row says that day, not the month (the row and the group once chose apart)."""
+def test_a_row_says_what_its_date_is_the_date_of(site, run):
+    """A row shows the date of what happened to them, with it ("Tortured 6 January 2022"), only where a
+    fact is marked as recording it; a date alone beside a fate read as its date (a verdict's date as a
+    date of death). A fate that is not the person's is an error."""
     from memorial import pipeline
 
     site.edit(
         "people/person-two.md",
         "    sources: [paper-b]\nsources",
-        "    sources: [paper-b]\n  - date: 2022-01-01\n    what: A fact on the first.\n    sources: [paper-b]\nsources",
+        "    sources: [paper-b]\n  - date: 2022-01-01\n    what: A fact on the first.\n    sources: [paper-b]\n    fate: tortured\nsources",
     )
     out = site.tmp / "output"
     assert pipeline.build(site.content, out).ok
     by_date = sections(read(out, "en/people/by-date.html"))
     assert list(by_date) == ["1 January 2022", "6 January 2022"]
-    assert "Example Person Two1 January 2022 · Detained, Tortured" in by_date["1 January 2022"]  # name, then its meta
+    assert "Example Person TwoDetained, Tortured 1 January 2022" in by_date["1 January 2022"]  # name, then its meta
+    assert "Example Person OneAlmaty · Killed" in sections(read(out, "en/people/index.html"))["E"]  # no fact marked: no date
+    site.edit("people/person-two.md", "    fate: tortured", "    fate: killed")
+    code, _, err = run("check", "--content", str(site.content))
+    assert code == 1 and "person-two.md:" in err and "this fact's fate 'killed' is not among the person's fates" in err
 
 
 def test_city_page_lists_its_people_and_events_by_date(built_fixture):
