@@ -16,6 +16,7 @@ from markupsafe import Markup
 from . import export, routes
 from .model import Happening, page_id, shown_name
 from .render import Language
+from .routes import Page
 from .validate import Record
 
 
@@ -178,11 +179,26 @@ class Lines:
             self._used = {}
         return [self.encoded_rows((key, gid), people, self.kept_lists, self._used) for gid, people in groups]
 
+    def kept_page(self, key: tuple, listed: tuple, context: object, make) -> Page:
+        """A page of a long list (``make()`` makes it): the one the last build made when it listed the same
+        records (``listed``) with the same ``context`` (all else the page shows that an edit can change),
+        else made now. As list_rows: `serve` keeps them from one rebuild after an edit to the next, where a
+        date moved shifts the lines of many pages of a list and leaves most pages as they were."""
+        if self._used is None:
+            self._used = {}
+        before = self.kept_lists.get(key)
+        if before is not None and before[0] == listed and before[1] == context:
+            self._used[key] = before
+            return before[2]
+        page = make()
+        self._used[key] = (listed, context, page)
+        return page
+
     @property
     def lists_made(self) -> dict:
-        """The people lists' rows to keep for the next build: those this build used, or, if it made no
-        people list, the last build's."""
-        return self.kept_lists if self._used is None else self._used
+        """The lists' rows and pages to keep for the next build: those this build used, and the last
+        build's of the lists it did not make again (each is re-used only for the same records)."""
+        return self.kept_lists if self._used is None else {**self.kept_lists, **self._used}
 
     def search_entries(self) -> bytes:
         """Everyone's entries in the search index, joined: they read the same in every language

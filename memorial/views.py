@@ -133,27 +133,36 @@ class Views:
                 for i, (heading, gid, _) in enumerate(listed)
             ]
             cyrillic = self.cyrillic_initials(listed, parts, "") if key == "name" else []
+            # what every page of this list shows besides its share of it
+            context = (repr(jump), repr(cyrillic), len(parts))
             for number, part in enumerate(parts, 1):
-                here = routes.part(path, number)
                 shown = [(listed[s.group], s) for s in part]
-                rows = self.lines.list_rows(key, [(f"{gid}:{s.start}", people[s.start : s.stop]) for (_, gid, people), s in shown])
-                page = self.t.render(
-                    here,
-                    "people.html",
-                    self.t._("People, %(order)s") % {"order": titles[key]} + (f" ({number}/{len(parts)})" if len(parts) > 1 else ""),
-                    groups=[
-                        {"heading": heading, "id": gid, "people": Markup(ROWS_MARK), "count": len(people), "continued": s.start > 0}
-                        for (heading, gid, people), s in shown
-                    ],
-                    jump=jump,
-                    cyrillic=cyrillic,
-                    tabs=tabs,
-                    current=key,
-                    total=len(m.people),
-                    pager=paging.pager(path, parts, number, sizes),
-                )
-                around = page.data.split(ROWS_MARK.encode())
-                yield Page(page.path, b"".join(piece for pair in zip(around, [*rows, b""], strict=True) for piece in pair))
+
+                def make(number=number, shown=shown, key=key, path=path, parts=parts, sizes=sizes, jump=jump, cyrillic=cyrillic) -> Page:
+                    here = routes.part(path, number)
+                    rows = self.lines.list_rows(key, [(f"{gid}:{s.start}", people[s.start : s.stop]) for (_, gid, people), s in shown])
+                    page = self.t.render(
+                        here,
+                        "people.html",
+                        self.t._("People, %(order)s") % {"order": titles[key]} + (f" ({number}/{len(parts)})" if len(parts) > 1 else ""),
+                        groups=[
+                            {"heading": heading, "id": gid, "people": Markup(ROWS_MARK), "count": len(people), "continued": s.start > 0}
+                            for (heading, gid, people), s in shown
+                        ],
+                        jump=jump,
+                        cyrillic=cyrillic,
+                        tabs=tabs,
+                        current=key,
+                        total=len(m.people),
+                        pager=paging.pager(path, parts, number, sizes),
+                    )
+                    around = page.data.split(ROWS_MARK.encode())
+                    return Page(page.path, b"".join(piece for pair in zip(around, [*rows, b""], strict=True) for piece in pair))
+
+                # its groups' parts, with their headings and counts, and where it stands in the list
+                listed_here = tuple((heading, len(people), s.start, tuple(people[s.start : s.stop])) for (heading, _, people), s in shown)
+                pager = paging.pager(path, parts, number, sizes)  # (where it stands in the list, and the whole count)
+                yield self.lines.kept_page(("people", path, number), listed_here, (context, repr(pager), tuple(part)), make)
 
     def by_name(self) -> list[tuple[str, str, list]]:
         """The list by name's groups, (letter, anchor, people), as the names run."""
@@ -324,20 +333,29 @@ class Views:
         starts = paging.first_pages(parts)
         jump = {"people": routes.part(path, starts.get(0, 1)), "dates": routes.part(path, starts.get(1, 1))}
         made = []
+        context = (repr(view), body_lang, tuple(sizes))  # what every page shows besides its share of the lists
         for number, part in enumerate(parts, 1):
             shown = {s.group: s for s in part}
-            here = {
-                **view,
-                "first": number == 1,
-                "jump": jump if len(parts) > 1 else None,
-                "people": self.lines.rows(people[shown[0].start : shown[0].stop], here=True) if 0 in shown else None,
-                "people_continued": 0 in shown and shown[0].start > 0,
-                "happenings": self.lines.dated_lines(happenings[shown[1].start : shown[1].stop], here=True) if 1 in shown else None,
-                "happenings_continued": 1 in shown and shown[1].start > 0,
-                "pager": paging.pager(path, parts, number, sizes),
-            }
-            title = data.name + (f" ({number}/{len(parts)})" if len(parts) > 1 else "")
-            made.append(self.t.render(routes.part(path, number), "city.html", title, city=here, body_lang=body_lang))
+            listed = (
+                tuple(people[shown[0].start : shown[0].stop]) if 0 in shown else None,
+                tuple(happenings[shown[1].start : shown[1].stop]) if 1 in shown else None,
+            )
+
+            def make(number=number, shown=shown, listed=listed) -> Page:
+                here = {
+                    **view,
+                    "first": number == 1,
+                    "jump": jump if len(parts) > 1 else None,
+                    "people": self.lines.rows(listed[0], here=True) if listed[0] is not None else None,
+                    "people_continued": 0 in shown and shown[0].start > 0,
+                    "happenings": self.lines.dated_lines(listed[1], here=True) if listed[1] is not None else None,
+                    "happenings_continued": 1 in shown and shown[1].start > 0,
+                    "pager": paging.pager(path, parts, number, sizes),
+                }
+                title = data.name + (f" ({number}/{len(parts)})" if len(parts) > 1 else "")
+                return self.t.render(routes.part(path, number), "city.html", title, city=here, body_lang=body_lang)
+
+            made.append(self.lines.kept_page(("city", path, number), listed, (context, tuple(part)), make))
         return made
 
     def _off_the_days(self, where: str) -> dict:
@@ -430,18 +448,20 @@ class Views:
         sizes = [len(g) for g in groups]
         parts = paging.cut(sizes)
         made = []
+        context = (repr(view), body_lang, tuple(sizes))
         for number, part in enumerate(parts, 1):
-            here = {**view, "first": number == 1, "pager": paging.pager(path, parts, number, sizes), "groups": []}
-            for s in part:
-                here["groups"].append(
-                    {
-                        "id": ("events", "people")[s.group],
-                        "continued": s.start > 0,
-                        "lines": self.lines.dated_lines(groups[s.group][s.start : s.stop]),
-                    }
-                )
-            title = view["date"] + (f" ({number}/{len(parts)})" if len(parts) > 1 else "")
-            made.append(self.t.render(routes.part(path, number), "day.html", title, day=here, body_lang=body_lang))
+            listed = tuple(tuple(groups[s.group][s.start : s.stop]) for s in part)
+
+            def make(number=number, part=part, listed=listed) -> Page:
+                here = {**view, "first": number == 1, "pager": paging.pager(path, parts, number, sizes), "groups": []}
+                for s, lines in zip(part, listed, strict=True):
+                    here["groups"].append(
+                        {"id": ("events", "people")[s.group], "continued": s.start > 0, "lines": self.lines.dated_lines(lines)}
+                    )
+                title = view["date"] + (f" ({number}/{len(parts)})" if len(parts) > 1 else "")
+                return self.t.render(routes.part(path, number), "day.html", title, day=here, body_lang=body_lang)
+
+            made.append(self.lines.kept_page(("day", path, number), listed, (context, tuple(part)), make))
         return made
 
     def event(self, rec: Record) -> Page:
