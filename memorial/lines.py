@@ -30,7 +30,7 @@ class Fragments:
 
     row: str  # people lists: name, then city, first date and what happened
     row_here: str  # a city's own list: the same without the city
-    lines: tuple[str, ...]  # one dated line per event (by its index), with its city
+    lines: tuple[str, ...]  # one line per event (by its index) on its day's page: with its city, without the date
     lines_here: tuple[str, ...]  # the same without the city (on that city's page)
     name: str  # the home page's wall of names (at the top of the tree: links without "../")
     name_here: str  # the same one folder deep (a source's page)
@@ -70,13 +70,13 @@ class Lines:
         row = self.person_row(rec)
         line = self.t.macros.dated_line
         happenings = [self.t.happening(Happening(None, "people", rec, i)) for i in range(len(rec.data.events))]
-        lines = tuple(str(line(h, LIST_ROOT)) for h in happenings)
+        lines = tuple(str(line({**h, "date": None}, LIST_ROOT)) for h in happenings)  # on its day's page: no date
         name, name_here, search = self.alike_everywhere(rec)
         return Fragments(
             row=str(self.t.macros.person_item(row, LIST_ROOT, row["meta"])),
             row_here=str(self.t.macros.person_item(row, LIST_ROOT, row["meta_without_city"])),
             lines=lines,
-            lines_here=tuple(  # on a city's page: no city, and the date links to its day (if the timeline has it)
+            lines_here=tuple(  # on a city's page: the date, linked to its day (if the timeline has it), and no city
                 str(line({**h, "city": None, "day_url": self.t.day_url(e.date)}, LIST_ROOT))
                 for h, e in zip(happenings, rec.data.events, strict=True)
             ),
@@ -117,7 +117,8 @@ class Lines:
                 rec = h.record
                 out.append(lines_of(get(rec.id) or made(rec))[h.index])
             else:
-                out.append(str(self.t.macros.dated_line(self.t.happening(h, with_city=not here), LIST_ROOT)))
+                shown = self.t.happening(h, with_city=not here)
+                out.append(str(self.t.macros.dated_line(shown if here else {**shown, "date": None}, LIST_ROOT)))
         return Markup("".join(out))
 
     def person_row(self, rec: Record) -> dict:

@@ -126,6 +126,9 @@ def test_day_and_timeline_pages(built_fixture):
     assert "Fixture summary of the fifth." in fifth and "Fixture state of emergency" in fifth and "(until 19 January 2022)" in fifth
     sixth = text(read(built_fixture, "days/2022-01-06.html"))
     assert "Example Person One: Fixture event on the sixth. (Almaty)" in sixth
+    # the day is said once, above its lines (general events, then people, each under a heading)
+    sixth_html = read(built_fixture, "days/2022-01-06.html")
+    assert sixth_html.count("<time") == 1 and '<h2 id="people">People</h2>' in sixth_html
     tl = read(built_fixture, "timeline.html")
     row = re.search(r'<a href="days/2022-01-06.html">6 January</a></th><td>(\d+)</td><td>([^<]*)</td>', tl)
     assert row and row.groups() == ("1", "")
