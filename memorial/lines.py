@@ -100,6 +100,13 @@ class Lines:
             )
         return found
 
+    def everywhere(self, key: tuple, make):
+        """What reads the same in every language tree of this build (``make()``), made once for them all."""
+        found = self.alike.get(key)
+        if found is None:
+            found = self.alike[key] = make()
+        return found
+
     def rows(self, people, *, here: bool = False) -> Markup:
         """A people list's items, from each person's kept row."""
         get, made = self.fragments.get, self.fragments_of  # (a list can hold 10,000: no lookups in the loop)

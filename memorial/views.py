@@ -132,7 +132,13 @@ class Views:
                 {"heading": heading, "url": f"{posixpath.basename(routes.part(path, starts[i]))}#{gid}"}
                 for i, (heading, gid, _) in enumerate(listed)
             ]
-            cyrillic = self.cyrillic_initials(listed, parts, "") if key == "name" else []
+            cyrillic = (
+                self.lines.everywhere(
+                    ("cyrillic initials", "list"), lambda listed=listed, parts=parts: self.cyrillic_initials(listed, parts, "")
+                )
+                if key == "name"
+                else []
+            )
             # what every page of this list shows besides its share of it
             context = (repr(jump), repr(cyrillic), len(parts))
             for number, part in enumerate(parts, 1):
@@ -180,7 +186,9 @@ class Views:
                 {"letter": letter, "count": len(people), "url": f"{routes.part(routes.PEOPLE, starts[i])}#{gid}"}
                 for i, (letter, gid, people) in enumerate(groups)
             ],
-            "cyrillic": self.cyrillic_initials(groups, parts, posixpath.dirname(routes.PEOPLE) + "/"),
+            "cyrillic": self.lines.everywhere(
+                ("cyrillic initials", "home"), lambda: self.cyrillic_initials(groups, parts, posixpath.dirname(routes.PEOPLE) + "/")
+            ),
         }
 
     def cyrillic_initials(self, groups: list, parts: list, folder: str) -> list[dict]:
@@ -364,12 +372,13 @@ class Views:
         each month (by name, at ten thousand people, they made a page of megabytes; they are on the people's
         own pages)."""
         m = self.m
-        months = sorted((month, lines) for (w, month), lines in m.months_off_the_days.items() if w == where)
+        counted = self.lines.everywhere(
+            ("people by month off the days", where),
+            lambda: sorted((month, len({h.record.id for h in lines})) for (w, month), lines in m.months_off_the_days.items() if w == where),
+        )
         return {
             "events": [self.t.happening(h) for h in m.events_off_the_days.get(where, ())],
-            "months": [
-                {"label": self.t.date(month), "iso": month.iso, "people": len({h.record.id for h in lines})} for month, lines in months
-            ],
+            "months": [{"label": self.t.date(month), "iso": month.iso, "people": people} for month, people in counted],
         }
 
     def timeline(self) -> Page:
