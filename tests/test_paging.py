@@ -31,10 +31,14 @@ LINK = re.compile(r'<a href="([^"#]*)(#[^"]*)?"')
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     """A generated record of a few thousand people (common names, several facts each), built with the
-    real page size: its English tree."""
+    real page size for rows (a source's names: smaller): its English tree."""
     tmp = tmp_path_factory.mktemp("paged")
     make_corpus.write(PEOPLE, tmp / "content")
-    assert main(["build", "--content", str(tmp / "content"), "--out", str(tmp / "output")]) == 0
+    names, paging.NAMES_PER_PAGE = paging.NAMES_PER_PAGE, 100  # (so that sources, cited for some 150 people each, run over pages too)
+    try:
+        assert main(["build", "--content", str(tmp / "content"), "--out", str(tmp / "output")]) == 0
+    finally:
+        paging.NAMES_PER_PAGE = names
     return tmp / "output" / "en"
 
 
@@ -93,8 +97,13 @@ def test_every_list_holds_its_people_once_across_its_pages(generated):
     listed = people_in(generated, almaty)
     said = re.search(r"([\d,]+) people recorded", (generated / "cities/almaty.html").read_text(encoding="utf-8")).group(1)
     assert set(listed.values()) == {1} and sum(listed.values()) == int(said.replace(",", ""))
-    # a busy day continues on numbered pages too (a source's pages: see the test with small pages)
+    # a busy day and a source continue on numbered pages too
     assert len(chain(generated, "days/2022-01-06.html")) > 1
+    source = chain(generated, "sources/source-01.html")
+    assert len(source) > 1
+    cited = people_in(generated, source, 'class="wall"')
+    said = re.search(r"People it is cited for <span class=\"count\">\(([\d,]+)\)", (generated / source[0]).read_text(encoding="utf-8"))
+    assert set(cited.values()) == {1} and sum(cited.values()) == int(said.group(1).replace(",", ""))
 
 
 def test_everyone_is_within_three_links_of_home(generated):
@@ -134,6 +143,8 @@ PAGED = [
     "cities/almaty.html",
     "cities/almaty.3.html",
     "days/2022-01-06.2.html",
+    "sources/source-01.html",
+    "sources/source-01.2.html",
 ]
 
 
