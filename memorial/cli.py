@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "serve":
         from .serve import serve
 
-        return serve(Path(args.content), Path(args.out), args.port)
+        return serve(Path(args.content), Path(args.out), args.port, args.bind)
     if command == "new":
         path, message = new_record(args.kind, args.name, Path(args.content))
         print(message, file=sys.stdout if path else sys.stderr)
@@ -76,6 +76,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--content", default="content")
     s.add_argument("--out", default="output")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument(
+        "--bind",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 lets a phone on the same network open it)",
+    )
     n = sub.add_parser("new", help="write a ready-to-fill content file")
     n.add_argument("kind", choices=sorted(TEMPLATES))
     n.add_argument("name", help='the name or title, e.g. "Ernazar Kyrykbayev"')

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
 import sys
 import time
 import urllib.request
@@ -130,26 +128,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def test_serve_rebuilds_when_a_file_is_saved(site):
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)],
-        cwd=site.tmp,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/en/people/person-one.html"
-        page = _get(url, lambda body: "Example Person One" in body)
-        assert "livereload.js" in page  # the browser is told to reload
-        site.edit("people/person-one.md", "Fixture story", "Edited story")
-        assert "Edited story" in _get(url, lambda body: "Edited story" in body)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def _get(url: str, ready, timeout: float = 30.0) -> str:
