@@ -7,6 +7,8 @@ from pathlib import Path
 
 from slugify import slugify
 
+from .rules import address_problem
+
 # python-slugify (via text-unidecode) drops or merges the Kazakh letters; spell them out.
 KAZAKH_REPLACEMENTS = [
     ["Ә", "A"],
@@ -39,6 +41,7 @@ TEMPLATES = {
         "people",
         ".md",
         """---
+# yaml-language-server: $schema=../../schema/people.schema.json
 name: {name}
 # sort_name: "Surname, Given name"   # how the name sorts in lists, if not as written
 aliases: []            # other spellings met in the sources
@@ -99,6 +102,7 @@ kind: ngo-report       # ngo-report, news, opinion, official-statement, testimon
         "events",
         ".md",
         """---
+# yaml-language-server: $schema=../../schema/events.schema.json
 title: {name}
 date: 2022-01          # 2022-01-05 (day), 2022-01 (month) or 2022 (year)
 # end_date: 2022-01-19
@@ -114,6 +118,14 @@ What happened, in our own words.
 }
 
 
+ALREADY = {  # what to do when the file a name leads to exists
+    "person": "a different person needs a different name (add a middle name or a place); an existing entry is edited in place",
+    "city": "that city is recorded already: edit its file in place",
+    "source": "a source with this title is recorded already: edit it, or give the title with its publisher or date",
+    "event": "an event with this title is recorded already: edit it, or give the title with its place or date",
+}
+
+
 def new_record(kind: str, name: str, content_dir: Path) -> tuple[Path | None, str]:
     """Write the file; return (path, message). Never overwrites."""
     folder, suffix, template = TEMPLATES[kind]
@@ -121,12 +133,12 @@ def new_record(kind: str, name: str, content_dir: Path) -> tuple[Path | None, st
     if not rid:
         return None, f"cannot make an id from '{name}'; give a name with letters"
     path = content_dir / folder / f"{rid}{suffix}"
+    clash = address_problem(folder, rid)
+    if clash:
+        return None, f"the id '{rid}' made from '{name}' {clash}; give a fuller name, e.g. with a surname or a place"
     others = list((content_dir / folder).glob(f"{rid}.*"))
     if others:
-        return (
-            None,
-            f"{others[0]} already exists; a different person needs a different name (add a middle name or a place), an existing one is edited in place",
-        )
+        return None, f"{others[0]} already exists; {ALREADY[kind]}"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(template.format(name=_yaml_str(name)), encoding="utf-8")
     return path, f"wrote {path}"

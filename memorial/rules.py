@@ -29,6 +29,7 @@ SITE_PAGES = {
 }
 ADDRESSES = {"people": routes.person, "cities": routes.city, "sources": routes.source, "events": routes.event}
 OPAQUE = re.compile(r"^p-[0-9a-f]{12}$")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 RESERVED_PAGE_IDS = {"index", "people", "cities", "days", "sources", "events", "timeline", "assets", "photos", "data", "search", "404"}
 
 
@@ -137,6 +138,15 @@ def _rule_problems(rec: Record, site: Site | None, content_dir: Path) -> list[Di
             )
         )
     elif rec.kind == "people":
+        for where, name in [(("name",), rec.data.name), *((("aliases", i), a) for i, a in enumerate(rec.data.aliases))]:
+            if CYRILLIC.search(name):
+                out.append(
+                    error(
+                        rec.doc.position(where),
+                        f"'{name}' is in Cyrillic: names and aliases are written as the sources write them in Latin letters; "
+                        "a form in another script goes in 'name_forms', with the source that gives it",
+                    )
+                )
         for i, event in enumerate(rec.data.events):
             if event.fate is not None and event.fate not in rec.data.fates:
                 out.append(
@@ -253,25 +263,30 @@ def check_translations(records, site: Site | None) -> list[Diagnostic]:
 
 
 def _address_problems(rec: Record) -> list[Diagnostic]:
+    return address_problems(rec.kind, rec.id, getattr(rec.data, "former_ids", []), rec.doc.position)
+
+
+def address_problems(kind: str, rid: str, former_ids, position) -> list[Diagnostic]:
     """A record's page, and the pages its former ids keep, must not take the address of one of the site's
-    own pages, nor look like an initials-only person's opaque address."""
-    route = ADDRESSES.get(rec.kind)
+    own pages, nor look like an initials-only person's opaque address. (Checked of a file whose fields
+    are not valid too: a clash of ids is a problem of its own, and must not wait for the next round.)"""
+    route = ADDRESSES.get(kind)
     if route is None:
         return []
     out = []
-    for where, rid in [((), rec.id), *((("former_ids", i), old) for i, old in enumerate(getattr(rec.data, "former_ids", [])))]:
-        what = f"id '{rid}'" if not where else f"former id '{rid}'"
-        if route(rid) in SITE_PAGES:
-            out.append(
-                error(
-                    rec.doc.position(where), f"{what} would be written to {route(rid)}, which is {SITE_PAGES[route(rid)]}; rename the file"
-                )
-            )
-        elif rec.kind == "people" and OPAQUE.match(rid):
-            out.append(
-                error(
-                    rec.doc.position(where),  # (only for a message: it reads the file again)
-                    f"{what} has the form of the address of a person shown by initials (p- and 12 letters or digits); rename the file",
-                )
-            )
+    for where, old in [((), rid), *((("former_ids", i), old) for i, old in enumerate(former_ids) if isinstance(old, str))]:
+        problem = address_problem(kind, old)
+        if problem:
+            what = f"id '{old}'" if not where else f"former id '{old}'"
+            out.append(error(position(where), f"{what} {problem}; rename the file"))  # (position only for a message: it may read the file)
     return out
+
+
+def address_problem(kind: str, rid: str) -> str | None:
+    """Why a record of ``kind`` may not have the id ``rid`` (None if it may)."""
+    route = ADDRESSES.get(kind)
+    if route is not None and route(rid) in SITE_PAGES:
+        return f"would be written to {route(rid)}, which is {SITE_PAGES[route(rid)]}"
+    if kind == "people" and OPAQUE.match(rid):
+        return "has the form of the address of a person shown by initials (p- and 12 letters or digits)"
+    return None

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from . import duplicates
 from .diagnostics import Diagnostic, did_you_mean, error, has_errors, warning
 from .load import Loaded, RawDocument
-from .rules import check_ids, check_translations, record_problems
+from .rules import address_problems, check_ids, check_translations, record_problems
 from .schema import MODELS, Site, parse_partial_date
 
 
@@ -118,9 +118,11 @@ def start_validation(
     for doc in loaded.documents:
         data, problems, refs, dates, cited = seen[doc.kind, doc.display, doc.sha] = _checked(doc, documents)
         if data is None:
-            diags.extend(problems)
+            diags.extend(_as_draft(doc, problems))
             if doc.kind != "site":
                 invalid[doc.kind].add(doc.id)
+                former = doc.data.get("former_ids") if isinstance(doc.data, dict) else None
+                diags.extend(address_problems(doc.kind, doc.id, former if isinstance(former, list) else [], doc.position))
             continue
         if doc.kind == "site":
             site = data
@@ -186,6 +188,19 @@ def _again(loaded: Loaded, last: Validated, people: Collection[str], content_dir
     found = [*_uncited(records, citations), *found]
     diags.extend(found)
     return Validated(last.site, records, tuple(diags), tuple(found), today, citations, documents, searched, suspects)
+
+
+def _as_draft(doc: RawDocument, problems) -> list[Diagnostic]:
+    """A draft is published by no build: what it lacks stops nothing (a fresh stub from `new` is a
+    draft), so its problems are warnings until its status says published."""
+    if not (isinstance(doc.data, dict) and doc.data.get("status") == "draft"):
+        return list(problems)
+    return [
+        warning(d.position, f"{d.message} (a draft, so this stops nothing yet; fix it before 'status: published')")
+        if d.severity == "error"
+        else d
+        for d in problems
+    ]
 
 
 def _checked(doc: RawDocument, documents: dict) -> tuple:

@@ -97,9 +97,32 @@ def test_new_person_writes_a_checkable_file_with_a_good_id(site, run):
     # refuses to overwrite
     code, _, err = run("new", "person", "Қайрат Әбдіғаппаров", "--content", "content")
     assert code == 1 and "already exists" in err
-    # the new file is a draft: check explains what is left to fill, without a traceback
+    # the new file is a draft: check explains what is left to fill, all at once and without a traceback,
+    # and stops nothing until the entry is published (a stub must not stop every rebuild of a preview)
     code, _, err = run("check", "--content", "content")
-    assert code == 1 and "qairat-abdigapparov.md" in err
+    assert code == 0 and "qairat-abdigapparov.md" in err and "fix it before 'status: published'" in err
+    assert len([line for line in err.splitlines() if "qairat-abdigapparov.md" in line]) >= 3
+    assert run("build", "--content", "content", "--out", "output")[0] == 0
+    assert not list((site.tmp / "output").rglob("qairat-abdigapparov*"))
+    site.edit("people/qairat-abdigapparov.md", "status: draft", "status: published")
+    code, _, err = run("check", "--content", "content")
+    assert code == 1 and ": error: " in err and "qairat-abdigapparov.md" in err
+
+
+def test_new_refuses_a_name_whose_id_is_a_page_of_the_site(site, run):
+    for kind, name, page in (
+        ("person", "Index", "people/index.html"),
+        ("person", "By City", "people/by-city.html"),
+        ("city", "Index", "cities/index.html"),
+    ):
+        code, _, err = run("new", kind, name, "--content", "content")
+        assert code == 1 and page in err and "give a fuller name" in err
+    assert not (site.content / "people/index.md").exists() and not (site.content / "cities/index.yaml").exists()
+    # written by hand, with other problems too: the clash is reported with them, in the same round
+    site.write("people/by-fate.md", "---\nname: By Fate\nfates: []\nsources: [report-a]\n---\n")
+    code, _, err = run("check", "--content", "content")
+    assert code == 1 and "people/by-fate.md:2:1: error: id 'by-fate' would be written to people/by-fate.html" in err
+    assert "fates: must list at least 1" in err
 
 
 def test_new_city_source_and_event(site, run):

@@ -148,6 +148,9 @@ def test_new_files_carry_a_schema_modeline(site, run):
     assert run("new", "city", "Kaskelen", "--content", "content")[0] == 0
     text = (site.content / "cities/kaskelen.yaml").read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schema/cities.schema.json\n")
+    assert run("new", "person", "Aidos Kaskelenov", "--content", "content")[0] == 0
+    text = (site.content / "people/aidos-kaskelenov.md").read_text(encoding="utf-8")
+    assert text.startswith("---\n# yaml-language-server: $schema=../../schema/people.schema.json\n")
 
 
 def test_the_duplicate_search_after_an_edit_matches_a_search_from_scratch():
