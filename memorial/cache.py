@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, Position
 from .load import change_key
+from .write import live_tree
 
 if TYPE_CHECKING:  # (for the fields' types only: importing them is most of a no-change build's time)
     from .load import Loaded
@@ -133,7 +134,7 @@ def unchanged(out_dir: Path, quick: str) -> tuple[list[Diagnostic], list[str]] |
         state = json.loads(state_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if state.get("quick") != quick or not out_dir.is_symlink() or not out_dir.exists():
+    if state.get("quick") != quick or live_tree(out_dir) is None:  # (the output replaced or deleted by hand)
         return None
     diagnostics = [Diagnostic(sev, Position(path, line, col), msg) for sev, path, line, col, msg in state.get("diagnostics", [])]
     return diagnostics, state.get("notes", [])

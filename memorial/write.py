@@ -10,6 +10,12 @@ nothing writes nothing.
 
 Each tree's manifest (path -> hash of its bytes) is kept beside it, so deciding
 what to write needs no reading back of thousands of files.
+
+Where a symbolic link cannot be made (Windows without Developer Mode or
+administrator rights), the output is a real folder holding the live tree, and
+`.output.live` beside it names which tree that is; the swap is then three
+renames (the live folder back to its tree's name, the spare tree to the output's
+name), not atomic: for an instant there is no output folder.
 """
 
 from __future__ import annotations
@@ -33,15 +39,31 @@ def manifest_path(out_dir: Path, name: str) -> Path:
     return out_dir.parent / f".{out_dir.name}.{name}.manifest.json"
 
 
+def live_marker(out_dir: Path) -> Path:
+    """Where the name of the live tree is kept when the output is a folder, not a link (see above)."""
+    return out_dir.parent / f".{out_dir.name}.live"
+
+
 def live_tree(out_dir: Path) -> str | None:
-    """Which tree the output link points to, if any. None too when that tree is gone (deleted by hand):
-    nothing of it can be kept."""
+    """Which tree the output shows, if any. None too when that tree is gone (deleted by hand): nothing of
+    it can be kept."""
     if out_dir.is_symlink():
         target = os.readlink(out_dir)
         for name in TREES:
             if Path(target).name == tree(out_dir, name).name and tree(out_dir, name).is_dir():
                 return name
+    elif out_dir.is_dir():
+        try:
+            name = live_marker(out_dir).read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        return name if name in TREES else None
     return None
+
+
+def live_folder(out_dir: Path, name: str) -> Path:
+    """Where the live tree ``name`` is: its own folder beside the output link, or the output folder itself."""
+    return tree(out_dir, name) if out_dir.is_symlink() or not out_dir.is_dir() else out_dir
 
 
 def manifest_signature(out_dir: Path, name: str) -> tuple | None:
@@ -139,16 +161,34 @@ class Spare:
         # (in the order pages came: it is not part of the site, and sorting 30,000 paths cost `serve` 10 ms)
         manifest_path(self.out_dir, self.name).write_text(json.dumps(new), encoding="utf-8")
         self.manifest = new
-        # The swap: a new link beside the old one, renamed over it (atomic on POSIX).
-        link = self.out_dir.parent / f".{self.out_dir.name}.link-{os.getpid()}"
-        link.unlink(missing_ok=True)
-        os.symlink(self.folder.name, link)
-        os.replace(link, self.out_dir)
+        swap(self.out_dir, self.live, self.name)
         return {"written": written, "removed": removed, "unchanged": len(new) - written}
 
     def copy(self, rel: str) -> None:
         """Copy a page the live tree holds into this tree as it is (its digest is known: no need to read it)."""
-        shutil.copyfile(tree(self.out_dir, self.live) / rel, self._target(rel))
+        shutil.copyfile(live_folder(self.out_dir, self.live) / rel, self._target(rel))
+
+
+def swap(out_dir: Path, live: str | None, spare: str) -> None:
+    """Make the output show the tree ``spare``: a new link beside the old one, renamed over it (atomic on
+    POSIX); where no link can be made, the folders renamed (see above)."""
+    link = out_dir.parent / f".{out_dir.name}.link-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    if not (out_dir.is_dir() and not out_dir.is_symlink()):
+        try:
+            os.symlink(tree(out_dir, spare).name, link, target_is_directory=True)
+        except (OSError, NotImplementedError):
+            pass  # (no right to make links: the folders are renamed instead)
+        else:
+            os.replace(link, out_dir)
+            live_marker(out_dir).unlink(missing_ok=True)
+            return
+    if out_dir.is_symlink():
+        out_dir.unlink()
+    elif out_dir.is_dir():
+        os.rename(out_dir, tree(out_dir, live or ("b" if spare == "a" else "a")))
+    os.rename(tree(out_dir, spare), out_dir)
+    live_marker(out_dir).write_text(spare, encoding="utf-8")
 
 
 def prepare(out_dir: Path, known: dict | None = None) -> Spare:
@@ -158,6 +198,12 @@ def prepare(out_dir: Path, known: dict | None = None) -> Spare:
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     live = live_tree(out_dir)
+    if live is not None and not out_dir.is_symlink() and tree(out_dir, live).exists():
+        # A folder swap cut short between its renames: which tree the output holds is unsure, so no
+        # manifest is trusted (everything is written afresh) and the stray copy goes.
+        shutil.rmtree(tree(out_dir, live))
+        for name in TREES:
+            manifest_path(out_dir, name).unlink(missing_ok=True)
     if live is None and out_dir.exists() and not out_dir.is_symlink():
         # An output folder from before (or made by hand): it becomes the spare tree, so the swap stays atomic.
         spare_dir = tree(out_dir, "b")

@@ -105,3 +105,46 @@ def test_each_persons_lines_are_made_once_a_language(corpus, tmp_path, monkeypat
         made.clear()
         assert pipeline.build(corpus, tmp_path / f"out-{workers}", workers=workers).ok
         assert len(made) == 3 * people and len(set(made)) == people
+
+
+def test_without_fork_or_symbolic_links_as_on_windows(corpus, tmp_path, monkeypatch):
+    """Windows has no `fork`, and makes no symbolic link without Developer Mode or administrator rights:
+    every command still works there, in one process, with the output a folder swapped by renames; and
+    the site is the same."""
+    reference = tmp_path / "reference" / "output"
+    assert pipeline.build(corpus, reference, workers=2).ok
+
+    def no_links(*args, **kwargs):
+        raise OSError("A required privilege is not held by the client")  # (Windows' answer)
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(os, "symlink", no_links)
+    assert parallel.workers(2) == 1
+    content = tmp_path / "content"
+    shutil.copytree(corpus, content)
+    out = tmp_path / "windows" / "output"
+    first = pipeline.build(content, out, workers=2)
+    assert first.ok and first.counts["processes"] == 1
+    assert out.is_dir() and not out.is_symlink()
+    assert files(out) == files(reference)
+    # a rebuild after an edit swaps the folders, keeping what it can; nothing changed: nothing is done
+    person = next(p for p in sorted((content / "people").glob("*.md")) if len(p.suffixes) == 1)  # (not a translation)
+    for n in (1, 2):  # (the first rebuild also fills the second tree, as with links)
+        person.write_text(person.read_text(encoding="utf-8").rstrip("\n") + f" Sentence {n}.\n", encoding="utf-8")
+        again = pipeline.build(content, out, workers=2)
+        assert again.ok and not again.unchanged
+        assert f"Sentence {n}." in (out / "en" / "people" / f"{person.stem}.html").read_text(encoding="utf-8")
+    assert again.counts["written"] < 20 and out.is_dir() and not out.is_symlink()
+    assert pipeline.build(content, out, workers=2).unchanged
+    # and what a build from scratch of the same content gives
+    fresh = tmp_path / "fresh" / "output"
+    monkeypatch.undo()
+    assert pipeline.build(content, fresh).ok
+    assert files(out) == files(fresh)
+    # the archives too (they read the output)
+    from memorial.cli import main
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(os, "symlink", no_links)
+    monkeypatch.chdir(tmp_path / "windows")
+    assert main(["zip", "--content", str(content), "--out", str(tmp_path / "site.zip")]) == 0
