@@ -111,7 +111,7 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
                 continue
             shown = f"{shown_root}/{kind}/{entry.name}"
             if not entry.name.endswith(exts):
-                hint = " (rename it to .yaml)" if entry.name.endswith(".yml") else ""
+                hint = f" (rename it to {exts[0]})" if entry.name.endswith((".yml", ".yaml", ".md", ".markdown", ".txt")) else ""
                 diags.append(warning(Position(shown), f"ignored: a file in {kind}/ must end in {' or '.join(exts)}{hint}"))
                 continue
             doc_kind = "translations" if kind in TRANSLATABLE and TRANSLATION_RE.match(entry.name) else kind
@@ -258,8 +258,10 @@ def parse_file(
         return None, [
             error(Position(shown), f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} (split it or remove pasted material)")
         ]
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return None, [error(Position(shown), "file starts with a byte-order mark; save it as UTF-8 without BOM")]
+    problems: list[Diagnostic] = []
+    if raw.startswith(b"\xef\xbb\xbf"):  # (Windows' Notepad writes one): read without it
+        raw = raw[3:]
+        problems.append(warning(Position(shown), "file starts with a byte-order mark, which was ignored; save it as UTF-8 without BOM"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -268,7 +270,6 @@ def parse_file(
         return None, [error(Position(shown, line, col), f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
     text = text.replace("\r\n", "\n")
     doc_id = path.stem
-    problems: list[Diagnostic] = []
     if kind == "translations":
         doc_id = f"{path.parent.name}/{path.name.removesuffix('.md')}"  # people/x.ru: the record and the language
     elif kind != "site" and not ID_RE.match(doc_id):
@@ -281,10 +282,13 @@ def parse_file(
     if path.suffix == ".md":
         split = _split_front_matter(text)
         if split is None:
+            opened = text.startswith("---\n")
             problems.append(
                 error(
                     Position(shown),
-                    "couldn't find front matter: the file must start with a line '---', then the YAML fields, then another '---' line",
+                    "the fields opened by '---' on line 1 are never closed: add a line '---' after the last field, before the story"
+                    if opened
+                    else "couldn't find front matter: the file must start with a line '---', then the YAML fields, then another '---' line",
                 )
             )
             return None, problems

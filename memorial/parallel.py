@@ -9,8 +9,11 @@ the same code, the same answer, only slower.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import multiprocessing
+import os
+import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -34,7 +37,7 @@ def map_chunks(fn: Callable[[list], list], jobs: list, processes: int) -> list:
     mine = len(jobs) // processes
     theirs = jobs[mine:]
     size = -(-len(theirs) // ((processes - 1) * 4))
-    with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
+    with multiprocessing.get_context("fork").Pool(processes - 1, initializer=_die_with, initargs=(os.getpid(),)) as pool:
         pending = pool.map_async(fn, [theirs[i : i + size] for i in range(0, len(theirs), size)])
         return fn(jobs[:mine]) + [r for chunk in pending.get() for r in chunk]
 
@@ -49,7 +52,7 @@ class Later:
         if background and can_fork():
             context = multiprocessing.get_context("fork")
             self.receive, send = context.Pipe(duplex=False)
-            self.process = context.Process(target=lambda: send.send(fn()), daemon=True)
+            self.process = context.Process(target=_later, args=(send, fn, os.getpid()), daemon=True)
             self.process.start()
             send.close()
 
@@ -108,7 +111,7 @@ def share_out(processes: int, run: Callable[[object], list], tasks: list, own: I
     try:
         for _ in range(others):
             here, there = context.Pipe(duplex=False)
-            process = context.Process(target=_work, args=(there, run, chunks, ends), daemon=True)
+            process = context.Process(target=_work, args=(there, run, chunks, ends, os.getpid()), daemon=True)
             process.start()
             there.close()
             forked.append((here, process))
@@ -155,8 +158,30 @@ def _take(ends, chunks: list, *, from_back: bool) -> list | None:
         return chunks[front]
 
 
-def _work(link, run, chunks: list, ends) -> None:
+def _die_with(parent: int) -> None:
+    """Make this forked process end when ``parent`` does. Killed, the parent cannot stop it, and it would
+    wait for ever to send what it made (a pipe it inherited still has a reader: itself), holding its
+    memory (Linux's prctl; elsewhere only the parent's own ending stops it)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # (the parent was gone already, before prctl could take effect)
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _later(send, fn: Callable[[], object], parent: int) -> None:
+    _die_with(parent)
+    send.send(fn())
+
+
+def _work(link, run, chunks: list, ends, parent: int) -> None:
     """A forked process's share of the tasks (see share_out): what it made, or the error that stopped it."""
+    _die_with(parent)
     gc.enable()  # for what this process makes; what it inherited is frozen (see collecting_new)
     made: list = []
     try:

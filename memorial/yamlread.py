@@ -15,6 +15,16 @@ Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PathKey = tuple  # ("events", 0, "city")
 
 
+def _hint(problem: str, line: str) -> str:
+    """What to do about a YAML syntax error, from the line it is on (LibYAML's messages alone say little)."""
+    if "\t" in line:
+        return " (this line has a tab: indent with spaces only)"
+    if "mapping values are not allowed" in problem and line.count(": ") > 1:
+        key, _, value = line.partition(": ")
+        return f' (a value with ": " in it must be in quotes: {key.strip()}: "{value.strip()}")'
+    return ""
+
+
 def parse_yaml(text: str, shown: str, line_offset: int, track_positions: bool = True):
     """Parse one YAML document into (data, value positions, key positions, problems).
 
@@ -27,8 +37,9 @@ def parse_yaml(text: str, shown: str, line_offset: int, track_positions: bool = 
         line = (mark.line + 1 + line_offset) if mark else 1
         col = (mark.column + 1) if mark else 1
         what = exc.problem or str(exc)
-        hint = " (use spaces, not tabs, for indentation)" if "\\t" in what or "tab" in what else ""
-        return None, {}, {}, [error(Position(shown, line, col), f"YAML syntax error: {what}{hint}")]
+        lines = text.split("\n")
+        here = lines[mark.line] if mark and mark.line < len(lines) else ""
+        return None, {}, {}, [error(Position(shown, line, col), f"YAML syntax error: {what}{_hint(what, here)}")]
     except yaml.YAMLError as exc:
         return None, {}, {}, [error(Position(shown), f"YAML error: {exc}")]
     if node is None:

@@ -213,3 +213,28 @@ def test_a_build_goes_on_while_the_duplicate_search_runs_beside_it(site, monkeyp
     warned = [d for d in result.diagnostics if "may be the same person" in d.message]
     assert [(d.position.path.split("/")[-1], d.position.line) for d in warned] == [("kosai-makhanbayev.md", 2)]
     assert "Kosay Makhabayev" in warned[0].message
+
+
+def test_yaml_mistakes_are_explained_with_what_to_do(site, run):
+    """The mistakes editors make in YAML, each said in words with what to do (LibYAML's messages alone
+    say little), all in one run."""
+    site.write(
+        "people/said-colon.md",
+        "---\nname: Said Colon\nfates: [killed]\nevents:\n  - date: 2022-01-05\n    what: He said: they came at night.\n    sources: [report-a]\nsources: [report-a]\n---\n",
+    )
+    site.write("people/has-tab.md", "---\nname: Has Tab\nfates: [killed]\n\tsources: [report-a]\n---\n")
+    site.write("people/never-closed.md", "---\nname: Never Closed\nfates: [killed]\nsources: [report-a]\n")
+    (site.content / "people/with-bom.md").write_bytes(
+        "\ufeff---\nname: With Bom\nfates: [killed]\nsources: [report-a]\n---\nA story.\n".encode()
+    )
+    site.write("people/wrong-suffix.yml", "name: Wrong Suffix\n")
+    code, _, err = run("check", "--content", "content")
+    assert code == 1
+    assert (
+        'said-colon.md:6:18: error: YAML syntax error: mapping values are not allowed in this context (a value with ": " in it must be in quotes: what: "He said: they came at night.")'
+        in err
+    )
+    assert "has-tab.md:4:1: error: YAML syntax error" in err and "(this line has a tab: indent with spaces only)" in err
+    assert "never-closed.md:1:1: error: the fields opened by '---' on line 1 are never closed" in err
+    assert "with-bom.md:1:1: warning: file starts with a byte-order mark, which was ignored" in err and "with-bom.md:1:1: error" not in err
+    assert "wrong-suffix.yml:1:1: warning: ignored: a file in people/ must end in .md (rename it to .md)" in err

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from conftest import ROOT, errors_of
 from PIL import Image
@@ -217,6 +218,19 @@ def test_yaml_tags_and_aliases_are_refused(site, run):
 # ------------------------------------------------------------------ a build killed midway
 
 
+def _processes_in(folder) -> list[int]:
+    """The processes (Linux's /proc) working in ``folder``: a build started there, and any it forked."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if Path(os.readlink(proc / "cwd")) == Path(folder) and b"build.py" in (proc / "cmdline").read_bytes():
+                    found.append(int(proc.name))
+            except OSError:
+                continue
+    return found
+
+
 def test_a_build_killed_midway_leaves_the_previous_output_whole(site, run, tmp_path):
     assert run("build")[0] == 0
     out = site.tmp / "output"
@@ -237,6 +251,11 @@ def test_a_build_killed_midway_leaves_the_previous_output_whole(site, run, tmp_p
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert staging_seen, "the build finished before it could be killed"
+    # none of the processes it started is left behind (they held its memory and waited for ever)
+    deadline = time.monotonic() + 10
+    while (left := _processes_in(site.tmp)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert left == []
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     # the next build does not trust the half-written tree, and succeeds
