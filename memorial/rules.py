@@ -42,15 +42,19 @@ def record_problems(rec: Record, records: dict, invalid: dict, site: Site | None
     ]
 
 
-def _reference_problems(rec: Record, records: dict, invalid: dict, partial: bool) -> list[Diagnostic]:
+def reference_problems(refs, position, records: dict, invalid: dict) -> list[Diagnostic]:
+    """Each city or source named (``refs``: (path, kind, id)) that no file defines, with a "did you mean"."""
     out = []
     noun = {"cities": "city", "sources": "source"}
-    for path, target, ref in rec.refs:
-        if ref not in records[target] and ref not in invalid[target]:
+    for path, target, ref in refs:
+        if isinstance(ref, str) and ref not in records[target] and ref not in invalid[target]:
             hint = did_you_mean(ref, records[target])
-            out.append(
-                error(rec.doc.position(path), f"{noun[target]} '{ref}' is not defined{hint or f' (add content/{target}/{ref}.yaml)'}")
-            )
+            out.append(error(position(path), f"{noun[target]} '{ref}' is not defined{hint or f' (add content/{target}/{ref}.yaml)'}"))
+    return out
+
+
+def _reference_problems(rec: Record, records: dict, invalid: dict, partial: bool) -> list[Diagnostic]:
+    out = reference_problems(rec.refs, rec.doc.position, records, invalid)
     if rec.kind == "people" and not partial:
         for i, other in enumerate(rec.data.not_duplicate_of):
             if other not in records["people"] and other not in invalid["people"]:

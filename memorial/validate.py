@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from . import duplicates
 from .diagnostics import Diagnostic, did_you_mean, error, has_errors, warning
 from .load import Loaded, RawDocument
-from .rules import address_problems, check_ids, check_translations, record_problems
+from .rules import address_problems, check_ids, check_translations, record_problems, reference_problems
 from .schema import MODELS, Site, parse_partial_date
 
 
@@ -109,6 +109,7 @@ def start_validation(
     for kind, rid in loaded.unreadable:
         invalid[kind].add(rid)
     seen: dict = {}  # each file's own checks, for the next build: only this build's files, so it does not grow
+    failed: list[RawDocument] = []  # the files that failed their schema
     # The search for people entered twice starts first, in a process of its own that checks the people's
     # files itself: with many people it runs on the other core while this one checks everything.
     early = None
@@ -123,6 +124,7 @@ def start_validation(
                 invalid[doc.kind].add(doc.id)
                 former = doc.data.get("former_ids") if isinstance(doc.data, dict) else None
                 diags.extend(address_problems(doc.kind, doc.id, former if isinstance(former, list) else [], doc.position))
+                failed.append(doc)  # (its cities and sources are looked up once every file is read)
             continue
         if doc.kind == "site":
             site = data
@@ -133,6 +135,12 @@ def start_validation(
             continue
         records[doc.kind][doc.id] = Record(doc.kind, doc.id, data, doc.body, doc, refs, dates, cited)
     duplicates_found = None if partial else _check_duplicates(records, searched, early=early, focus=focus)
+    # A file that failed its schema still has its cities and sources looked up, so that one problem does
+    # not hide the next (a bad date and a misspelt city: both in one round)
+    for doc in failed:
+        refs: list = []
+        _find_refs(doc.data, (), refs)
+        diags.extend(_as_draft(doc, reference_problems(refs, doc.position, records, invalid)))
     for kind in records:
         for rec in records[kind].values():
             diags.extend(record_problems(rec, records, invalid, site, today, content_dir, partial))
@@ -347,6 +355,21 @@ def _find_refs_and_dates(value, path: tuple, refs: list, dates: list) -> None:
 
 
 DATE_FIELDS = ("date", "end_date", "as_of")
+
+
+def _find_refs(value, path: tuple, refs: list) -> None:
+    """The `city` and `sources` references of a file whatever else is wrong in it (see _find_refs_and_dates)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "city" and isinstance(item, str):
+                refs.append((path + (key,), "cities", item))
+            elif key == "sources" and isinstance(item, list):
+                refs.extend((path + (key, i), "sources", ref) for i, ref in enumerate(item))
+            elif key != "private":
+                _find_refs(item, path + (key,), refs)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _find_refs(item, path + (i,), refs)
 
 
 def _cited(model: type[BaseModel], refs: tuple) -> tuple[str, ...]:

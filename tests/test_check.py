@@ -61,6 +61,23 @@ def test_every_problem_in_every_file_is_listed_at_once(site, run):
     assert err.rstrip().endswith("4 error(s), 0 warning(s)")
 
 
+def test_a_bad_date_does_not_hide_a_misspelt_city(site, run):
+    """One round, every problem of an entry: a file that fails its schema still has its cities and
+    sources looked up."""
+    site.write(
+        "people/five.md",
+        PERSON.replace("2022-01-06", "2022-02-30")
+        .replace("city: almaty\nfates", "city: almatty\nfates")
+        .replace("sources: [report-a]\n---", "sources: [reprt-a]\n---"),
+    )
+    code, _, err = run("check", "--content", "content")
+    found = [line for line in errors_of(err) if "five.md" in line]
+    assert code == 1 and len(found) == 3, found
+    assert any("is not a real date" in line for line in found)
+    assert any("city 'almatty' is not defined (did you mean 'almaty'?)" in line for line in found)
+    assert any("source 'reprt-a' is not defined (did you mean 'report-a'?)" in line for line in found)
+
+
 def test_wrong_types_are_explained(site, run):
     site.write("people/three.md", PERSON.replace("fates: [wounded]", "fates: wounded").replace("what: A fixture line.", "what: [a, list]"))
     code, _, err = run("check", "--content", "content")
