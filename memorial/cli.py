@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "serve":
         from .serve import serve
 
-        return serve(Path(args.content), Path(args.out), args.port, args.bind)
+        return serve(Path(args.content), Path(args.out), args.port, args.bind, args.drafts)
     if command == "new":
         path, message = new_record(args.kind, args.name, Path(args.content))
         print(message, file=sys.stdout if path else sys.stderr)
@@ -76,6 +76,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--content", default="content")
     s.add_argument("--out", default="output")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--drafts", action="store_true", help="show drafts too, marked as drafts (into output-with-drafts/, never output/)")
     s.add_argument(
         "--bind",
         default="127.0.0.1",
@@ -152,7 +153,9 @@ def cmd_build(content: Path, out: Path, jobs: int | None = None, *, timings: boo
     return build_and_report(content, out, jobs, timings=timings)[0]
 
 
-def build_and_report(content: Path, out: Path, jobs: int | None = None, *, timings: bool = False, last=None, serving: bool = False):
+def build_and_report(
+    content: Path, out: Path, jobs: int | None = None, *, timings: bool = False, last=None, serving: bool = False, drafts: bool = False
+):
     """The exit status, and the build's Result (None when it could not start)."""
     if not content.is_dir():
         print(f"error: content folder '{content}' does not exist", file=sys.stderr)
@@ -162,7 +165,7 @@ def build_and_report(content: Path, out: Path, jobs: int | None = None, *, timin
         print(f"error: {refusal}", file=sys.stderr)
         return 2, None
     started = time.perf_counter()
-    result = pipeline.build(content, out, workers=jobs, last=last, serving=serving)
+    result = pipeline.build(content, out, workers=jobs, last=last, serving=serving, drafts=drafts)
     return _reported(result, out, time.perf_counter() - started, timings), result
 
 

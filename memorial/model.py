@@ -227,15 +227,17 @@ def page_id(rec: Record) -> str:
     return rec.id
 
 
-def build_model(validated: Validated, last_changed: dict) -> SiteModel:
+def build_model(validated: Validated, last_changed: dict, *, drafts: bool = False) -> SiteModel:
+    """The site as data. ``drafts``: drafts are on it too (a preview's; their pages say they are drafts)."""
     recs = validated.records
     site = validated.site
-    names = {r.id: sort_name(r) for r in recs["people"].values() if r.status == "published"}
+    shown = ("published", "draft") if drafts else ("published",)
+    names = {r.id: sort_name(r) for r in recs["people"].values() if r.status in shown}
     people = tuple(sorted((r for r in recs["people"].values() if r.id in names), key=lambda r: (names[r.id], r.id)))  # person_key
-    events = tuple(sorted((r for r in recs["events"].values() if r.status == "published"), key=lambda r: (r.data.date.first_day, r.id)))
+    events = tuple(sorted((r for r in recs["events"].values() if r.status in shown), key=lambda r: (r.data.date.first_day, r.id)))
     figures = tuple(sorted(recs["figures"].values(), key=lambda r: (r.data.date.first_day, r.id)))
-    pages = tuple(sorted((r for r in recs["pages"].values() if r.status == "published"), key=lambda r: (r.data.order, r.id)))
-    day_notes = {r.id: r for r in recs["days"].values() if r.status == "published"}
+    pages = tuple(sorted((r for r in recs["pages"].values() if r.status in shown), key=lambda r: (r.data.order, r.id)))
+    day_notes = {r.id: r for r in recs["days"].values() if r.status in shown}
 
     # every dated line in order (line_key, with the names looked up rather than worked out again per line)
     dated = [

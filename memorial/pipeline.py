@@ -110,13 +110,20 @@ class Stopwatch:
 
 
 def build(
-    content_dir: Path, out_dir: Path, *, workers: int | None = None, last: cache.Build | None = None, serving: bool = False
+    content_dir: Path,
+    out_dir: Path,
+    *,
+    workers: int | None = None,
+    last: cache.Build | None = None,
+    serving: bool = False,
+    drafts: bool = False,
 ) -> Result:
     """Build the site from ``content_dir`` into ``out_dir``. ``last``: the last build (Result.build), kept
     in memory by the caller; without it, its saved part is read from the cache. ``serving``: the caller
-    lives on (`serve`): the cache is saved in the background, and what the build leaves is collectable."""
+    lives on (`serve`): the cache is saved in the background, and what the build leaves is collectable.
+    ``drafts``: drafts are shown too, each marked as one (`serve --drafts`, into a folder of its own)."""
     with collector_paused():
-        result = _build(content_dir, out_dir.absolute(), workers or os.cpu_count() or 1, last, serving)
+        result = _build(content_dir, out_dir.absolute(), workers or os.cpu_count() or 1, last, serving, drafts)
     if serving:
         # The heap was frozen (collector_paused, parallel.collecting_new); `serve` lives on, so what this
         # build leaves behind must be collectable again. A one-off build exits instead (a full collection
@@ -125,9 +132,9 @@ def build(
     return result
 
 
-def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | None, serving: bool) -> Result:
+def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | None, serving: bool, drafts: bool) -> Result:
     clock = Stopwatch()
-    code = cache.code_key()
+    code = cache.code_key() + (" with drafts" if drafts else "")  # (a site with drafts is another site)
     files = cache.content_files(content_dir)
     quick = cache.quick_key(content_dir, code, files)
     previous = cache.unchanged(out_dir, quick)
@@ -166,7 +173,7 @@ def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | N
     # model
     edits = change.edits(changed, last, checking.first)
     if edits is None:
-        model = build_model(checking.first, last_changed(content_dir))
+        model = build_model(checking.first, last_changed(content_dir), drafts=drafts)
     else:
         dates = {**last.model.last_changed, **last_changed(content_dir, [e.after.doc.path for e in edits])}
         model = with_people(last.model, {e.after.id: e.after for e in edits}, dates)

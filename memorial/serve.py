@@ -111,8 +111,11 @@ def with_reload(html: bytes) -> bytes:
     return html.replace(b"</head>", f'<script src="{PREFIX}reload.js" defer></script>\n</head>'.encode(), 1)
 
 
-def serve(content: Path, out: Path, port: int, bind: str = "127.0.0.1") -> int:
-    code, result = build_and_report(content, out, serving=True)
+def serve(content: Path, out: Path, port: int, bind: str = "127.0.0.1", drafts: bool = False) -> int:
+    if drafts:  # a site with drafts never goes where a published one does
+        out = out.with_name(f"{out.name}-with-drafts")
+        print(f"drafts are shown, marked as drafts, in {out}/ (never in {out.name.removesuffix('-with-drafts')}/)", file=sys.stderr)
+    code, result = build_and_report(content, out, serving=True, drafts=drafts)
     if code == 2:
         return 2
     state = State()
@@ -134,7 +137,7 @@ def serve(content: Path, out: Path, port: int, bind: str = "127.0.0.1") -> int:
     try:
         for _ in _changes(content):
             try:
-                code, result = build_and_report(content, out, last=last, serving=True)
+                code, result = build_and_report(content, out, last=last, serving=True, drafts=drafts)
             except Exception:  # a bug, not the content: say so, and keep previewing
                 traceback.print_exc()
                 state.built(False, ["The build failed with an error in the program itself; see the terminal."])

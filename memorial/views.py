@@ -277,6 +277,7 @@ class Views:
             ],
             "photo": self.photo(rec),
             "changed": self.t.changed(rec),
+            "draft": rec.status == "draft",  # (only a preview with drafts has any: serve --drafts)
         }
         return self.t.render(routes.person(page_id(rec)), "person.html", shown_name(rec), person=view, body_lang=story_lang)
 
@@ -486,6 +487,7 @@ class Views:
             "body": body,
             "sources": [self.t.source_ref(s) for s in data.sources],
             "changed": self.t.changed(rec),
+            "draft": rec.status == "draft",  # (only a preview with drafts has any: serve --drafts)
         }
         return self.t.render(routes.event(rec.id), "event.html", title or data.title, event=view, body_lang=body_lang)
 

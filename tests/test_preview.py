@@ -86,3 +86,26 @@ def test_serve_says_plainly_when_its_port_is_taken(site):
         proc = _serve(site, port)
         out = proc.communicate(timeout=60)[0]
     assert proc.returncode == 2 and f"port {port} is taken" in out and "Traceback" not in out
+
+
+def test_serve_with_drafts_shows_them_marked_and_only_in_a_folder_of_its_own(site, browser):
+    port = _free_port()
+    proc = _serve(site, port, "--drafts")
+    try:
+        url = f"http://127.0.0.1:{port}/en/people/hidden-draft.html"
+        _get(url, lambda body: "hidden-draft" in body or "Secretname" in body)
+        page = browser.new_page()
+        page.goto(url)
+        assert "A draft: shown only in this preview, not published." in page.locator(".draft-note").inner_text()
+        page.close()
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=10)[0]
+    assert "output-with-drafts" in out
+    assert (site.tmp / "output-with-drafts" / "en/people/hidden-draft.html").is_file()
+    assert not (site.tmp / "output").exists()  # the published site's folder is not touched
+    # and a build afterwards has no draft: the two never share a cache
+    assert main(["build", "--content", str(site.content), "--out", str(site.tmp / "output")]) == 0
+    assert not (site.tmp / "output" / "en/people/hidden-draft.html").exists()
+    assert main(["build", "--content", str(site.content), "--out", str(site.tmp / "output-with-drafts")]) == 0
+    assert not (site.tmp / "output-with-drafts" / "en/people/hidden-draft.html").exists()  # a plain build there: none
