@@ -191,6 +191,7 @@ class Language:
             "description": model.site.description,
             "lang": model.site.default_language,
             "base_url": model.site.base_url,
+            "contact": model.site.contact,
         }
         self.nav_items = self.nav()
         # Pages the header or footer marks as current; every other page of a folder shares one header and footer.

@@ -175,6 +175,11 @@ class Site(Strict):
     timeline: Timeline
     base_url: Url | None = None
     intro: str = Field("", description="Markdown shown at the top of the home page")
+    contact: Line | None = Field(
+        None,
+        description="a private way to reach the editors (an e-mail address, a messenger account) for families who ask for a "
+        "correction or a withdrawal; shown at the foot of every page",
+    )
 
     @model_validator(mode="after")
     def _base_url_is_a_folder(self):

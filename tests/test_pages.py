@@ -167,3 +167,17 @@ def test_pages_are_byte_identical_across_builds(built_fixture, tmp_path):
     first = {p.relative_to(built_fixture.parent): p.read_bytes() for p in built_fixture.parent.rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first == second
+
+
+def test_a_private_contact_for_families_is_at_the_foot_of_every_page(site):
+    """Set in site.yaml (`contact`), it is at the foot of every page, in each language's words; unset, nothing."""
+    from memorial import pipeline
+
+    site.edit("site.yaml", "title:", "contact: 'editors@example.org (Signal: @memorial-editors)'\ntitle:")
+    site.edit("site.yaml", "languages: [en]", "languages: [en, ru]")
+    out = site.tmp / "output"
+    assert pipeline.build(site.content, out).ok
+    for rel in ("en/index.html", "en/people/person-one.html", "ru/timeline.html"):
+        footer = read(out, rel).split('<footer class="site-footer">', 1)[1]
+        assert "editors@example.org (Signal: @memorial-editors)" in footer, rel
+    assert "withdrawn:" in read(out, "en/index.html") and "удалить запись:" in read(out, "ru/index.html")
