@@ -7,8 +7,6 @@ from pathlib import Path
 
 from slugify import slugify
 
-from .rules import address_problem
-
 # python-slugify (via text-unidecode) drops or merges the Kazakh letters; spell them out.
 KAZAKH_REPLACEMENTS = [
     ["Ә", "A"],
@@ -132,6 +130,8 @@ def new_record(kind: str, name: str, content_dir: Path) -> tuple[Path | None, st
     rid = make_id(name)
     if not rid:
         return None, f"cannot make an id from '{name}'; give a name with letters"
+    from .rules import address_problem  # (here: the rules import the schema, which a no-change build never needs)
+
     path = content_dir / folder / f"{rid}{suffix}"
     clash = address_problem(folder, rid)
     if clash:

@@ -33,20 +33,28 @@ def axe_installed():
     assert AXE.is_file(), "axe-core is missing: run `npm ci --ignore-scripts` (as .ci/run does)"
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_violations(browser, built_content, scheme):
-    # The pages' CSP forbids injected scripts; bypass it for axe only.
-    context = browser.new_context(bypass_csp=True, color_scheme=scheme)
-    page = context.new_page()
+def axe_problems(page, root, pages, each=None) -> list[str]:
+    """axe-core's violations on each of ``pages`` (relative to ``root``), opened in ``page``, whose context
+    bypasses the CSP (the pages' policy forbids injected scripts: for axe only). ``each(rel)``: more checks
+    on each page while it is open."""
     problems = []
-    for rel in PAGES:
-        page.goto((built_content / rel).as_uri())
+    for rel in pages:
+        page.goto((root / rel).as_uri())
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(
             "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
         )
         for v in result["violations"]:
             problems.append(f"{rel}: {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}")
+        if each is not None:
+            each(rel)
+    return problems
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations(browser, built_content, scheme):
+    context = browser.new_context(bypass_csp=True, color_scheme=scheme)
+    problems = axe_problems(context.new_page(), built_content, PAGES)
     context.close()
     assert problems == []
 

@@ -14,7 +14,7 @@ from urllib.parse import urldefrag
 
 import pytest
 from conftest import ROOT, main
-from test_accessibility import AXE
+from test_accessibility import axe_problems
 from test_html_valid import VNU
 from test_serve import Preview, files, from_scratch, touched_up
 
@@ -161,15 +161,11 @@ def test_the_paged_pages_are_valid_html(generated):
 def test_the_paged_pages_pass_axe(browser, generated):
     context = browser.new_context(bypass_csp=True, viewport={"width": 360, "height": 740})
     page = context.new_page()
-    problems = []
-    for rel in PAGED:
-        page.goto((generated / rel).as_uri())
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
-        )
-        problems += [f"{rel}: {v['id']}: {v['help']}" for v in result["violations"]]
+
+    def no_sideways_scrolling(rel: str) -> None:
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, f"{rel} scrolls sideways on a phone"
+
+    problems = axe_problems(page, generated, PAGED, no_sideways_scrolling)
     context.close()
     assert problems == []
 
