@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Screenshots of the main pages, phone and desktop, for docs/screenshots/ and the README.
 
-    python build.py && python tools/screenshots.py output docs/screenshots
+    python build.py && python tools/screenshots.py output/en docs/screenshots   (a language tree)
 
 Uses Debian's Chromium through Playwright (never `playwright install`); PNGs are
 reduced to 256 colours to keep the repository small.
