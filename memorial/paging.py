@@ -1,10 +1,13 @@
 """Long lists cut into pages of a bounded size, for cheap phones.
 
 A list is a run of groups (a letter, a city, a day...), each of items (a person's row, a dated line, a
-name). ``cut`` lays them out as a book does: consecutive pages of at most ``per_page`` items, a group
-running over to the next page where it must, so that a short list stays one page (its address
-unchanged) and a long one grows by pages, never by page size. Page k of a list at ``x.html`` is
-``x.k.html`` (routes.part): a dot is in no id, so no record's page can take that address.
+name). ``cut`` puts each group on the page where the last one ended if it fits there, else on a new
+page, and a group longer than a page on pages of its own. So a short list stays one page (its address
+unchanged), a long one grows by pages, never by page size, and an edit that moves someone from one
+group to another changes the pages of those groups, not every page after them (a page says which page
+it is and how many are listed in all, not which numbers it holds, for the same reason). Page k of a
+list at ``x.html`` is ``x.k.html`` (routes.part): a dot is in no id, so no record's page can take that
+address.
 """
 
 from __future__ import annotations
@@ -29,17 +32,17 @@ class Slice:
 
 
 def cut(sizes: list[int], per_page: int | None = None) -> list[list[Slice]]:
-    """Groups of ``sizes`` items, laid out on consecutive pages of at most ``per_page`` items (at least
-    one page, even for an empty list; ``per_page`` None: PER_PAGE). A group that would begin in the last
-    tenth of a page begins on the next one instead, unless it fits whole."""
+    """Groups of ``sizes`` items laid out on pages of at most ``per_page`` items (None: PER_PAGE): each
+    group whole on the current page if it fits there, else from a new page; a group longer than a page
+    on pages of its own. At least one page, even for an empty list."""
     per_page = per_page or PER_PAGE
     pages: list[list[Slice]] = [[]]
     room = per_page
     for group, size in enumerate(sizes):
-        start = 0
-        if room < per_page and size > room and room < per_page // 10:
+        if size > room and pages[-1]:
             pages.append([])
             room = per_page
+        start = 0
         while start < size:
             if room == 0:
                 pages.append([])
@@ -48,6 +51,8 @@ def cut(sizes: list[int], per_page: int | None = None) -> list[list[Slice]]:
             pages[-1].append(Slice(group, start, stop))
             room -= stop - start
             start = stop
+        if size > per_page:  # (what follows starts afresh: a change within it moves no other group's page)
+            room = 0
     return pages
 
 
@@ -61,18 +66,14 @@ def first_pages(pages: list[list[Slice]]) -> dict[int, int]:
 
 
 def pager(path: str, pages: list[list[Slice]], number: int, sizes: list[int]) -> dict | None:
-    """What a page of a list shows of the others (None when the list is one page): its number, the items it
-    holds (from 1) and the whole count, and the addresses of every page, the previous and the next."""
+    """What a page of a list shows of the others (None when the list is one page): its number, how many the
+    list holds in all, and the addresses of every page, the previous and the next."""
     count = len(pages)
     if count == 1:
         return None
-    before = sum(s.stop - s.start for page in pages[: number - 1] for s in page)
-    here = sum(s.stop - s.start for s in pages[number - 1])
     return {
         "number": number,
         "count": count,
-        "first": before + 1,
-        "last": before + here,
         "total": sum(sizes),
         "pages": [{"number": k, "url": routes.part(path, k), "current": k == number} for k in range(1, count + 1)],
         "previous": routes.part(path, number - 1) if number > 1 else None,
