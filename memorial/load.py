@@ -96,7 +96,9 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
     shown_root = display_root(content_dir)  # once, not per file: resolving paths is slow at 10,000 files
     files: list[tuple[Path, str, str]] = []  # (path, kind of document, path as shown), in a fixed order
     site = content_dir / SITE_FILE
-    if site.is_file():
+    if site.is_symlink():
+        diags.append(error(Position(f"{shown_root}/{SITE_FILE}"), "is a symbolic link; content files must be real files in content/"))
+    elif site.is_file():
         files.append((site, "site", f"{shown_root}/{SITE_FILE}"))
     else:
         diags.append(
@@ -104,12 +106,20 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
         )
     for kind, exts in KINDS.items():
         folder = content_dir / kind
+        if folder.is_symlink():
+            diags.append(error(Position(f"{shown_root}/{kind}"), "is a symbolic link; content folders must be real folders in content/"))
+            continue
         if not folder.is_dir():
             continue
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-            if entry.name.startswith(".") or not entry.is_file():
+            if entry.name.startswith("."):
                 continue
             shown = f"{shown_root}/{kind}/{entry.name}"
+            if entry.is_symlink():  # (it could publish a file from outside content/, or a huge one)
+                diags.append(error(Position(shown), "is a symbolic link; content files must be real files in content/"))
+                continue
+            if not entry.is_file():
+                continue
             if not entry.name.endswith(exts):
                 hint = f" (rename it to {exts[0]})" if entry.name.endswith((".yml", ".yaml", ".md", ".markdown", ".txt")) else ""
                 diags.append(warning(Position(shown), f"ignored: a file in {kind}/ must end in {' or '.join(exts)}{hint}"))

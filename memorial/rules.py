@@ -185,6 +185,8 @@ def photo_problem(file: str, content_dir: Path) -> str | None:
         return f"'{file}' must be a path inside content/, such as photos/name.jpg"
     if ".." in p.parts:
         return f"'{file}' must not contain '..'; keep the file inside content/"
+    if (content_dir / p).is_symlink():
+        return f"'{file}' is a symbolic link; put the photo itself in content/"
     target = (content_dir / p).resolve()
     if not target.is_relative_to(content_dir.resolve()):
         return f"'{file}' leads outside content/"

@@ -111,7 +111,8 @@ def _text(value):
 
 
 def _one_line(value: str) -> str:
-    if "\n" in value.strip():
+    # (any line break a reader may split at: a bare carriage return started a new row in some CSV readers)
+    if len(value.strip().splitlines()) > 1:
         raise ValueError("must be a single line")
     return value
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -264,3 +265,45 @@ def test_a_build_killed_midway_leaves_the_previous_output_whole(site, run, tmp_p
     assert sorted(p.name for p in (out / "en/people").glob("*.html")) == sorted(
         p.name for p in (site.tmp / ".output.b/en/people").glob("*.html")
     )
+
+
+# ------------------------------------------------------------------ links and line breaks
+
+
+def test_symbolic_links_in_content_are_refused_and_publish_nothing(site, run, tmp_path):
+    """A link in content/ could publish a file from outside it (or read a huge one): refused, file by file,
+    folder and photo alike, and nothing of what it points to reaches the output."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text(PERSON.replace("Example Person Three", "Linked Secretperson"), encoding="utf-8")
+    (site.content / "people/linked.md").symlink_to(outside / "secret.md")
+    shutil.rmtree(site.content / "days")
+    os.symlink(outside, site.content / "days")
+    photo = site.content / "photos"
+    photo.mkdir(exist_ok=True)
+    Image.new("RGB", (40, 40)).save(outside / "face.jpg")
+    (photo / "face.jpg").symlink_to(outside / "face.jpg")
+    site.edit(
+        "people/person-one.md",
+        "city: almaty",
+        "city: almaty\nphoto:\n  file: photos/face.jpg\n  credit: c\n  licence: l\n  alt: a\n  consent: c",
+    )
+    code, _, err = run("check", "--content", "content")
+    assert code == 1
+    assert "content/people/linked.md:1:1: error: is a symbolic link" in err
+    assert "content/days:1:1: error: is a symbolic link" in err
+    assert "'photos/face.jpg' is a symbolic link" in err
+    assert run("build")[0] == 1
+    assert not (site.tmp / "output").exists() or "Secretperson" not in "".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in (site.tmp / "output").rglob("*.html")
+    )
+
+
+def test_a_line_break_of_any_kind_in_a_one_line_field_is_refused(site, run):
+    """A bare carriage return (or a Unicode line separator) in a name started a new row in some CSV
+    readers, with the rest of the name as its first cell."""
+    for breaker in ("\\r", "\\u2028"):
+        site.edit("people/person-one.md", "name: Example Person One", f'name: "Example{breaker}=HYPERLINK(1)"')
+        code, _, err = run("check", "--content", "content")
+        assert code == 1 and "content/people/person-one.md:2:7: error: name: must be a single line" in err, err
+        site.edit("people/person-one.md", f'name: "Example{breaker}=HYPERLINK(1)"', "name: Example Person One")
