@@ -79,3 +79,8 @@ def pager(path: str, pages: list[list[Slice]], number: int, sizes: list[int]) ->
         "previous": routes.part(path, number - 1) if number > 1 else None,
         "next": routes.part(path, number + 1) if number < count else None,
     }
+
+
+def titled(title: str, number: int, pages: list) -> str:
+    """The title of page ``number`` of a list: which page it is, when there are several."""
+    return f"{title} ({number}/{len(pages)})" if len(pages) > 1 else title

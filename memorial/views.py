@@ -144,13 +144,15 @@ class Views:
             for number, part in enumerate(parts, 1):
                 shown = [(listed[s.group], s) for s in part]
 
-                def make(number=number, shown=shown, key=key, path=path, parts=parts, sizes=sizes, jump=jump, cyrillic=cyrillic) -> Page:
+                pager = paging.pager(path, parts, number, sizes)  # (where it stands in the list, and the whole count)
+
+                def make(number=number, shown=shown, key=key, path=path, parts=parts, pager=pager, jump=jump, cyrillic=cyrillic) -> Page:
                     here = routes.part(path, number)
                     rows = self.lines.list_rows(key, [(f"{gid}:{s.start}", people[s.start : s.stop]) for (_, gid, people), s in shown])
                     page = self.t.render(
                         here,
                         "people.html",
-                        self.t._("People, %(order)s") % {"order": titles[key]} + (f" ({number}/{len(parts)})" if len(parts) > 1 else ""),
+                        paging.titled(self.t._("People, %(order)s") % {"order": titles[key]}, number, parts),
                         groups=[
                             {"heading": heading, "id": gid, "people": Markup(ROWS_MARK), "count": len(people), "continued": s.start > 0}
                             for (heading, gid, people), s in shown
@@ -160,14 +162,13 @@ class Views:
                         tabs=tabs,
                         current=key,
                         total=len(m.people),
-                        pager=paging.pager(path, parts, number, sizes),
+                        pager=pager,
                     )
                     around = page.data.split(ROWS_MARK.encode())
                     return Page(page.path, b"".join(piece for pair in zip(around, [*rows, b""], strict=True) for piece in pair))
 
                 # its groups' parts, with their headings and counts, and where it stands in the list
                 listed_here = tuple((heading, len(people), s.start, tuple(people[s.start : s.stop])) for (heading, _, people), s in shown)
-                pager = paging.pager(path, parts, number, sizes)  # (where it stands in the list, and the whole count)
                 yield self.lines.kept_page(("people", path, number), listed_here, (context, repr(pager), tuple(part)), make)
 
     def by_name(self) -> list[tuple[str, str, list]]:
@@ -361,7 +362,7 @@ class Views:
                     "happenings_continued": 1 in shown and shown[1].start > 0,
                     "pager": paging.pager(path, parts, number, sizes),
                 }
-                title = data.name + (f" ({number}/{len(parts)})" if len(parts) > 1 else "")
+                title = paging.titled(data.name, number, parts)
                 return self.t.render(routes.part(path, number), "city.html", title, city=here, body_lang=body_lang)
 
             made.append(self.lines.kept_page(("city", path, number), listed, (context, tuple(part)), make))
@@ -468,7 +469,7 @@ class Views:
                     here["groups"].append(
                         {"id": ("events", "people")[s.group], "continued": s.start > 0, "lines": self.lines.dated_lines(lines)}
                     )
-                title = view["date"] + (f" ({number}/{len(parts)})" if len(parts) > 1 else "")
+                title = paging.titled(view["date"], number, parts)
                 return self.t.render(routes.part(path, number), "day.html", title, day=here, body_lang=body_lang)
 
             made.append(self.lines.kept_page(("day", path, number), listed, (context, tuple(part)), make))
@@ -529,7 +530,7 @@ class Views:
                 "continued": number > 1,
                 "pager": paging.pager(path, parts, number, [len(people)]),
             }
-            shown_title = title + (f" ({number}/{len(parts)})" if len(parts) > 1 else "")
+            shown_title = paging.titled(title, number, parts)
             made.append(self.t.render(routes.part(path, number), "source.html", shown_title, source=here))
         return made
 
