@@ -10,15 +10,27 @@ Three levels, cheapest first:
 
 The cache is a convenience: deleting it (`.output.cache.pickle`,
 `.output.state.json`) only makes the next build slower.
+
+Its parts are pickles, and reading a pickle can run code; the cache lies beside
+the output, which by default is inside the repository, where a pull request can
+put a file. So each part is signed with a key kept outside any repository (in
+the user's cache folder, made on first use) and read only when its signature is
+this machine's: a cache from anywhere else is discarded unread. (Pickle, not
+JSON: the validated records it keeps would have to be validated again to be
+read back, which is the time the cache saves.)
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import io
 import json
 import os
 import pickle
 import queue
+import secrets
+import struct
 import subprocess
 import sys
 import threading
@@ -36,7 +48,8 @@ if TYPE_CHECKING:  # (for the fields' types only: importing them is most of a no
     from .validate import Validated
 
 PROJECT = Path(__file__).resolve().parent.parent
-FORMAT = 12  # bump when the cached structures or the file's layout change
+FORMAT = 13  # bump when the cached structures or the file's layout change
+HEAD = struct.Struct("<Q32s")  # before each part: its length, and its signature (keyed BLAKE2b)
 
 
 @dataclass(frozen=True)
@@ -132,32 +145,73 @@ def unchanged(out_dir: Path, quick: str) -> tuple[list[Diagnostic], list[str]] |
     _, state_file = _paths(out_dir)
     try:
         state = json.loads(state_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if (
+            not isinstance(state, dict) or state.get("quick") != quick or live_tree(out_dir) is None
+        ):  # (the output replaced or deleted by hand)
+            return None
+        diagnostics = [Diagnostic(sev, Position(path, line, col), msg) for sev, path, line, col, msg in state["diagnostics"]]
+        return diagnostics, [str(note) for note in state["notes"]]
+    except (OSError, ValueError, TypeError, KeyError):  # (missing, or not as mark_built writes it: built again)
         return None
-    if state.get("quick") != quick or live_tree(out_dir) is None:  # (the output replaced or deleted by hand)
-        return None
-    diagnostics = [Diagnostic(sev, Position(path, line, col), msg) for sev, path, line, col, msg in state.get("diagnostics", [])]
-    return diagnostics, state.get("notes", [])
+
+
+def signing_key() -> bytes | None:
+    """The key this machine signs its caches with, kept outside any repository (made on first use).
+    None when no such place can be written: nothing is cached then."""
+    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    path = Path(base) / "qandy-qantar-memorial" / "cache.key"
+    for _ in range(2):
+        try:
+            key = path.read_bytes()
+            return key if len(key) == 32 else None
+        except FileNotFoundError:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue  # (another build made it meanwhile)
+            except OSError:
+                return None
+            with os.fdopen(fd, "wb") as f:
+                f.write(secrets.token_bytes(32))
+        except OSError:
+            return None
+    return None
+
+
+def _signature(key: bytes, data) -> bytes:
+    return hashlib.blake2b(data, key=key, digest_size=32).digest()
 
 
 def load(out_dir: Path, *, checks_only: bool = False) -> Build:
-    """The saved parts of the last build into ``out_dir`` (an empty Build if there is none, or it is damaged).
-    ``checks_only``: only what `check` uses (the files parsed and checked, the duplicate search): the rest
-    is not read."""
+    """The saved parts of the last build into ``out_dir`` (an empty Build if there is none, or it is damaged,
+    or not signed by this machine). ``checks_only``: only what `check` uses (the files parsed and checked,
+    the duplicate search): the rest is not read."""
     cache_file, _ = _paths(out_dir)
+    key = signing_key()
+    if key is None:
+        return Build()
+
+    def part(f):
+        length, signature = HEAD.unpack(f.read(HEAD.size))
+        data = f.read(length)
+        if len(data) != length or not hmac.compare_digest(_signature(key, data), signature):
+            raise ValueError("not this machine's cache")
+        return pickle.loads(data)
+
     try:
         with cache_file.open("rb") as f:
             # Only a cache this version of the code wrote: one from before may hold objects of another shape.
-            if pickle.load(f) != FORMAT:
+            if part(f) != FORMAT:
                 return Build()
-            files, parsed, searched, documents = (pickle.load(f) for _ in range(4))  # as Writer wrote them, one pickle each
+            files, parsed, searched, documents = (part(f) for _ in range(4))  # as Writer wrote them, one pickle each
             if checks_only:
                 return Build(files=files, parsed=parsed, searched=searched, documents=documents)
-            lines, person_pages, photos = (pickle.load(f) for _ in range(3))
+            lines, person_pages, photos = (part(f) for _ in range(3))
         return Build(
             files=files, parsed=parsed, searched=searched, documents=documents, photos=photos, person_pages=person_pages, lines=lines
         )
-    except Exception:  # noqa: BLE001 - a damaged or outdated cache is simply rebuilt
+    except Exception:  # noqa: BLE001 - a damaged, outdated or foreign cache is simply rebuilt
         return Build()
 
 
@@ -183,6 +237,10 @@ class Writer:
         self._thread.join()
 
     def _write(self, out_dir: Path, *known: dict) -> None:
+        key = signing_key()
+        if key is None:
+            self._last.get()
+            return
         cache_file, _ = _paths(out_dir)
         tmp = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.{threading.get_ident()}")
         try:
@@ -190,15 +248,49 @@ class Writer:
                 # One pickle a part: the parts share nothing, and one pickler's memo kept every object pickled
                 # so far (110 MB more at the peak of a cold build of 10,000 people in three trees).
                 for part in (FORMAT, *known):
-                    pickle.dump(part, f, protocol=pickle.HIGHEST_PROTOCOL)
+                    _write_part(f, key, part)
                 last = self._last.get()
                 if last is None:
                     return
                 for part in last:
-                    pickle.dump(part, f, protocol=pickle.HIGHEST_PROTOCOL)
+                    _write_part(f, key, part)
             os.replace(tmp, cache_file)
         finally:
             tmp.unlink(missing_ok=True)
+
+
+class _Signed(io.RawIOBase):
+    """A file that signs what is written to it, as pickle writes it (no second copy of a part in memory)."""
+
+    def __init__(self, f, key: bytes) -> None:
+        self.f, self.hash, self.length = f, hashlib.blake2b(key=key, digest_size=32), 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.hash.update(data)
+        self.length += len(data)
+        return self.f.write(data)
+
+
+def _write_part(f, key: bytes, part) -> None:
+    """``part`` pickled, with its length and signature before it (room left for them, filled in after)."""
+    start = f.tell()
+    f.write(bytes(HEAD.size))
+    signed = _Signed(f, key)
+    pickle.dump(part, signed, protocol=pickle.HIGHEST_PROTOCOL)
+    end = f.tell()
+    f.seek(start)
+    f.write(HEAD.pack(signed.length, signed.hash.digest()))
+    f.seek(end)
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Half-written caches of builds killed while saving (see Writer)."""
+    cache_file, _ = _paths(out_dir)
+    for tmp in cache_file.parent.glob(f"{cache_file.name}.*"):
+        tmp.unlink(missing_ok=True)
 
 
 def mark_built(out_dir: Path, quick: str | None, diagnostics, notes=()) -> None:

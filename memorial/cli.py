@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import duplicates, pipeline
+from . import duplicates, lock, pipeline
 from .diagnostics import has_errors
 from .load import changed_since
 from .new import TEMPLATES, new_record
@@ -151,20 +151,32 @@ def cmd_duplicates(content: Path, out: Path) -> int:
 
 
 def cmd_build(content: Path, out: Path, jobs: int | None = None, *, timings: bool = False) -> int:
-    return build_and_report(content, out, jobs, timings=timings)[0]
+    return writing(content, out, "build", lambda: build_and_report(content, out, jobs, timings=timings)[0])
+
+
+def writing(content: Path, out: Path, doing: str, work) -> int:
+    """Run ``work`` (which writes ``out``) if ``content`` and ``out`` may be used and no other process is
+    writing ``out``; its exit status, or 2 with a message when it cannot start."""
+    if not content.is_dir():
+        print(f"error: content folder '{content}' does not exist", file=sys.stderr)
+        return 2
+    refusal = pipeline.check_output_dir(out, content)
+    if refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return 2
+    try:
+        with lock.holding(out, doing):
+            pipeline.remove_leftovers(out)
+            return work()
+    except lock.Busy as busy:
+        print(f"error: {busy}", file=sys.stderr)
+        return 2
 
 
 def build_and_report(
     content: Path, out: Path, jobs: int | None = None, *, timings: bool = False, last=None, serving: bool = False, drafts: bool = False
 ):
-    """The exit status, and the build's Result (None when it could not start)."""
-    if not content.is_dir():
-        print(f"error: content folder '{content}' does not exist", file=sys.stderr)
-        return 2, None
-    refusal = pipeline.check_output_dir(out, content)
-    if refusal:
-        print(f"error: {refusal}", file=sys.stderr)
-        return 2, None
+    """The exit status, and the build's Result. The caller holds the output's lock (``writing``)."""
     started = time.perf_counter()
     result = pipeline.build(content, out, workers=jobs, last=last, serving=serving, drafts=drafts)
     return _reported(result, out, time.perf_counter() - started, timings), result
@@ -206,6 +218,15 @@ def cmd_package(kind: str, content: Path, out: Path | None) -> int:
     if not content.is_dir():
         print(f"error: content folder '{content}' does not exist", file=sys.stderr)
         return 2
+
+    def refused(path: Path) -> bool:
+        problem = package.archive_problem(path, kind) or _inside(path, content)
+        if problem:
+            print(f"error: refusing to write the {kind}: {problem}; choose another --out", file=sys.stderr)
+        return problem is not None
+
+    if out is not None and refused(out):  # (said before the build, when the editor named the file)
+        return 2
     with tempfile.TemporaryDirectory(prefix="memorial-") as tmp:
         site_dir = Path(tmp) / "site"
         result = pipeline.build(content, site_dir)
@@ -221,18 +242,31 @@ def cmd_package(kind: str, content: Path, out: Path | None) -> int:
         gc.unfreeze()
         gc.collect()
         out = out or Path("dist") / f"memorial-{date.isoformat()}.{kind}"
-        if kind == "zip":
-            digest = package.write_zip(site_dir, out, site.title, date)
-            print(f"wrote {out} ({out.stat().st_size:,} bytes, sha256 {digest}) and {out.parent / 'SHA256SUMS'}")
-        else:
-            package.write_zim(
-                site_dir,
-                out,
-                title=site.title,
-                description=site.description,
-                language=site.default_language,
-                date=date,
-                redirects=redirects,
-            )
-            print(f"wrote {out} ({out.stat().st_size:,} bytes)")
+        if refused(out):
+            return 2
+        try:
+            with lock.holding(out, kind):
+                if kind == "zip":
+                    digest = package.write_zip(site_dir, out, site.title, date)
+                    print(f"wrote {out} ({out.stat().st_size:,} bytes, sha256 {digest}) and {out.parent / 'SHA256SUMS'}")
+                else:
+                    package.write_zim(
+                        site_dir,
+                        out,
+                        title=site.title,
+                        description=site.description,
+                        language=site.default_language,
+                        date=date,
+                        redirects=redirects,
+                    )
+                    print(f"wrote {out} ({out.stat().st_size:,} bytes)")
+        except lock.Busy as busy:
+            print(f"error: {busy}", file=sys.stderr)
+            return 2
     return 0
+
+
+def _inside(path: Path, content: Path) -> str | None:
+    if path.resolve().is_relative_to(content.resolve()):
+        return f"{path} is inside the content folder"
+    return None

@@ -78,6 +78,37 @@ def write_zip(site_dir: Path, zip_path: Path, title: str, date: dt.date) -> str:
     return digest.hexdigest()
 
 
+MAGIC = {"zip": b"PK\x03\x04", "zim": b"ZIM\x04"}
+SUMS = re.compile(r"(?:[0-9a-f]{64}  [^\n]+\n)*")
+
+
+def archive_problem(path: Path, kind: str) -> str | None:
+    """Why the archive cannot be written to ``path`` (None if it can): it replaces only an earlier archive
+    of its kind, and SHA256SUMS beside it only an earlier SHA256SUMS."""
+    if ".git" in path.absolute().parts:
+        return f"{path} is inside a git repository's own folder"
+    if path.is_dir():
+        return f"{path} is a folder; give the file to write, such as {path / f'memorial.{kind}'}"
+    try:
+        with path.open("rb") as f:
+            head = f.read(4)
+    except FileNotFoundError:
+        head = MAGIC[kind]
+    except OSError as e:
+        return f"{path} cannot be read ({e.strerror})"
+    if head != MAGIC[kind]:
+        return f"{path} exists and is not a {kind} file; writing the archive would destroy it"
+    sums = path.parent / "SHA256SUMS"
+    if kind == "zip" and sums.exists():
+        try:
+            ours = SUMS.fullmatch(sums.read_text(encoding="utf-8")) is not None
+        except (OSError, UnicodeDecodeError):
+            ours = False
+        if not ours:
+            return f"{sums} exists and is not a list of checksums; writing the archive's would destroy it"
+    return None
+
+
 # ---------------------------------------------------------------- ZIM
 
 MIMETYPES = {
@@ -139,9 +170,9 @@ def write_zim(
 
     lang3 = {"en": "eng", "ru": "rus", "kk": "kaz"}.get(language, language)
     zim_path.parent.mkdir(parents=True, exist_ok=True)
-    if zim_path.exists():
-        zim_path.unlink()
-    with Creator(str(zim_path)).config_indexing(True, lang3) as creator:
+    part = zim_path.with_name(zim_path.name + ".part")  # (the ZIM appears whole or not at all; the last one stays till then)
+    part.unlink(missing_ok=True)
+    with Creator(str(part)).config_indexing(True, lang3) as creator:
         creator.set_mainpath("index.html")
         creator.add_illustration(48, illustration())
         for name, value in (
@@ -161,3 +192,4 @@ def write_zim(
                 creator.add_item(FileItem(name, path))
         for old, new in sorted(redirects.items()):
             creator.add_redirection(old, "", new, {Hint.FRONT_ARTICLE: False})
+    os.replace(part, zim_path)

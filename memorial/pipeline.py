@@ -122,8 +122,16 @@ def build(
     in memory by the caller; without it, its saved part is read from the cache. ``serving``: the caller
     lives on (`serve`): the cache is saved in the background, and what the build leaves is collectable.
     ``drafts``: drafts are shown too, each marked as one (`serve --drafts`, into a folder of its own)."""
+    out_dir, workers = out_dir.absolute(), workers or os.cpu_count() or 1
     with collector_paused():
-        result = _build(content_dir, out_dir.absolute(), workers or os.cpu_count() or 1, last, serving, drafts)
+        try:
+            result = _build(content_dir, out_dir, workers, last, serving, drafts)
+        except write.Missing as gone:
+            # A page deleted from the live site by hand: nothing the builds remember of the trees is
+            # trusted, and the site is built afresh (once; the live tree is still whole but for that page).
+            print(f"note: {gone} was missing from {out_dir.name}/ (deleted by hand?); building every page again", file=sys.stderr)
+            write.forget(out_dir)
+            result = _build(content_dir, out_dir, workers, cache.Build(), serving, drafts)
     if serving:
         # The heap was frozen (collector_paused, parallel.collecting_new); `serve` lives on, so what this
         # build leaves behind must be collectable again. A one-off build exits instead (a full collection
@@ -382,7 +390,9 @@ def render_photos(model: SiteModel, content_dir: Path, files: dict, last: dict, 
 
 
 def check_output_dir(out_dir: Path, content_dir: Path) -> str | None:
-    """Refuse an output folder whose replacement would delete the project or the content."""
+    """Why ``out_dir`` may not be the output folder (None if it may). The build replaces its output whole,
+    so it writes only where it wrote before, or into an empty or new folder: never over the project, the
+    content, a git repository or a folder of someone else's files."""
     out, content = out_dir.absolute(), content_dir.resolve()
     if (
         out == Path(out.anchor)
@@ -390,7 +400,21 @@ def check_output_dir(out_dir: Path, content_dir: Path) -> str | None:
         or out == PROJECT
         or content.is_relative_to(out)
         or PROJECT.is_relative_to(out)
-        or out.is_relative_to(content)
+        or out.resolve().is_relative_to(content)
+        or ".git" in out.parts
     ):
-        return f"refusing to use {out_dir} as the output folder: it is replaced on every build, and it holds the project or the content"
+        return f"refusing to use {out_dir} as the output folder: it is replaced on every build, and it holds the project, the content or a git repository"
+    problem = write.foreign(out)
+    if problem:
+        return (
+            f"refusing to use {out_dir} as the output folder: it {problem}. A build replaces its output folder whole, so it writes "
+            f"only into a folder it made itself, or an empty one: choose another --out (or empty the folder yourself if nothing in it is needed)"
+        )
     return None
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """What builds into ``out_dir`` killed midway left (temporary files); called with its lock held, when
+    nothing else can be writing them."""
+    cache.remove_leftovers(out_dir.absolute())
+    write.remove_leftovers(out_dir.absolute())

@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from . import pipeline
-from .cli import build_and_report
+from .cli import build_and_report, writing
 
 PREFIX = "/__preview__/"
 RELOAD = Path(__file__).with_name("preview.js")  # the script each served page gets
@@ -115,9 +115,12 @@ def serve(content: Path, out: Path, port: int, bind: str = "127.0.0.1", drafts: 
     if drafts:  # a site with drafts never goes where a published one does
         out = out.with_name(f"{out.name}-with-drafts")
         print(f"drafts are shown, marked as drafts, in {out}/ (never in {out.name.removesuffix('-with-drafts')}/)", file=sys.stderr)
+    # (the output's lock held as long as the preview runs: a `build` meanwhile would swap trees under it)
+    return writing(content, out, "serve", lambda: _serve(content, out, port, bind, drafts))
+
+
+def _serve(content: Path, out: Path, port: int, bind: str, drafts: bool) -> int:
     code, result = build_and_report(content, out, serving=True, drafts=drafts)
-    if code == 2:
-        return 2
     state = State()
     state.built(False, _problems(result))
     try:

@@ -78,9 +78,10 @@ def manifest_signature(out_dir: Path, name: str) -> tuple | None:
 
 def read_manifest(out_dir: Path, name: str) -> dict[str, str]:
     try:
-        return json.loads(manifest_path(out_dir, name).read_text(encoding="utf-8"))
+        manifest = json.loads(manifest_path(out_dir, name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return manifest if isinstance(manifest, dict) else {}  # (one of another shape: the tree is written afresh)
 
 
 @dataclass
@@ -166,7 +167,20 @@ class Spare:
 
     def copy(self, rel: str) -> None:
         """Copy a page the live tree holds into this tree as it is (its digest is known: no need to read it)."""
-        shutil.copyfile(live_folder(self.out_dir, self.live) / rel, self._target(rel))
+        try:
+            shutil.copyfile(live_folder(self.out_dir, self.live) / rel, self._target(rel))
+        except FileNotFoundError:
+            raise Missing(rel) from None
+
+
+class Missing(Exception):
+    """A file the live tree's manifest lists is gone (deleted by hand): its manifest cannot be trusted."""
+
+
+def forget(out_dir: Path) -> None:
+    """Trust neither tree's manifest: the next build writes every file afresh."""
+    for name in TREES:
+        manifest_path(out_dir, name).unlink(missing_ok=True)
 
 
 def swap(out_dir: Path, live: str | None, spare: str) -> None:
@@ -189,6 +203,28 @@ def swap(out_dir: Path, live: str | None, spare: str) -> None:
         os.rename(out_dir, tree(out_dir, live or ("b" if spare == "a" else "a")))
     os.rename(tree(out_dir, spare), out_dir)
     live_marker(out_dir).write_text(spare, encoding="utf-8")
+
+
+def foreign(out_dir: Path) -> str | None:
+    """What makes ``out_dir`` something the build did not make (None when it may be used: missing, empty,
+    or an output a build made: the link to one of its trees, or the folder its marker names)."""
+    if out_dir.is_symlink():
+        if Path(os.readlink(out_dir)).name in {tree(out_dir, name).name for name in TREES}:
+            return None
+        return "is a symbolic link the build did not make"
+    if not out_dir.exists():
+        return None
+    if not out_dir.is_dir():
+        return "is a file"
+    if live_tree(out_dir) is not None or not any(out_dir.iterdir()):
+        return None
+    return "holds files the build did not make"
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Links a swap killed midway left beside the output (see swap)."""
+    for link in out_dir.parent.glob(f".{out_dir.name}.link-*"):
+        link.unlink(missing_ok=True)
 
 
 def prepare(out_dir: Path, known: dict | None = None) -> Spare:
