@@ -12,6 +12,7 @@ import hashlib
 import io
 import os
 import re
+import struct
 import zipfile
 from pathlib import Path
 
@@ -172,7 +173,7 @@ def write_zim(
     zim_path.parent.mkdir(parents=True, exist_ok=True)
     part = zim_path.with_name(zim_path.name + ".part")  # (the ZIM appears whole or not at all; the last one stays till then)
     part.unlink(missing_ok=True)
-    with Creator(str(part)).config_indexing(True, lang3) as creator:
+    with Creator(str(part)).config_indexing(True, lang3).config_nbworkers(1) as creator:
         creator.set_mainpath("index.html")
         creator.add_illustration(48, illustration())
         for name, value in (
@@ -192,4 +193,25 @@ def write_zim(
                 creator.add_item(FileItem(name, path))
         for old, new in sorted(redirects.items()):
             creator.add_redirection(old, "", new, {Hint.FRONT_ARTICLE: False})
+    _same_bytes_each_time(part)
     os.replace(part, zim_path)
+
+
+XAPIAN = re.compile(rb"\x0f\rXapian Glass[\x00-\xff]{2}")  # a full-text index's version file; its UUID follows
+
+
+def _same_bytes_each_time(zim: Path) -> None:
+    """Make the ZIM's bytes depend on the content alone. With one writer thread, libzim's output differs
+    between runs only in random UUIDs: the file's (bytes 8-24 of the header) and each Xapian index's. They
+    are replaced by UUIDs made from the rest of the file, and the MD5 checksum at the end computed again."""
+    import mmap
+
+    with open(zim, "r+b") as f, mmap.mmap(f.fileno(), 0) as data:
+        (checksum_at,) = struct.unpack_from("<Q", data, 72)
+        spans = [(8, 24)] + [(m.end(), m.end() + 16) for m in XAPIAN.finditer(data, 0, checksum_at)]
+        for start, end in spans:
+            data[start:end] = bytes(16)
+        digest = hashlib.sha256(memoryview(data)[:checksum_at])
+        for i, (start, end) in enumerate(spans):
+            data[start:end] = hashlib.sha256(digest.digest() + bytes([i])).digest()[:16]
+        data[checksum_at : checksum_at + 16] = hashlib.md5(memoryview(data)[:checksum_at]).digest()

@@ -152,3 +152,14 @@ def test_hosted_copy_keeps_working_offline_and_file_copy_never_registers(browser
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
+
+
+def test_two_zims_of_the_same_content_are_identical(shipped_zim, tmp_path):
+    """Issue 24 case 11: libzim's random UUIDs (the file's, its indexes') are made from the content, so a
+    copy can be checked against a published checksum; the file stays whole (its MD5) and searchable."""
+    again = tmp_path / "again.zim"
+    assert main(["zim", "--content", str(ROOT / "content"), "--out", str(again)]) == 0
+    assert again.read_bytes() == shipped_zim.read_bytes()
+    archive = Archive(str(again))
+    assert archive.check()
+    assert "en/people/almas-mukashev.html" in list(Searcher(archive).search(Query().set_query("Mukashev")).getResults(0, 10))
