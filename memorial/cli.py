@@ -43,6 +43,23 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if path else 1
     if command == "schema":
         return cmd_schema(Path(args.out))
+    if command == "import":
+        from .intake import import_sheet
+
+        if not Path(args.content).is_dir():
+            print(f"error: content folder '{args.content}' does not exist", file=sys.stderr)
+            return 2
+        if not Path(args.sheet).is_file() or Path(args.sheet).suffix.lower() not in (".csv", ".xlsx"):
+            print(f"error: '{args.sheet}' is not a .csv or .xlsx file", file=sys.stderr)
+            return 2
+        return import_sheet(
+            Path(args.sheet),
+            Path(args.content),
+            Path(args.mapping) if args.mapping else None,
+            dry_run=args.dry_run,
+            with_duplicates=args.with_duplicates,
+            out=lambda line: print(line, file=sys.stderr),
+        )
     if command in ("zip", "zim"):
         return cmd_package(command, Path(args.content), Path(args.out) if args.out else None)
     return 2
@@ -87,6 +104,12 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("kind", choices=sorted(TEMPLATES))
     n.add_argument("name", help='the name or title, e.g. "Ernazar Kyrykbayev"')
     n.add_argument("--content", default="content")
+    im = sub.add_parser("import", help="write an entry for each row of a spreadsheet (.csv or .xlsx), checked like any other")
+    im.add_argument("sheet", help="the .csv or .xlsx file")
+    im.add_argument("--content", default="content")
+    im.add_argument("--mapping", help="a YAML file saying which column holds which field (when the header does not use the field names)")
+    im.add_argument("--dry-run", action="store_true", help="report what would be written, and every problem; write nothing")
+    im.add_argument("--with-duplicates", action="store_true", help="write rows that may be people already in the record too")
     sc = sub.add_parser("schema", help="export the content model as JSON Schema files")
     sc.add_argument("--out", default="schema")
     for kind, what in (("zip", "a reproducible zip of the site, with SHA256SUMS beside it"), ("zim", "a ZIM file for the Kiwix readers")):
