@@ -39,6 +39,7 @@ def record_problems(rec: Record, records: dict, invalid: dict, site: Site | None
         *_reference_problems(rec, records, invalid, partial),
         *_date_problems(rec, site, today),
         *_rule_problems(rec, site, content_dir),
+        *_fact_city_problems(rec, records["cities"]),
     ]
 
 
@@ -107,6 +108,46 @@ def _date_problems(rec: Record, site: Site | None, today: dt.date) -> list[Diagn
             )
     if rec.kind == "events" and rec.data.end_date and rec.data.end_date.last_day < rec.data.date.first_day:
         out.append(error(rec.doc.position(("end_date",)), f"end_date: {rec.data.end_date.iso} is before date {rec.data.date.iso}"))
+    return out
+
+
+# ---------------------------------------------------------------- a dated fact's city
+
+_CITY_NAMES: list = [None, 0, None]  # (the cities dict it was made from, its size, (pattern, name -> city id))
+
+
+def _city_names(cities: dict):
+    """One pattern that finds any city's name (or other form of it) in a text, and the city each names;
+    made once per set of cities (the dict is kept, so that its identity stays a safe key)."""
+    if _CITY_NAMES[0] is not cities or _CITY_NAMES[1] != len(cities):
+        by_name = {n: cid for cid, rec in cities.items() for n in (rec.data.name, *(f.name for f in rec.data.name_forms))}
+        names = sorted(by_name, key=len, reverse=True)  # "Ust-Kamenogorsk" before a shorter name inside it
+        # a whole name, not one that names a region ("the Almaty region" may be outside the city of Almaty)
+        pattern = re.compile(rf"(?<!\w)({'|'.join(map(re.escape, names))})(?![\w-])(?!\s+[Rr]egion)") if names else None
+        _CITY_NAMES[:] = [cities, len(cities), (pattern, by_name)]
+    return _CITY_NAMES[2]
+
+
+def _fact_city_problems(rec: Record, cities: dict) -> list[Diagnostic]:
+    """A dated fact's city is where the source puts that fact, not the person's city copied down. What can
+    be seen without the source: a fact whose own text names other cities and not its own."""
+    if rec.kind != "people" or not cities:
+        return []
+    pattern, by_name = _city_names(cities)
+    out = []
+    for i, event in enumerate(rec.data.events):
+        if event.city is None or event.city not in cities or pattern is None:
+            continue
+        named = dict.fromkeys(by_name[m.group(1)] for m in pattern.finditer(event.what))
+        if named and event.city not in named:
+            others = " and ".join(cities[cid].data.name for cid in named)
+            out.append(
+                warning(
+                    rec.doc.position(("events", i, "city")),
+                    f"this fact's city is '{event.city}' but its text names {others} and not {cities[event.city].data.name}: "
+                    "a fact's city is where the source puts that fact; correct 'city' or remove it",
+                )
+            )
     return out
 
 

@@ -131,6 +131,20 @@ def test_warnings_do_not_fail_the_check(site, run):
     ]
 
 
+def test_a_facts_city_that_its_own_text_contradicts(site, run):
+    """A dated fact's city is where the source puts that fact: a fact whose text names another city and
+    not its own most likely had the person's city copied down. A warning; naming a region is no city."""
+    site.write("people/three.md", PERSON.replace("what: A fixture line.", "what: Detained at a police station in Taraz."))
+    site.write("people/four.md", PERSON.replace("Three", "Four").replace("what: A fixture line.", "what: Moved from Taraz to Almaty."))
+    site.write("people/five.md", PERSON.replace("Three", "Five").replace("what: A fixture line.", "what: Held in the Taraz region."))
+    code, _, err = run("check", "--content", "content")
+    assert code == 0
+    assert [line for line in errors_of(err) if "this fact's city" in line] == [
+        "content/people/three.md:7:11: warning: this fact's city is 'almaty' but its text names Taraz and not Almaty: "
+        "a fact's city is where the source puts that fact; correct 'city' or remove it"
+    ]
+
+
 def test_event_is_in_a_city_or_national_not_both(site, run):
     site.edit("events/emergency.md", "national: true\n", "national: true\ncity: almaty\n")
     code, _, err = run("check", "--content", "content")
