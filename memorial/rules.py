@@ -7,6 +7,7 @@ finds (validate.py runs them over every record, or over those an edit changed)."
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -113,19 +114,21 @@ def _date_problems(rec: Record, site: Site | None, today: dt.date) -> list[Diagn
 
 # ---------------------------------------------------------------- a dated fact's city
 
-_CITY_NAMES: list = [None, 0, None]  # (the cities dict it was made from, its size, (pattern, name -> city id))
-
 
 def _city_names(cities: dict):
-    """One pattern that finds any city's name (or other form of it) in a text, and the city each names;
-    made once per set of cities (the dict is kept, so that its identity stays a safe key)."""
-    if _CITY_NAMES[0] is not cities or _CITY_NAMES[1] != len(cities):
-        by_name = {n: cid for cid, rec in cities.items() for n in (rec.data.name, *(f.name for f in rec.data.name_forms))}
-        names = sorted(by_name, key=len, reverse=True)  # "Ust-Kamenogorsk" before a shorter name inside it
-        # a whole name, not one that names a region ("the Almaty region" may be outside the city of Almaty)
-        pattern = re.compile(rf"(?<!\w)({'|'.join(map(re.escape, names))})(?![\w-])(?!\s+[Rr]egion)") if names else None
-        _CITY_NAMES[:] = [cities, len(cities), (pattern, by_name)]
-    return _CITY_NAMES[2]
+    """One pattern that finds any city's name (or other form of it) in a text, and the city each names."""
+    return _city_pattern(
+        tuple(sorted((n, cid) for cid, rec in cities.items() for n in (rec.data.name, *(f.name for f in rec.data.name_forms))))
+    )
+
+
+@functools.lru_cache(maxsize=2)  # (made once for a set of cities, not once a person)
+def _city_pattern(named: tuple):
+    by_name = dict(named)
+    names = sorted(by_name, key=len, reverse=True)  # "Ust-Kamenogorsk" before a shorter name inside it
+    # a whole name, not one that names a region ("the Almaty region" may be outside the city of Almaty)
+    pattern = re.compile(rf"(?<!\w)({'|'.join(map(re.escape, names))})(?![\w-])(?!\s+[Rr]egion)") if names else None
+    return pattern, by_name
 
 
 def _fact_city_problems(rec: Record, cities: dict) -> list[Diagnostic]:
