@@ -1,8 +1,11 @@
 """Two entries that may be one person, across scripts and spellings.
 
-Names are folded to a rough Latin key (anyascii for Cyrillic and Kazakh, then
-the usual transliteration variants merged: Zh/J, Kh/H, Y/I, Ye/E, doubled
-letters), then compared with rapidfuzz. City and dates weigh in. A pair an
+Names are folded to a rough Latin key, as they are shown (python-bidi lays out
+bidirectional controls: after a right-to-left override a name is shown, and
+read, backwards), then through anyascii (Cyrillic and Kazakh, and the look-alike
+letters of other scripts, such as a Cyrillic "а" in a Latin name; invisible
+characters go), then the usual transliteration variants merged: Zh/J, Kh/H,
+Y/I, Ye/E, doubled letters), then compared with rapidfuzz. City and dates weigh in. A pair an
 editor has checked is silenced with `not_duplicate_of: [id]` on either entry.
 """
 
@@ -14,6 +17,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from anyascii import anyascii
+from bidi import get_display
 from rapidfuzz import fuzz
 
 from . import parallel
@@ -39,8 +43,13 @@ _VARIANTS = [  # order matters: longer spellings first
 ]
 
 
+_BIDI_CONTROL = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # (the layout is needed only with one of these)
+
+
 def fold(name: str) -> str:
     """'Кайрат Жагипаров' and 'Qairat Zhagiparov' -> 'kairat jagiparov'."""
+    if _BIDI_CONTROL.search(name):
+        name = get_display(name)
     text = anyascii(name).casefold()
     text = re.sub(r"[^a-z ]+", " ", text.replace("'", ""))
     for a, b in _VARIANTS:

@@ -233,11 +233,13 @@ def _csv_lines(rows: list[tuple[list[str], dict | None]]) -> list[str]:
     """Several CSV lines, one per (columns, row), through one writer (a person's lines: making a writer
     for each took longer than writing the line)."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    # A writer quotes a cell holding a character of its line ending (and, before Python 3.12, no other
+    # line break): ending lines in CRLF, a cell holding a CR or an LF is quoted. Lines end in LF here.
+    writer = csv.writer(buf, lineterminator="\r\n")
     out = []
     for columns, row in rows:
         writer.writerow(columns if row is None else [_cell(row.get(c)) for c in columns])
-        out.append(buf.getvalue())
+        out.append(buf.getvalue()[:-2] + "\n")
         buf.seek(0)
         buf.truncate()
     return out

@@ -7,7 +7,6 @@ process takes them from the cache (cache.Build.lines).
 
 from __future__ import annotations
 
-import json
 import operator
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ from markupsafe import Markup
 
 from . import export, routes
 from .model import Happening, page_id, shown_name
-from .render import Language
+from .render import Language, script_json
 from .routes import Page
 from .validate import Record
 
@@ -96,7 +95,7 @@ class Lines:
             found = self.alike[key] = (
                 str(self.t.macros.name_item(link, "")),
                 str(self.t.macros.name_item(link, LIST_ROOT)),
-                json.dumps(self.search_entry(rec), ensure_ascii=False, separators=(",", ":")),
+                script_json(self.search_entry(rec)),
             )
         return found
 

@@ -19,7 +19,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import parallel
+from . import characters, parallel
 from .diagnostics import Diagnostic, Position, display_root, error, warning
 from .yamlread import parse_yaml
 
@@ -304,8 +304,12 @@ def parse_file(
             return None, problems
         yaml_text, body, body_line = split
         line_offset = 1  # the opening '---'
+        body, found = characters.scan(body, shown, body_line, fields=False)
+        problems.extend(found)
     else:
         yaml_text, body, body_line, line_offset = text, "", 1, 0
+    yaml_text, found = characters.scan(yaml_text, shown, 1 + line_offset, fields=True)
+    problems.extend(found)
     data, values, keys, yaml_problems = parse_yaml(yaml_text, shown, line_offset, track_positions)
     problems.extend(yaml_problems)
     if data is None:

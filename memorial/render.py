@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 from pathlib import Path
 
@@ -65,6 +66,13 @@ SOURCE_KIND_LABELS = {
     "court-document": N_("Court document"),
     "other": N_("Other"),
 }
+
+
+def script_json(value) -> str:
+    """``value`` as JSON to put in a script: U+2028 and U+2029 escaped, as older engines end a line at
+    them inside a string (JSON allows them there; JavaScript before ES2019 does not)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 @functools.lru_cache(maxsize=4096)  # a few hundred distinct dates, formatted tens of thousands of times

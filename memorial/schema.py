@@ -59,7 +59,7 @@ class PartialDate:
         return self.iso
 
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # (\d would take ٢٠٢٢ and ２０２２ too)
 
 
 def parse_partial_date(value) -> PartialDate:
@@ -75,6 +75,8 @@ def parse_partial_date(value) -> PartialDate:
 @functools.lru_cache(maxsize=8192)  # a corpus has a few hundred distinct dates, written tens of thousands of times
 def _parse_date_text(value: str) -> PartialDate:
     m = _DATE_RE.match(value.strip())
+    if not m and _OTHER_DIGIT.search(value):
+        raise ValueError(f"'{value}' is written with digits other than 0-9; write dates with the digits 0-9, such as 2022-01-05")
     if not m:
         raise ValueError(f"'{value}' is not a date; write it as 2022-01-05 (day), 2022-01 (month) or 2022 (year)")
     year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
@@ -103,10 +105,68 @@ Date = Annotated[PartialDate, BeforeValidator(parse_partial_date), PlainSerializ
 FullDate = Annotated[Date, AfterValidator(_day_precision)]
 
 
-def _text(value):
-    # YAML reads `value: 238` as a number; a text field takes it as written.
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a digit of another script: Arabic-Indic, full-width...
+_WHOLE = re.compile(r"-?(0|[1-9][0-9]*)")
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+_BASES = {"0x": 16, "0o": 8, "0b": 2}
+_TRUE, _FALSE = ("true", "True", "TRUE"), ("false", "False", "FALSE")  # as YAML 1.2's core schema writes them
+MAX_DIGITS = 30  # no field counts that high (and int() of thousands of digits is slow)
+
+
+def _number(text: str, *, whole: bool):
+    """The number ``text`` (as YAML gives it: see yamlread) is written as, in the one way every reader
+    reads alike: the digits 0-9 without leading zeros (and a point for a fraction); else an error that
+    says how to write it."""
+    plain = text.strip()
+    if (_WHOLE if whole else _DECIMAL).fullmatch(plain) and len(plain) <= MAX_DIGITS:
+        return int(plain) if whole else float(plain)
+    raise ValueError(_how_to_write(plain, whole))
+
+
+def _how_to_write(plain: str, whole: bool) -> str:
+    """Why ``plain`` is not read as a number, and how to write the one it may mean."""
+    sign, digits = plain[: len(plain) - len(plain.lstrip("+-"))], plain.lstrip("+-")
+    base = _BASES.get(digits[:2].lower())
+    if base:
+        try:
+            return (
+                f"'{plain}' is a number in base {base}, which readers take differently; write it in the digits 0-9: {sign}{int(digits, 0)}"
+            )
+        except ValueError:
+            pass
+    if re.fullmatch(r"0[0-9]+(\.[0-9]+)?", digits):
+        fixed = digits.lstrip("0")
+        fixed = "0" + fixed if fixed.startswith(".") else fixed
+        return f"'{plain}' starts with 0, which readers take as base 8; write it without the leading zero: {sign}{fixed}"
+    if not whole and re.fullmatch(r"[0-9]+,[0-9]+", digits):
+        return f"'{plain}' is not a number; write it with a point, not a comma: {plain.replace(',', '.')}"
+    if _OTHER_DIGIT.search(plain):
+        return f"'{plain}' is written with digits other than 0-9; write it with the digits 0-9"
+    if len(plain) > MAX_DIGITS and re.fullmatch(r"[0-9.]+", digits):
+        return f"'{plain[:MAX_DIGITS]}...' is too long for a number ({len(plain):,} characters)"
+    kind, example = ("a whole number", "34") if whole else ("a number", "43.25")
+    if plain in _TRUE + _FALSE:
+        return f"expected {kind}, found true/false"
+    if not re.search("[0-9]", plain):
+        return f"expected {kind}, found text"
+    if re.fullmatch(r"[0-9]+(:[0-5]?[0-9])+", digits):
+        kind += f" (YAML 1.1 reads it as {functools.reduce(lambda total, part: total * 60 + int(part), digits.split(':'), 0)}, in base 60)"
+    return f"'{plain}' is not {kind}; write it in the digits 0-9, such as {example}"
+
+
+def _whole(value):
+    return _number(value, whole=True) if isinstance(value, str) else value
+
+
+def _decimal(value):
+    return _number(value, whole=False) if isinstance(value, str) else value
+
+
+def _flag(value):
+    if isinstance(value, str):
+        if value.strip() in _TRUE + _FALSE:
+            return value.strip() in _TRUE
+        raise ValueError(f"'{value}' is not true or false; write true or false")
     return value
 
 
@@ -124,7 +184,11 @@ def _http_url(value: str) -> str:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+Text = Annotated[str, Field(min_length=1)]
+# Numbers and true/false, read out of the text YAML gives (see yamlread)
+Whole = Annotated[int, BeforeValidator(_whole)]
+Decimal = Annotated[float, BeforeValidator(_decimal)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
 Line = Annotated[Text, AfterValidator(_one_line)]
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="the file name of a record, without extension")]
 SourceIds = Annotated[list[Id], Field(min_length=1, description="ids of files in content/sources/")]
@@ -225,15 +289,15 @@ class City(Strict):
     name: Line
     name_forms: list[NameForm] = Field(default_factory=list)
     region: Line | None = None
-    latitude: Annotated[float, Field(ge=40.0, le=56.0, description="Kazakhstan lies between 40.5 and 55.5 N")]
-    longitude: Annotated[float, Field(ge=46.0, le=88.0, description="Kazakhstan lies between 46.5 and 87.4 E")]
+    latitude: Decimal = Field(ge=40.0, le=56.0, description="Kazakhstan lies between 40.5 and 55.5 N")
+    longitude: Decimal = Field(ge=46.0, le=88.0, description="Kazakhstan lies between 46.5 and 87.4 E")
     former_ids: list[Id] = Field(
         default_factory=list, description="earlier ids (file names) of this record; their old addresses redirect here"
     )
 
 
 class Age(Strict):
-    years: Annotated[int, Field(ge=0, le=120)]
+    years: Whole = Field(ge=0, le=120)
     as_of: Date = Field(description="the date the age refers to")
     sources: SourceIds
 
@@ -320,8 +384,8 @@ class Event(Strict):
     date: Date
     end_date: Date | None = None
     city: Id | None = None
-    national: bool = Field(False, description="true for country-wide events; leave out both this and city when no source gives a place")
-    aftermath: bool = Field(False, description="true for dated events after the timeline (trials, statements)")
+    national: Flag = Field(False, description="true for country-wide events; leave out both this and city when no source gives a place")
+    aftermath: Flag = Field(False, description="true for dated events after the timeline (trials, statements)")
     sources: SourceIds
     status: Status = "published"
     former_ids: list[Id] = Field(
@@ -354,7 +418,7 @@ class Page(Strict):
     """content/pages/<id>.md"""
 
     title: Line
-    order: int = 100
+    order: Whole = 100
     status: Status = "published"
     former_ids: list[Id] = Field(
         default_factory=list, description="earlier ids (file names) of this record; their old addresses redirect here"

@@ -289,6 +289,8 @@ def _schema_diagnostics(doc: RawDocument, model: type[BaseModel], exc: Validatio
                 "bool": "true or false",
             }[kind.split("_")[0]]
             msg = f"{label}expected {want}, found {_found(value)}"
+            if value is None and want == "text":
+                msg = f'{label}has no value (null, ~ and an empty value mean none); write it, in quotes if it is the word itself: "null"'
         elif kind == "too_short":
             msg = f"{label}must not be empty" if isinstance(value, str) else f"{label}must list at least {err['ctx']['min_length']}"
         elif kind == "string_pattern_mismatch" and field in ("city", "sources", "language") or isinstance(loc[-1], int):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
-import json
 import posixpath
 
 from babel.dates import format_date
@@ -16,7 +15,7 @@ from markupsafe import Markup
 from . import charts, i18n, paging, routes
 from .lines import Lines
 from .model import page_id, person_key, shown_name, sort_name
-from .render import FIGURE_TOPICS, JUSTICE_LABELS, Language, format_day, format_span, sentence, typeset
+from .render import FIGURE_TOPICS, JUSTICE_LABELS, Language, format_day, format_span, script_json, sentence, typeset
 from .routes import Page, page_digest
 from .validate import Record
 
@@ -543,11 +542,7 @@ class Views:
         """search/index.js, in each language tree: the names of the cities and fates in its language. A
         classic script that sets a global, so search works from file:// (no fetch); everyone's entries are
         in search_people, once for all the trees."""
-        words = json.dumps(
-            {"cities": {cid: rec.data.name for cid, rec in self.m.cities.items()}, "fates": self.t.fate_labels},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        words = script_json({"cities": {cid: rec.data.name for cid, rec in self.m.cities.items()}, "fates": self.t.fate_labels})
         return Page(f"{self.t.lang}/{routes.SEARCH_INDEX}", f"window.MEMORIAL_SEARCH_WORDS = {words};\n".encode())
 
     def search_people(self) -> Page:
