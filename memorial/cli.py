@@ -61,7 +61,15 @@ def main(argv: list[str] | None = None) -> int:
             out=lambda line: print(line, file=sys.stderr),
         )
     if command in ("zip", "zim"):
-        return cmd_package(command, Path(args.content), Path(args.out) if args.out else None)
+        return cmd_package(command, Path(args.content), Path(args.out) if args.out else None, Path(args.key) if args.key else None)
+    if command == "keygen":
+        from .signing import default_key_path, keygen
+
+        public, message = keygen(Path(args.key) if args.key else default_key_path(), pipeline.PROJECT)
+        print(message, file=sys.stdout if public else sys.stderr)
+        return 0 if public else 2
+    if command == "verify":
+        return cmd_verify(Path(args.copy), Path(args.content), args.key)
     return 2
 
 
@@ -116,6 +124,15 @@ def parser() -> argparse.ArgumentParser:
         k = sub.add_parser(kind, help=f"build the site and write {what}")
         k.add_argument("--content", default="content")
         k.add_argument("--out", help=f"the file to write (default: dist/memorial-<date of the last content change>.{kind})")
+        k.add_argument(
+            "--key", help="the secret key to sign with (default: the MEMORIAL_SIGNING_KEY variable, else the file keygen wrote, if any)"
+        )
+    kg = sub.add_parser("keygen", help="make the secret key that signs the archives (kept outside the repository)")
+    kg.add_argument("--key", help="where to write the secret key (default: the user's configuration folder)")
+    v = sub.add_parser("verify", help="check that a copy (zip, ZIM or unzipped folder) is as it was signed, naming what was altered")
+    v.add_argument("copy", help="the .zip, the .zim, or the folder the zip was unpacked into")
+    v.add_argument("--content", default="content", help="whose site.yaml gives the public key (default: content)")
+    v.add_argument("--key", help="the public key to check with, instead of site.yaml's (the key itself, or a .pub file)")
     return p
 
 
@@ -234,7 +251,43 @@ def cmd_schema(out: Path) -> int:
     return 0
 
 
-def cmd_package(kind: str, content: Path, out: Path | None) -> int:
+def cmd_verify(copy: Path, content: Path, key: str | None) -> int:
+    from . import signing
+
+    if not copy.exists():
+        print(f"error: '{copy}' does not exist", file=sys.stderr)
+        return 2
+    if key is None:
+        from .load import SITE_FILE
+        from .yamlread import parse_yaml
+
+        data = (
+            parse_yaml((content / SITE_FILE).read_text(encoding="utf-8"), SITE_FILE, 0, False)[0]
+            if (content / SITE_FILE).is_file()
+            else None
+        )
+        key = (data or {}).get("public_key")
+        if not key:
+            print(f"error: no public key to check with: give --key, or set public_key in {content / SITE_FILE}", file=sys.stderr)
+            return 2
+    elif Path(key).is_file():
+        key = Path(key).read_text(encoding="utf-8")
+    try:
+        public = signing.public_key(key)
+    except (signing.minisign.Error, IndexError):
+        print("error: that is not a minisign public key (a line of letters and digits beginning with RW)", file=sys.stderr)
+        return 2
+    whole, lines = signing.verify(copy, public)
+    for line in lines:
+        print(line)
+    print(
+        "the copy is whole and signed" if whole else "DO NOT TRUST this copy as it is: get another one and check it",
+        file=sys.stdout if whole else sys.stderr,
+    )
+    return 0 if whole else 1
+
+
+def cmd_package(kind: str, content: Path, out: Path | None, key: Path | None = None) -> int:
     """Build from content into a temporary folder (output/ is left alone), then package it."""
     from . import package
 
@@ -250,6 +303,12 @@ def cmd_package(kind: str, content: Path, out: Path | None) -> int:
 
     if out is not None and refused(out):  # (said before the build, when the editor named the file)
         return 2
+    from . import signing
+
+    secret, unreadable, asked = signing.secret_key(key)
+    if unreadable:
+        print(f"error: {unreadable}", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory(prefix="memorial-") as tmp:
         site_dir = Path(tmp) / "site"
         result = pipeline.build(content, site_dir)
@@ -257,6 +316,18 @@ def cmd_package(kind: str, content: Path, out: Path | None) -> int:
         if not result.ok:
             return 1
         site = result.model.site
+        if secret is not None and not signing.matches(secret, site.public_key) and not asked:
+            print(
+                f"note: the key in {signing.default_key_path()} is not the one site.yaml's public_key gives; not signing", file=sys.stderr
+            )
+            secret = None
+        if secret is not None and not signing.matches(secret, site.public_key):
+            print(
+                "error: the signing key is not the one whose public key site.yaml gives (public_key): readers could not check "
+                "the signature. Sign with the project's key, or put this key's public key in site.yaml",
+                file=sys.stderr,
+            )
+            return 2
         date = package.content_date(result.model.last_changed)
         redirects = result.redirects
         # Packing needs only the files: the build's records, pages and caches go before it (they were half
@@ -270,7 +341,7 @@ def cmd_package(kind: str, content: Path, out: Path | None) -> int:
         try:
             with lock.holding(out, kind):
                 if kind == "zip":
-                    digest = package.write_zip(site_dir, out, site.title, date)
+                    digest = package.write_zip(site_dir, out, site.title, date, secret, site.public_key)
                     print(f"wrote {out} ({out.stat().st_size:,} bytes, sha256 {digest}) and {out.parent / 'SHA256SUMS'}")
                 else:
                     package.write_zim(
@@ -282,7 +353,13 @@ def cmd_package(kind: str, content: Path, out: Path | None) -> int:
                         date=date,
                         redirects=redirects,
                     )
-                    print(f"wrote {out} ({out.stat().st_size:,} bytes)")
+                    digest = signing.seal(out, secret)
+                    print(f"wrote {out} ({out.stat().st_size:,} bytes, sha256 {digest}) and {out.parent / 'SHA256SUMS'}")
+                print(
+                    f"signed: {out}.minisig and {out.parent / 'SHA256SUMS.minisig'}"
+                    if secret
+                    else "not signed (no key: see README, 'Signed releases')"
+                )
         except lock.Busy as busy:
             print(f"error: {busy}", file=sys.stderr)
             return 2

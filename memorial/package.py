@@ -18,6 +18,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from . import signing
+
 README_TXT = """{title}
 {rule}
 
@@ -33,9 +35,31 @@ KK  Мемориалдың желісіз нұсқасы. Оқу үшін осы
     файлын кез келген браузерде ашыңыз. Интернет қажет емес: желіден ештеңе
     жүктелмейді. Мазмұны {date} күнгі жағдай бойынша.
 
-SHA256SUMS, published beside this file, holds its checksum:
-    sha256sum -c SHA256SUMS
+Is this copy whole? / Цела ли эта копия? / Бұл көшірме толық па?
+--------------------------------------------------------------------
+Anyone can alter a copy on its way to you. Check it against the checksum
+(SHA-256) published on the memorial's download page, or, better, against its
+signature. {key_text}
+
+- Windows (PowerShell):   Get-FileHash memorial-{date}.zip -Algorithm SHA256
+  and compare the hash with the line for this file in SHA256SUMS on the
+  download page. Signature: minisign.exe (https://jedisct1.github.io/minisign/)
+  minisign -Vm memorial-{date}.zip -P <public key>
+- Linux, macOS:           sha256sum -c SHA256SUMS   (beside the zip)
+                          minisign -Vm memorial-{date}.zip -P <public key>
+  Inside the unzipped folder, sha256sum -c SHA256SUMS checks every file, and
+  minisign -Vm SHA256SUMS -P <public key> checks that list.
+- Android: a checksum app (SHA-256) gives the hash to compare with SHA256SUMS.
+- With the memorial's code: python build.py verify memorial-{date}.zip
+  (or the unzipped folder) names every file that was altered, added or removed.
 """
+KEY_TEXT = """The memorial's public key is
+
+    {key}
+
+    Compare it with the one on the memorial's site or repository: a copy
+    altered on the way could carry a key of its own."""
+NO_KEY_TEXT = "(This copy was not signed.)"
 
 ZIP_PERMISSIONS = 0o644 << 16  # regular file, rw-r--r--, whoever built it
 
@@ -45,42 +69,51 @@ def content_date(last_changed: dict) -> dt.date:
     return max(last_changed.values(), default=dt.date(2022, 1, 21))
 
 
-def readme_text(title: str, date: dt.date) -> str:
-    return README_TXT.format(title=title, rule="=" * len(title), date=date.isoformat())
+def readme_text(title: str, date: dt.date, public_key: str | None = None) -> str:
+    key_text = KEY_TEXT.format(key=public_key) if public_key else NO_KEY_TEXT
+    return README_TXT.format(title=title, rule="=" * len(title), date=date.isoformat(), key_text=key_text)
 
 
 def site_files(site_dir: Path) -> list[tuple[str, Path]]:
     return sorted((p.relative_to(site_dir).as_posix(), p) for p in site_dir.rglob("*") if p.is_file())
 
 
-def write_zip(site_dir: Path, zip_path: Path, title: str, date: dt.date) -> str:
-    """Write the zip and SHA256SUMS beside it; return the zip's SHA-256."""
+def write_zip(site_dir: Path, zip_path: Path, title: str, date: dt.date, secret=None, public_key: str | None = None) -> str:
+    """Write the zip (with SHA256SUMS of its files inside, signed when ``secret`` is given) and record it in
+    SHA256SUMS beside it (with the zip's own signature); return the zip's SHA-256."""
     stamp = (date.year, date.month, date.day, 0, 0, 0)
-    entries: list[tuple[str, bytes | Path]] = [("README.txt", readme_text(title, date).encode("utf-8"))]
+    entries: list[tuple[str, bytes | Path]] = [("README.txt", readme_text(title, date, public_key).encode("utf-8"))]
     entries += site_files(site_dir)
     entries.sort(key=lambda e: e[0])
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     part = zip_path.with_name(zip_path.name + ".part")  # (the zip appears whole or not at all)
+    digests: dict[str, str] = {}
+
+    def put(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
+        info = zipfile.ZipInfo(name, date_time=stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.create_system = 3
+        info.external_attr = ZIP_PERMISSIONS
+        zf.writestr(info, data, compresslevel=9)
+
     # Written as it is made, each file read when its turn comes: held in memory, the site and its zip
     # were some 400 MB at 10,000 people in three languages.
     with open(part, "wb") as raw, zipfile.ZipFile(raw, "w") as zf:
         for name, source in entries:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = ZIP_PERMISSIONS
-            zf.writestr(info, source if isinstance(source, bytes) else source.read_bytes(), compresslevel=9)
-    digest = hashlib.sha256()
-    with open(part, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
+            data = source if isinstance(source, bytes) else source.read_bytes()
+            digests[name] = hashlib.sha256(data).hexdigest()
+            put(zf, name, data)
+        # the list of every file (last: it is known only now), and its signature
+        listed = signing.sums_text(digests).encode("utf-8")
+        put(zf, signing.SUMS, listed)
+        if secret is not None:
+            put(zf, f"{signing.SUMS}.minisig", signing.signature(secret, listed, signing.SUMS))
     os.replace(part, zip_path)
-    (zip_path.parent / "SHA256SUMS").write_text(f"{digest.hexdigest()}  {zip_path.name}\n", encoding="utf-8")
-    return digest.hexdigest()
+    return signing.seal(zip_path, secret)
 
 
 MAGIC = {"zip": b"PK\x03\x04", "zim": b"ZIM\x04"}
-SUMS = re.compile(r"(?:[0-9a-f]{64}  [^\n]+\n)*")
+SUMS_LINES = re.compile(r"(?:[0-9a-f]{64}  [^\n]+\n)*")
 
 
 def archive_problem(path: Path, kind: str) -> str | None:
@@ -102,7 +135,7 @@ def archive_problem(path: Path, kind: str) -> str | None:
     sums = path.parent / "SHA256SUMS"
     if kind == "zip" and sums.exists():
         try:
-            ours = SUMS.fullmatch(sums.read_text(encoding="utf-8")) is not None
+            ours = SUMS_LINES.fullmatch(sums.read_text(encoding="utf-8")) is not None
         except (OSError, UnicodeDecodeError):
             ours = False
         if not ours:

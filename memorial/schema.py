@@ -245,6 +245,17 @@ class Site(Strict):
         description="a private way to reach the editors (an e-mail address, a messenger account) for families who ask for a "
         "correction or a withdrawal; shown at the foot of every page",
     )
+    public_key: Line | None = Field(
+        None,
+        description="the minisign public key that checks the archives' signatures (the line `python build.py keygen` prints); "
+        "shown on the download page and in README.txt",
+    )
+
+    @model_validator(mode="after")
+    def _public_key_is_one(self):
+        if self.public_key is not None and not (self.public_key.startswith("RW") and len(self.public_key) == 56):
+            raise ValueError("public_key must be the line keygen prints: 56 letters and digits beginning with RW")
+        return self
 
     @model_validator(mode="after")
     def _base_url_is_a_folder(self):
