@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
             Path(getattr(args, "out", "output")),
             getattr(args, "jobs", None),
             timings=getattr(args, "timings", False),
+            downloads=Path(args.downloads) if getattr(args, "downloads", None) else None,
         )
     if command == "check":
         if args.since and args.paths:
@@ -81,6 +82,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="output", help="output folder, replaced when the build succeeds (default: output)")
     b.add_argument("--jobs", type=int, help="processes for rendering (default: one per core)")
     b.add_argument("--timings", action="store_true", help="print the seconds each stage took")
+    b.add_argument("--downloads", help="a folder of released archives (as zip and zim write them): listed on the download page")
     c = sub.add_parser("check", help="report every problem in content/ without building")
     c.add_argument("--content", default="content")
     c.add_argument(
@@ -190,8 +192,11 @@ def cmd_duplicates(content: Path, out: Path) -> int:
     return 1 if errors else 0
 
 
-def cmd_build(content: Path, out: Path, jobs: int | None = None, *, timings: bool = False) -> int:
-    return writing(content, out, "build", lambda: build_and_report(content, out, jobs, timings=timings)[0])
+def cmd_build(content: Path, out: Path, jobs: int | None = None, *, timings: bool = False, downloads: Path | None = None) -> int:
+    if downloads is not None and not (downloads / "SHA256SUMS").is_file():
+        print(f"error: {downloads} holds no SHA256SUMS: give the folder zip and zim wrote the archives into", file=sys.stderr)
+        return 2
+    return writing(content, out, "build", lambda: build_and_report(content, out, jobs, timings=timings, downloads=downloads)[0])
 
 
 def writing(content: Path, out: Path, doing: str, work) -> int:
@@ -214,11 +219,19 @@ def writing(content: Path, out: Path, doing: str, work) -> int:
 
 
 def build_and_report(
-    content: Path, out: Path, jobs: int | None = None, *, timings: bool = False, last=None, serving: bool = False, drafts: bool = False
+    content: Path,
+    out: Path,
+    jobs: int | None = None,
+    *,
+    timings: bool = False,
+    last=None,
+    serving: bool = False,
+    drafts: bool = False,
+    downloads: Path | None = None,
 ):
     """The exit status, and the build's Result. The caller holds the output's lock (``writing``)."""
     started = time.perf_counter()
-    result = pipeline.build(content, out, workers=jobs, last=last, serving=serving, drafts=drafts)
+    result = pipeline.build(content, out, workers=jobs, last=last, serving=serving, drafts=drafts, downloads=downloads)
     return _reported(result, out, time.perf_counter() - started, timings), result
 
 

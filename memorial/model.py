@@ -185,6 +185,8 @@ class SiteModel:
     happenings_by_city: dict
     events_off_the_days: dict  # "before", "vague", "after" -> the general events the timeline lists apart from its days
     months_off_the_days: dict  # (where, month or year) -> people's lines on none of the timeline's days
+    releases: tuple = ()  # history.Release, newest first: what each release changed (from git)
+    downloads: tuple = ()  # the archives beside this build (name, bytes, SHA-256): `build --downloads DIR`
 
     def day_of(self, date: PartialDate) -> dt.date | None:
         """The day of the timeline a date falls on: None for a month or a year, or a day outside it."""

@@ -20,7 +20,7 @@ from .change import Edit
 from .lines import Fragments, Lines
 from .load import change_key
 from .markdown import Markdown
-from .model import SiteModel, cities_of, first_date, off_the_days, page_id, sort_name
+from .model import SiteModel, cities_of, first_date, off_the_days, page_id, shown_name, sort_name
 from .render import Language, TemplateCache
 from .routes import Kept, Page
 from .validate import Record
@@ -142,6 +142,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("redirect", lambda m, lang: list(m.redirects), lambda r, key: [r.redirect(key, r.m.redirects[key])], shows=NO_ONE),
     Kind("page", lambda m, lang: [rec.id for rec in m.pages], lambda r, key: [r.page(r.pages_by_id[key])], shows=NO_ONE),
     Kind("search", _one, lambda r, _: [r.search_page()], shows=NO_ONE),
+    Kind("download", _one, lambda r, _: [r.download()], shows=NO_ONE),
+    Kind("changes", _one, lambda r, _: [r.changes()], shows=lambda m, rec, frag: (shown_name(rec), page_id(rec))),
     Kind("search-index", _one, lambda r, _: [r.search_index()], shows=NO_ONE),
     Kind(
         "search-people",  # once, beside the language trees

@@ -12,6 +12,7 @@ pages that show something of those people are made.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import os
 import sys
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache, routes, write
+from . import cache, history, routes, write
 from .diagnostics import Diagnostic, has_errors, sort_key
 from .load import last_changed, load_content, load_paths, read_hashed, reload
 from .write import live_tree, manifest_signature, read_manifest
@@ -117,21 +118,23 @@ def build(
     last: cache.Build | None = None,
     serving: bool = False,
     drafts: bool = False,
+    downloads: Path | None = None,
 ) -> Result:
     """Build the site from ``content_dir`` into ``out_dir``. ``last``: the last build (Result.build), kept
     in memory by the caller; without it, its saved part is read from the cache. ``serving``: the caller
     lives on (`serve`): the cache is saved in the background, and what the build leaves is collectable.
-    ``drafts``: drafts are shown too, each marked as one (`serve --drafts`, into a folder of its own)."""
+    ``drafts``: drafts are shown too, each marked as one (`serve --drafts`, into a folder of its own).
+    ``downloads``: a folder holding released archives and their SHA256SUMS, listed on the download page."""
     out_dir, workers = out_dir.absolute(), workers or os.cpu_count() or 1
     with collector_paused():
         try:
-            result = _build(content_dir, out_dir, workers, last, serving, drafts)
+            result = _build(content_dir, out_dir, workers, last, serving, drafts, downloads)
         except write.Missing as gone:
             # A page deleted from the live site by hand: nothing the builds remember of the trees is
             # trusted, and the site is built afresh (once; the live tree is still whole but for that page).
             print(f"note: {gone} was missing from {out_dir.name}/ (deleted by hand?); building every page again", file=sys.stderr)
             write.forget(out_dir)
-            result = _build(content_dir, out_dir, workers, cache.Build(), serving, drafts)
+            result = _build(content_dir, out_dir, workers, cache.Build(), serving, drafts, downloads)
     if serving:
         # The heap was frozen (collector_paused, parallel.collecting_new); `serve` lives on, so what this
         # build leaves behind must be collectable again. A one-off build exits instead (a full collection
@@ -140,9 +143,12 @@ def build(
     return result
 
 
-def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | None, serving: bool, drafts: bool) -> Result:
+def _build(
+    content_dir: Path, out_dir: Path, workers: int, last: cache.Build | None, serving: bool, drafts: bool, downloads: Path | None = None
+) -> Result:
     clock = Stopwatch()
-    code = cache.code_key() + (" with drafts" if drafts else "")  # (a site with drafts is another site)
+    archives = _archives(downloads)
+    code = cache.code_key() + (" with drafts" if drafts else "") + repr(archives)  # (a site with drafts is another site)
     files = cache.content_files(content_dir)
     quick = cache.quick_key(content_dir, code, files)
     previous = cache.unchanged(out_dir, quick)
@@ -182,6 +188,8 @@ def _build(content_dir: Path, out_dir: Path, workers: int, last: cache.Build | N
     edits = change.edits(changed, last, checking.first)
     if edits is None:
         model = build_model(checking.first, last_changed(content_dir), drafts=drafts)
+        published = {rec.id for rec in model.people}
+        model = dataclasses.replace(model, releases=history.releases(content_dir, published), downloads=archives)
     else:
         dates = {**last.model.last_changed, **last_changed(content_dir, [e.after.doc.path for e in edits])}
         model = with_people(last.model, {e.after.id: e.after for e in edits}, dates)
@@ -411,6 +419,19 @@ def check_output_dir(out_dir: Path, content_dir: Path) -> str | None:
             f"only into a folder it made itself, or an empty one: choose another --out (or empty the folder yourself if nothing in it is needed)"
         )
     return None
+
+
+def _archives(folder: Path | None) -> tuple:
+    """(name, bytes, SHA-256) of each archive SHA256SUMS lists in ``folder``, as the download page shows them."""
+    if folder is None:
+        return ()
+    from .signing import SUMS, read_sums
+
+    try:
+        listed = read_sums((folder / SUMS).read_text(encoding="utf-8"))
+        return tuple((name, (folder / name).stat().st_size, digest) for name, digest in sorted(listed.items()))
+    except OSError:
+        return ()
 
 
 def remove_leftovers(out_dir: Path) -> None:

@@ -186,7 +186,10 @@ class Language:
             lambda _ctx, singular, plural, n, **kw: Markup(self.ngettext(singular, plural, n, escape_values=True, **kw))
         )
         self.env.filters["number"] = self.number
-        self.footer = [{"title": self.page_title(p), "url": routes.page(p.id)} for p in model.pages]
+        self.footer = [{"title": self.page_title(p), "url": routes.page(p.id)} for p in model.pages] + [
+            {"title": self.gettext("Download a copy"), "url": routes.DOWNLOAD},
+            {"title": self.gettext("What changed"), "url": routes.CHANGES},
+        ]
         # Every template now: compiled once in this process (and before render_site forks its workers).
         for name in self.env.list_templates(filter_func=lambda name: name.endswith(".html")):
             self.env.get_template(name)

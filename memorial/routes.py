@@ -45,6 +45,8 @@ TIMELINE = "timeline.html"
 SOURCES = "sources/index.html"
 STYLESHEET = "assets/style.css"
 SEARCH = "search.html"
+DOWNLOAD = "download.html"  # the offline copies, their keys and how to check them
+CHANGES = "changes.html"  # what each release added, corrected and withdrew
 SEARCH_INDEX = "search/index.js"  # in each language tree: the words of its language
 SEARCH_PEOPLE = "search/people.js"  # once, at the root: everyone's entries, the same in every language
 

@@ -31,7 +31,9 @@ SITE_PAGES = {
 ADDRESSES = {"people": routes.person, "cities": routes.city, "sources": routes.source, "events": routes.event}
 OPAQUE = re.compile(r"^p-[0-9a-f]{12}$")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-RESERVED_PAGE_IDS = {"index", "people", "cities", "days", "sources", "events", "timeline", "assets", "photos", "data", "search", "404"}
+RESERVED_PAGE_IDS = {
+    "index", "people", "cities", "days", "sources", "events", "timeline", "assets", "photos", "data", "search", "404", "download", "changes",
+}  # fmt: skip
 
 
 def record_problems(rec: Record, records: dict, invalid: dict, site: Site | None, today: dt.date, content_dir: Path, partial: bool = False):

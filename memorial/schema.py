@@ -245,11 +245,22 @@ class Site(Strict):
         description="a private way to reach the editors (an e-mail address, a messenger account) for families who ask for a "
         "correction or a withdrawal; shown at the foot of every page",
     )
+    downloads_url: Url | None = Field(
+        None,
+        description="the folder (ending in /) where the released archives are published, e.g. a GitHub release's "
+        "https://github.com/<owner>/<repository>/releases/latest/download/; the download page links there",
+    )
     public_key: Line | None = Field(
         None,
         description="the minisign public key that checks the archives' signatures (the line `python build.py keygen` prints); "
         "shown on the download page and in README.txt",
     )
+
+    @model_validator(mode="after")
+    def _downloads_url_is_a_folder(self):
+        if self.downloads_url and not self.downloads_url.endswith("/"):
+            raise ValueError(f"downloads_url '{self.downloads_url}' must end with '/' (the folder the archives are in)")
+        return self
 
     @model_validator(mode="after")
     def _public_key_is_one(self):

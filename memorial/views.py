@@ -10,6 +10,7 @@ import hashlib
 import posixpath
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from . import charts, i18n, paging, routes
@@ -549,6 +550,51 @@ class Views:
         """search/people.js, once at the site's root: everyone's entries in the search index (they read the
         same in every language, and link within a tree: people/<id>.html)."""
         return Page(routes.SEARCH_PEOPLE, b"".join([b"window.MEMORIAL_SEARCH_PEOPLE = [", self.lines.search_entries(), b"];\n"]))
+
+    def download(self) -> Page:
+        """The offline copies: the archives beside this build (`build --downloads`), the key that signs
+        them, how to check a copy and how to read the ZIM on a phone."""
+        site = self.m.site
+        archives = [
+            {
+                "name": name,
+                "size": self.t._("%(size)s MB", size=format_decimal(round(size / 1_000_000, 1), format="#,##0.0", locale=self.t.locale)),
+                "sha256": digest,
+                "url": (site.downloads_url + name) if site.downloads_url else None,
+                "kind": "ZIM (Kiwix)" if name.endswith(".zim") else "zip",
+            }
+            for name, size, digest in self.m.downloads
+        ]
+        as_of = max(self.m.last_changed.values(), default=None)
+        return self.t.render(
+            routes.DOWNLOAD,
+            "download.html",
+            self.t._("Download a copy"),
+            archives=archives,
+            as_of=format_day(as_of, self.t.locale) if as_of else None,
+            downloads_url=site.downloads_url,
+            public_key=site.public_key,
+        )
+
+    def changes(self) -> Page:
+        """What each release added, corrected and withdrew: the people published now by name, others only counted."""
+        shown = 300  # (a first release lists everyone: the rest are counted, and the lists by name hold them all)
+        releases = []
+        for release in self.m.releases:
+            lists = []
+            for label, ids in ((self.t._("Added"), release.added), (self.t._("Corrected"), release.corrected)):
+                people = [self.people_by_id[pid] for pid in ids if pid in self.people_by_id]
+                links = [{"name": shown_name(rec), "url": routes.person(page_id(rec))} for rec in people[:shown]]
+                lists.append({"label": label, "people": links, "more": len(people) - len(links), "count": len(people)})
+            releases.append(
+                {
+                    "date": format_day(release.date, self.t.locale) if release.date else None,
+                    "lists": lists,
+                    "withdrawn": release.withdrawn,
+                    "not_shown": release.not_shown,
+                }
+            )
+        return self.t.render(routes.CHANGES, "changes.html", self.t._("What changed"), releases=releases)
 
     def search_page(self) -> Page:
         cities = [{"id": cid, "name": rec.data.name} for cid, rec in self.m.cities.items()]
