@@ -38,7 +38,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return serve(Path(args.content), Path(args.out), args.port, args.bind, args.drafts)
     if command == "new":
-        path, message = new_record(args.kind, args.name, Path(args.content))
+        if args.initials and args.kind != "person":
+            print("error: --initials is for a person", file=sys.stderr)
+            return 2
+        path, message = new_record(args.kind, args.name, Path(args.content), initials=args.initials)
         print(message, file=sys.stdout if path else sys.stderr)
         return 0 if path else 1
     if command == "schema":
@@ -87,6 +90,11 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("kind", choices=sorted(TEMPLATES))
     n.add_argument("name", help='the name or title, e.g. "Ernazar Kyrykbayev"')
     n.add_argument("--content", default="content")
+    n.add_argument(
+        "--initials",
+        action="store_true",
+        help="a living person shown by initials only: writes 'display: initials' and a random address for their page",
+    )
     sc = sub.add_parser("schema", help="export the content model as JSON Schema files")
     sc.add_argument("--out", default="schema")
     for kind, what in (("zip", "a reproducible zip of the site, with SHA256SUMS beside it"), ("zim", "a ZIM file for the Kiwix readers")):
