@@ -105,6 +105,7 @@ def start_validation(
     diags: list[Diagnostic] = list(loaded.diagnostics)
     records: dict[str, dict[str, Record]] = {kind: {} for kind in MODELS if kind != "site"}
     site: Site | None = None
+    site_doc: RawDocument | None = None
     invalid: dict[str, set[str]] = {kind: set() for kind in records}  # reported already; don't cascade
     for kind, rid in loaded.unreadable:
         invalid[kind].add(rid)
@@ -127,7 +128,7 @@ def start_validation(
                 failed.append(doc)  # (its cities and sources are looked up once every file is read)
             continue
         if doc.kind == "site":
-            site = data
+            site, site_doc = data, doc
             continue
         same = records[doc.kind].get(doc.id)
         if same is not None:
@@ -145,6 +146,8 @@ def start_validation(
     for kind in records:
         for rec in records[kind].values():
             diags.extend(record_problems(rec, records, invalid, site, today, content_dir, names, partial))
+    if site is not None:  # (the site's own texts: its title, description and the home page's intro)
+        diags.extend(privacy.privacy_problems(Record("site", "site", site, "", site_doc), records, names))
     diags.extend(check_ids(records))
     diags.extend(check_translations(records, site))
     citations = None if partial else _citations(records)

@@ -139,6 +139,7 @@ def test_another_record_that_names_an_initials_person_fails_check(site, run):
     site.edit("figures/dead-238.yaml", "given_by: Fixture officials", "given_by: Fixture officials\nnote: as told by Aigerim Secretova")
     site.edit("pages/about.md", "About the fixture.", "About the fixture, with thanks to aigerim secretova.")
     site.edit("sources/report-a.yaml", 'title: "Fixture report: first"', 'title: "Fixture report: Aigerim Secretova speaks"')
+    site.edit("site.yaml", "A fixture.", "A fixture for Aigerim Secretova.")
     # a lone given name elsewhere is no one in particular: common names repeat
     site.write("people/aigerim-other.md", OTHER.format(name="Aigerim Otherova", what="Wounded.", story="Aigerim Otherova was wounded."))
     # nor is a namesake shown in full (the search for duplicates asks whether it is the same person)
@@ -156,6 +157,7 @@ def test_another_record_that_names_an_initials_person_fails_check(site, run):
         "content/figures/dead-238.yaml:4:7",
         "content/pages/about.md:5:35",
         "content/people/witness-one.md:10:9",
+        "content/site.yaml:8:8",
         "content/sources/report-a.yaml:2:8",
     ], err
     assert "the text names 'Aigerim Sekretova', a person shown by initials only (content/people/aigerim-secretova.md)" in found[0]
@@ -163,7 +165,8 @@ def test_another_record_that_names_an_initials_person_fails_check(site, run):
     assert "title names 'Secretova, Aigerim'" in found[1]
     assert "the text names 'Айгерим Секретова'" in found[2]
     assert "note names 'Aigerim Secretova'" in found[3]
-    assert "title names 'Aigerim Secretova'" in found[6]
+    assert "intro names 'Aigerim Secretova'" in found[7]
+    assert "title names 'Aigerim Secretova'" in found[8]
 
 
 def test_an_edit_that_names_an_initials_person_is_caught_in_serve_as_in_build(site, run):
