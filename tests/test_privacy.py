@@ -165,8 +165,8 @@ def test_another_record_that_names_an_initials_person_fails_check(site, run):
     assert "title names 'Secretova, Aigerim'" in found[1]
     assert "the text names 'Айгерим Секретова'" in found[2]
     assert "note names 'Aigerim Secretova'" in found[3]
-    assert "intro names 'Aigerim Secretova'" in found[7]
-    assert "title names 'Aigerim Secretova'" in found[8]
+    assert "intro names 'Aigerim Secretova'" in found[6]
+    assert "title names 'Aigerim Secretova'" in found[7]
 
 
 def test_an_edit_that_names_an_initials_person_is_caught_in_serve_as_in_build(site, run):
