@@ -65,7 +65,7 @@ def parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="check only these files and the cities and sources they refer to (fast; unused sources and duplicates need the full check)",
+        help="check only these files and the cities and sources they refer to (fast; unused sources, duplicates and the names of people shown by initials in other files need the full check)",
     )
     c.add_argument(
         "--since",

@@ -187,15 +187,16 @@ def texts(value, skip: frozenset = UNPUBLISHED, path: tuple = ()) -> Iterator[tu
 
 
 def field_label(path: tuple) -> str:
-    """("conflicts", 0, "sides", 1, "claim") -> "claim (conflicts 1, sides 2)", as an editor reads it."""
-    *parents, last = path
+    """("conflicts", 0, "sides", 1, "claim") -> "claim (conflicts 1, sides 2)"; ("sources", 2) -> "sources 3": as
+    an editor counts the items of a list."""
     groups: list[str] = []
-    for part in parents:
+    for part in path:
         if isinstance(part, int) and groups:
             groups[-1] += f" {part + 1}"
         else:
             groups.append(str(part))
-    return f"{last} ({', '.join(groups)})" if groups else str(last)
+    *parents, last = groups
+    return f"{last} ({', '.join(parents)})" if parents else last
 
 
 def privacy_problems(rec, records: dict, names: Names) -> list[Diagnostic]:

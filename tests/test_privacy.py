@@ -9,6 +9,8 @@ import re
 from conftest import errors_of
 from test_serve import Preview
 
+from memorial.diagnostics import Position
+
 ADDRESS = "p-5be3c0a1f29d"
 
 # Every line number below is counted in this text: the errors must name them.
@@ -189,6 +191,13 @@ def test_an_edit_that_names_an_initials_person_is_caught_in_serve_as_in_build(si
     result = preview.build()
     assert [d.position.path for d in result.diagnostics if d.severity == "error"] == ["content/people/person-two.md"]
     assert "names 'Aigerim Nurlankyzy'" in next(d.message for d in result.diagnostics if d.severity == "error")
+    # an edit of any other record takes the whole check, which reads every record
+    site.edit("people/person-two.md", "Second fixture story of Aigerim Nurlankyzy", "Second fixture story")
+    assert preview.build().ok
+    site.edit("events/verdict.md", "Fixture verdict body.", "Fixture verdict against Nurlankyzy Aigerim.")
+    result = preview.build()
+    assert [d.position for d in result.diagnostics if d.severity == "error"] == [Position("content/events/verdict.md", 8, 25)]
+    assert b"Nurlankyzy" not in b"".join(p.read_bytes() for p in out.rglob("*.html"))
 
 
 # ------------------------------------------------------------------ the address
