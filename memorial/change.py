@@ -63,13 +63,16 @@ def _people_only(last: Build, code: str, changed: frozenset[str], files: dict, o
 
 def edits(change: Change, last: Build, validated: Validated) -> list[Edit] | None:
     """The people edited, when that is all that changed and no page appears, goes or moves for it: each
-    stays published, shown the same way (full name or initials), with the same photo. None otherwise."""
+    stays published, shown the same way (full name or initials), with the same photo and address. None otherwise."""
     if change.people is None or last.validated is None:
         return None
     before, now = last.validated.records["people"], validated.records["people"]
     found = [Edit(before[pid], now[pid]) for pid in sorted(change.people) if pid in now]
     if len(found) != len(change.people) or any(
-        e.after.status != "published" or e.after.data.display != e.before.data.display or e.after.data.photo != e.before.data.photo
+        e.after.status != "published"
+        or e.after.data.display != e.before.data.display
+        or e.after.data.photo != e.before.data.photo
+        or e.after.data.address != e.before.data.address
         for e in found
     ):
         return None

@@ -39,7 +39,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return serve(Path(args.content), Path(args.out), args.port, args.bind, args.drafts)
     if command == "new":
-        path, message = new_record(args.kind, args.name, Path(args.content))
+        if args.initials and args.kind != "person":
+            print("error: --initials is for a person", file=sys.stderr)
+            return 2
+        path, message = new_record(args.kind, args.name, Path(args.content), initials=args.initials)
         print(message, file=sys.stdout if path else sys.stderr)
         return 0 if path else 1
     if command == "schema":
@@ -89,7 +92,7 @@ def parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="check only these files and the cities and sources they refer to (fast; unused sources and duplicates need the full check)",
+        help="check only these files and the cities and sources they refer to (fast; unused sources, duplicates and the names of people shown by initials in other files need the full check)",
     )
     c.add_argument(
         "--since",
@@ -114,6 +117,11 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("kind", choices=sorted(TEMPLATES))
     n.add_argument("name", help='the name or title, e.g. "Ernazar Kyrykbayev"')
     n.add_argument("--content", default="content")
+    n.add_argument(
+        "--initials",
+        action="store_true",
+        help="a living person shown by initials only: writes 'display: initials' and a random address for their page",
+    )
     im = sub.add_parser("import", help="write an entry for each row of a spreadsheet (.csv or .xlsx), checked like any other")
     im.add_argument("sheet", help="the .csv or .xlsx file")
     im.add_argument("--content", default="content")

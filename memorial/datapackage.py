@@ -44,7 +44,7 @@ def people_fields(as_array: bool) -> list[dict]:
         {
             "name": "id",
             "type": "string",
-            "description": "The person's id, as in the address of their page. A person shown by initials has an opaque id (p-…).",
+            "description": "The person's id, as in the address of their page. A person shown by initials has a random id (p- and 12 hexadecimal digits) that is made from nothing in their entry, so it does not change with their name and cannot confirm a guess of it.",
             "constraints": {"required": True, "unique": True},
         },
         {

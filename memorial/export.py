@@ -3,7 +3,7 @@
 ``data_files(model)`` is pure: it reads only the ``SiteModel`` (which holds
 published records only) and returns the files as ``Page`` objects, the same
 deterministic bytes on every call. Nothing from ``private:`` is ever read, and
-a person shown by initials appears with initials and an opaque id only, without
+a person shown by initials appears with initials and their random address only, without
 aliases or name forms, exactly as their page shows them.
 
 Files (under ``base_path``, default ``data/``):

@@ -12,7 +12,6 @@ import bisect
 import dataclasses
 import datetime as dt
 import functools
-import hashlib
 import operator
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import routes
+from .privacy import initials
 from .schema import PartialDate, Site, Timeline
 from .validate import Record, Validated
 
@@ -212,20 +212,16 @@ def sort_name(rec: Record) -> str:
     return name.casefold()
 
 
-def initials(name: str) -> str:
-    """'Aigerim Nurlan-Kyzy' -> 'A. N.'"""
-    return " ".join(f"{word[0]}." for word in name.replace("-", " ").split() if word[0].isalpha())
-
-
 def shown_name(rec: Record) -> str:
     """The name as pages show it: initials only for a living person who asked for it."""
     return initials(rec.data.name) if rec.data.display == "initials" else rec.data.name
 
 
 def page_id(rec: Record) -> str:
-    """The person's address. The id is made from the full name, so an initials-only entry gets an opaque one."""
+    """The person's address. The id is made from the full name, so an initials-only entry has its own,
+    random one, written in the entry (`check` makes sure it is there: see rules.address_of)."""
     if rec.data.display == "initials":
-        return "p-" + hashlib.sha256(f"memorial-person:{rec.id}".encode()).hexdigest()[:12]
+        return rec.data.address
     return rec.id
 
 

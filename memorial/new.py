@@ -124,13 +124,19 @@ ALREADY = {  # what to do when the file a name leads to exists
 }
 
 
-def new_record(kind: str, name: str, content_dir: Path) -> tuple[Path | None, str]:
-    """Write the file; return (path, message). Never overwrites."""
+INITIALS = """display: initials       # a living person who asked that only their initials be shown
+address: {address}  # the page's address: random, so that no one can confirm a guessed name with it; keep it
+"""
+
+
+def new_record(kind: str, name: str, content_dir: Path, initials: bool = False) -> tuple[Path | None, str]:
+    """Write the file; return (path, message). Never overwrites. ``initials``: a person shown by initials."""
     folder, suffix, template = TEMPLATES[kind]
     rid = make_id(name)
     if not rid:
         return None, f"cannot make an id from '{name}'; give a name with letters"
     from .rules import address_problem  # (here: the rules import the schema, which a no-change build never needs)
+    from .schema import fresh_address
 
     path = content_dir / folder / f"{rid}{suffix}"
     clash = address_problem(folder, rid)
@@ -140,7 +146,10 @@ def new_record(kind: str, name: str, content_dir: Path) -> tuple[Path | None, st
     if others:
         return None, f"{others[0]} already exists; {ALREADY[kind]}"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(template.format(name=_yaml_str(name)), encoding="utf-8")
+    text = template.format(name=_yaml_str(name))
+    if initials:
+        text = text.replace("\n---\n", "\n" + INITIALS.format(address=fresh_address()) + "---\n", 1)
+    path.write_text(text, encoding="utf-8")
     return path, f"wrote {path}"
 
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from . import routes
 from .diagnostics import Diagnostic, did_you_mean, error, warning
 from .images import photo_problem as image_problem
-from .schema import Site, parse_partial_date
+from .privacy import Names, privacy_problems
+from .schema import ADDRESS_PATTERN, Site, fresh_address, parse_partial_date
 
 if TYPE_CHECKING:  # (validate.py runs these rules: a name for the annotations only)
     from .validate import Record
@@ -29,20 +30,24 @@ SITE_PAGES = {
     "events/index.html": "a page the site keeps for events",
 }
 ADDRESSES = {"people": routes.person, "cities": routes.city, "sources": routes.source, "events": routes.event}
-OPAQUE = re.compile(r"^p-[0-9a-f]{12}$")
+OPAQUE = re.compile(ADDRESS_PATTERN)
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 RESERVED_PAGE_IDS = {
     "index", "people", "cities", "days", "sources", "events", "timeline", "assets", "photos", "data", "search", "404", "download", "changes",
 }  # fmt: skip
 
 
-def record_problems(rec: Record, records: dict, invalid: dict, site: Site | None, today: dt.date, content_dir: Path, partial: bool = False):
-    """Every problem of one record seen against the others: what it names, its dates, its kind's rules."""
+def record_problems(
+    rec: Record, records: dict, invalid: dict, site: Site | None, today: dt.date, content_dir: Path, names: Names, partial: bool = False
+):
+    """Every problem of one record seen against the others: what it names, its dates, its kind's rules,
+    the name of a person shown by initials (``names``: privacy.name_index of every person)."""
     return [
         *_reference_problems(rec, records, invalid, partial),
         *_date_problems(rec, site, today),
         *_rule_problems(rec, site, content_dir),
         *_fact_city_problems(rec, records["cities"]),
+        *privacy_problems(rec, records, names),
     ]
 
 
@@ -216,9 +221,15 @@ def _rule_problems(rec: Record, site: Site | None, content_dir: Path) -> list[Di
 
 
 def body_problems(rec: Record) -> list[Diagnostic]:
-    """Every problem a person's story (the Markdown body) can cause; the rest of validation reads only
-    the front matter, so this is all there is to redo when only a story changed."""
+    """Every problem of a person's entry beside its fields' own: how it is shown, and its story."""
     out = _initials_problems(rec) if rec.data.display == "initials" else []
+    if rec.data.display != "initials" and rec.data.address is not None:
+        out.append(
+            error(
+                rec.doc.position(("address",), key=True),
+                "an address is only for a person shown by initials (display: initials); remove it, the page's address is the file name",
+            )
+        )
     if not rec.body.strip():
         out.append(warning(rec.doc.position(), "the entry has no story; write a few sentences below the front matter"))
     return out
@@ -243,31 +254,41 @@ def photo_problem(file: str, content_dir: Path) -> str | None:
 
 
 def _initials_problems(rec: Record) -> list[Diagnostic]:
-    """An initials-only entry must not give the name away anywhere it is shown."""
+    """An initials-only entry must not give the name away (its texts, and every other record's, are read by
+    privacy.privacy_problems): no photo, no sort name, and an address of its own that is not made from it."""
     out = []
     if rec.data.photo is not None:
         out.append(error(rec.doc.position(("photo",), key=True), "a person shown by initials cannot have a photo; remove it"))
     if rec.data.sort_name:
         out.append(error(rec.doc.position(("sort_name",), key=True), "a person shown by initials is sorted by initials; remove sort_name"))
-    words = {
-        w.casefold()
-        for n in [rec.data.name, *rec.data.aliases, *(f.name for f in rec.data.name_forms)]
-        for w in n.replace("-", " ").split()
-        if len(w) > 2
-    }
-    fields = [("story", rec.body), *((f"events {i + 1}", e.what) for i, e in enumerate(rec.data.events))]
-    if rec.data.justice and rec.data.justice.note:
-        fields.append(("justice note", rec.data.justice.note))
-    for where, text in fields:
-        found = sorted(w for w in words if w in text.casefold())
-        if found:
-            out.append(error(rec.doc.position(), f"display is 'initials' but the {where} contains '{found[0]}'; write initials there too"))
+    if rec.data.address is None:
+        out.append(
+            error(
+                rec.doc.position(("display",), key=True),
+                "a person shown by initials needs an address of their own, random so that no one can confirm a guessed "
+                f"name with it: add the line 'address: {fresh_address()}' (a fresh one, made for you) below this one",
+            )
+        )
     return out
 
 
 def check_ids(records) -> list[Diagnostic]:
-    """Former ids keep old addresses alive: they must not clash with a current id or with each other."""
+    """Former ids keep old addresses alive: they must not clash with a current id or with each other. An
+    initials-only person's address leads to them alone (ids cannot take its form: address_problem)."""
     out = []
+    addresses: dict[str, str] = {}
+    for rec in records["people"].values():
+        address = rec.data.address
+        if address is not None and address in addresses:
+            out.append(
+                error(
+                    rec.doc.position(("address",)),
+                    f"address '{address}' is also the address of {addresses[address]}; "
+                    f"an address leads to one person only: write 'address: {fresh_address()}' (a fresh one) here",
+                )
+            )
+        if address is not None:
+            addresses.setdefault(address, rec.doc.display)
     for kind, recs in records.items():
         claimed: dict[str, str] = {}
         for rec in recs.values():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import secrets
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -17,6 +18,13 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# The address of a person shown by initials: random, written in the entry (never made from the name or id).
+ADDRESS_PATTERN = r"^p-[0-9a-f]{12}$"
+
+
+def fresh_address() -> str:
+    """A new random address for a person shown by initials (48 random bits: `new` writes one, `check` offers one)."""
+    return "p-" + secrets.token_hex(6)
 
 
 @dataclass(frozen=True, order=True)
@@ -174,6 +182,15 @@ def _one_line(value: str) -> str:
     # (any line break a reader may split at: a bare carriage return started a new row in some CSV readers)
     if len(value.strip().splitlines()) > 1:
         raise ValueError("must be a single line")
+    return value
+
+
+def _address(value: str) -> str:
+    if not re.match(ADDRESS_PATTERN, value):
+        raise ValueError(
+            f"'{value}' is not an address of a person shown by initials: it is p- and 12 random digits and letters a to f; "
+            f"write 'address: {fresh_address()}' (a fresh one)"
+        )
     return value
 
 
@@ -386,6 +403,12 @@ class Person(Strict):
     photo: Photo | None = None
     status: Status = "published"
     display: Literal["full", "initials"] = Field("full", description="initials: a living person asked that only their initials be shown")
+    address: Annotated[Line, AfterValidator(_address)] | None = Field(
+        None,
+        description="with display: initials, and only then: the page's address, p- and 12 random hexadecimal digits "
+        "(`new person --initials` writes one, `check` offers one); never made from the name, so it cannot confirm a guess",
+        json_schema_extra={"pattern": ADDRESS_PATTERN},
+    )
     not_duplicate_of: list[Id] = Field(default_factory=list, description="ids of people an editor has checked are not this person")
     former_ids: list[Id] = Field(
         default_factory=list, description="earlier ids (file names) of this record; their old addresses redirect here"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import duplicates
+from . import duplicates, privacy
 from .diagnostics import Diagnostic, did_you_mean, error, has_errors, warning
 from .load import Loaded, RawDocument
 from .rules import address_problems, check_ids, check_translations, record_problems, reference_problems
@@ -105,6 +105,7 @@ def start_validation(
     diags: list[Diagnostic] = list(loaded.diagnostics)
     records: dict[str, dict[str, Record]] = {kind: {} for kind in MODELS if kind != "site"}
     site: Site | None = None
+    site_doc: RawDocument | None = None
     invalid: dict[str, set[str]] = {kind: set() for kind in records}  # reported already; don't cascade
     for kind, rid in loaded.unreadable:
         invalid[kind].add(rid)
@@ -127,7 +128,7 @@ def start_validation(
                 failed.append(doc)  # (its cities and sources are looked up once every file is read)
             continue
         if doc.kind == "site":
-            site = data
+            site, site_doc = data, doc
             continue
         same = records[doc.kind].get(doc.id)
         if same is not None:
@@ -141,9 +142,12 @@ def start_validation(
         refs: list = []
         _find_refs(doc.data, (), refs)
         diags.extend(_as_draft(doc, reference_problems(refs, doc.position, records, invalid)))
+    names = privacy.name_index(records["people"])
     for kind in records:
         for rec in records[kind].values():
-            diags.extend(record_problems(rec, records, invalid, site, today, content_dir, partial))
+            diags.extend(record_problems(rec, records, invalid, site, today, content_dir, names, partial))
+    if site is not None:  # (the site's own texts: its title, description and the home page's intro)
+        diags.extend(privacy.privacy_problems(Record("site", "site", site, "", site_doc), records, names))
     diags.extend(check_ids(records))
     diags.extend(check_translations(records, site))
     citations = None if partial else _citations(records)
@@ -176,7 +180,14 @@ def _again(loaded: Loaded, last: Validated, people: Collection[str], content_dir
     for doc in docs:
         old = before.get(doc.id)
         data, problems, refs, dates, cited = checked = _checked(doc, documents)
-        if old is None or data is None or problems or data.former_ids or old.data.former_ids:
+        if (
+            old is None
+            or data is None
+            or problems
+            or data.former_ids
+            or old.data.former_ids
+            or _hidden_names(old.data) != _hidden_names(data)
+        ):
             return None
         documents.pop((old.doc.kind, old.doc.display, old.doc.sha), None)
         documents[(doc.kind, doc.display, doc.sha)] = checked
@@ -185,8 +196,9 @@ def _again(loaded: Loaded, last: Validated, people: Collection[str], content_dir
     whole = set(last.whole)
     diags = [d for d in last.diagnostics if d.position.path not in shown and d not in whole]
     invalid = {kind: set() for kind in records}  # none: the last build had no errors
+    names = privacy.name_index(now)  # (the same people shown by initials, with the same names: see _hidden_names)
     for rec in changed.values():
-        diags.extend(record_problems(rec, records, invalid, last.site, today, content_dir))
+        diags.extend(record_problems(rec, records, invalid, last.site, today, content_dir, names))
     # Who cites each source, from the last answer's count (never from a refused edit's: each answer keeps its own).
     citations = Counter(last.citations if last.citations is not None else _citations(last.records))
     for pid, rec in changed.items():
@@ -196,6 +208,14 @@ def _again(loaded: Loaded, last: Validated, people: Collection[str], content_dir
     found = [*_uncited(records, citations), *found]
     diags.extend(found)
     return Validated(last.site, records, tuple(diags), tuple(found), today, citations, documents, searched, suspects)
+
+
+def _hidden_names(data) -> tuple:
+    """What other records are read for about a person: if they are shown by initials, their names and their
+    address (an edit of them is checked against every record, and the address against every other's)."""
+    if data.display != "initials":
+        return (None, data.address)
+    return (data.name, data.aliases, data.name_forms, data.address)
 
 
 def _as_draft(doc: RawDocument, problems) -> list[Diagnostic]:

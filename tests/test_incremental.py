@@ -162,6 +162,7 @@ def withdraw(rng, people, content) -> str:
 def initials(rng, people, content) -> str:
     e = Entry(rng.choice(people))
     e.data["display"] = "initials"
+    e.data["address"] = f"p-{rng.getrandbits(48):012x}"  # (random, as `new person --initials` writes it)
     for field in ("aliases", "sort_name", "name_forms"):
         e.data.pop(field, None)
     e.story = "A living person, shown by initials.\n"

@@ -76,7 +76,7 @@ def test_initials_only_person_shows_initials_everywhere(site, run):
     site.write(
         "people/aigerim-secretova.md",
         PERSON.replace("name: Example Person Three", "name: Aigerim Secretova")
-        .replace("sources: [report-a]\n---", "sources: [report-a]\ndisplay: initials\n---")
+        .replace("sources: [report-a]\n---", "sources: [report-a]\ndisplay: initials\naddress: p-5be3c0a1f29d\n---")
         .replace("Story.", "A. S. told the fixture report about her detention."),
     )
     assert run("build")[0] == 0
@@ -93,13 +93,14 @@ def test_initials_entry_that_names_the_person_fails_check(site, run):
     site.write(
         "people/aigerim-secretova.md",
         PERSON.replace("name: Example Person Three", "name: Aigerim Secretova")
-        .replace("sources: [report-a]\n---", "sources: [report-a]\ndisplay: initials\n---")
+        .replace("sources: [report-a]\n---", "sources: [report-a]\ndisplay: initials\naddress: p-5be3c0a1f29d\n---")
         .replace("Story.", "Aigerim was detained."),
     )
     code, _, err = run("check", "--content", "content")
     assert code == 1
     assert errors_of(err) == [
-        "content/people/aigerim-secretova.md:2:1: error: display is 'initials' but the story contains 'aigerim'; write initials there too"
+        "content/people/aigerim-secretova.md:13:1: error: display is 'initials' but the text contains 'Aigerim', a word of the name; "
+        "write the initials (A. S.) there instead"
     ]
 
 
