@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +43,9 @@ FIELDS = (
 LISTS = {"aliases", "fates", "sources", "not_duplicate_of"}  # several values in one cell, split at ";"
 NO_CONSENT = {"", "no", "n", "false", "0", "-", "нет", "жоқ"}
 DRAFT = "status: draft"
-CHECKED_AS = "status: published"  # a draft row is checked as if published: its errors stop the import
+CHECKED_AS = "status: published"
+ADDRESS_TO_DRAW = "p-000000000000"  # replaced by a fresh random address when the entry is written
+ADDRESS_LINE = re.compile(r"^address: .*$", re.M)  # a draft row is checked as if published: its errors stop the import
 
 
 @dataclass(frozen=True)
@@ -246,7 +249,10 @@ def entry_text(row: Row, mapping: Mapping, cities: dict) -> tuple[str, dict[int,
         lines += [("consent", "private:"), ("consent", f"  consent: {q(consent)}")]
     if _meant(mapping, "consent", consent).casefold() in NO_CONSENT:
         # (never published without consent: a draft, or by initials only where the mapping says so)
-        lines.append(("consent", DRAFT if mapping.without_consent == "draft" else "display: initials"))
+        if mapping.without_consent == "draft":
+            lines.append(("consent", DRAFT))
+        else:  # (the address is drawn when the entry is written: see _written)
+            lines += [("consent", "display: initials"), ("consent", f"address: {ADDRESS_TO_DRAW}")]
     lines.append(("", "---"))
     for line in cells.get("story", "").replace("\r\n", "\n").split("\n") if cells.get("story") else []:
         lines.append(("story", line))
@@ -271,6 +277,7 @@ def import_sheet(
     from . import pipeline
     from .load import Loaded, load_content, parse_file
     from .rules import address_problem
+    from .schema import fresh_address
     from .validate import validate
 
     mapping, problems = read_mapping(mapping_path) if mapping_path else (Mapping(), [])
@@ -304,7 +311,7 @@ def import_sheet(
         rid, n = base, 1
         while True:  # the id `new` would give it; a namesake already in the record gets the next free one
             path = content_dir / "people" / f"{rid}.md"
-            if path.is_file() and path.read_text(encoding="utf-8") == text:
+            if path.is_file() and ADDRESS_LINE.sub(f"address: {ADDRESS_TO_DRAW}", path.read_text(encoding="utf-8")) == text:
                 rid = None  # imported before: left alone
                 break
             if rid not in taken and not address_problem("people", rid) and not path.exists():
@@ -376,7 +383,7 @@ def import_sheet(
         )
         return 0
     for p in todo:
-        _write_new(p.path, p.text)
+        _write_new(p.path, p.text.replace(f"address: {ADDRESS_TO_DRAW}", f"address: {fresh_address()}"))
     say(
         f"wrote {len(todo)} entries into {content_dir / 'people'} ({drafts} as drafts, without recorded consent); {len(held)} held back as possible duplicates; {there} already in the record"
     )

@@ -160,7 +160,7 @@ def test_bad_file_names_and_day_files(site, run):
     code, _, err = run("check", "--content", "content")
     assert errors_of(err) == [
         "content/days/2022-02-01.md:2:1: error: 2022-02-01 is outside the timeline (2022-01-02 to 2022-01-21); there is no page for that day",
-        "content/pages/timeline.md:2:1: error: page id 'timeline' is taken by the site itself (404, assets, cities, data, days, events, index, people, photos, search, sources, timeline); rename the file",
+        "content/pages/timeline.md:2:1: error: page id 'timeline' is taken by the site itself (404, assets, changes, cities, data, days, download, events, index, people, photos, search, sources, timeline); rename the file",
         "content/people/Bad Name.md:1:1: error: file name 'Bad Name.md' is not a valid id: use lowercase letters, digits and hyphens (the name is the record's permanent address)",
     ]
 
