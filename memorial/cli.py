@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         public, message = keygen(Path(args.key) if args.key else default_key_path(), pipeline.PROJECT)
         print(message, file=sys.stdout if public else sys.stderr)
         return 0 if public else 2
+    if command == "changes":
+        return cmd_changes(Path(args.content), Path(args.out) if args.out else None)
     if command == "verify":
         return cmd_verify(Path(args.copy), Path(args.content), args.key)
     return 2
@@ -139,6 +141,9 @@ def parser() -> argparse.ArgumentParser:
         )
     kg = sub.add_parser("keygen", help="make the secret key that signs the archives (kept outside the repository)")
     kg.add_argument("--key", help="where to write the secret key (default: the user's configuration folder)")
+    ch = sub.add_parser("changes", help="what the newest release (or what is not released yet) changed, as release notes in Markdown")
+    ch.add_argument("--content", default="content")
+    ch.add_argument("--out", help="the file to write (default: print it)")
     v = sub.add_parser("verify", help="check that a copy (zip, ZIM or unzipped folder) is as it was signed, naming what was altered")
     v.add_argument("copy", help="the .zip, the .zim, or the folder the zip was unpacked into")
     v.add_argument("--content", default="content", help="whose site.yaml gives the public key (default: content)")
@@ -269,6 +274,37 @@ def cmd_schema(out: Path) -> int:
     for kind, schema in json_schemas().items():
         (out / f"{kind}.schema.json").write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {len(json_schemas())} schema files into {out}/")
+    return 0
+
+
+def cmd_changes(content: Path, out: Path | None) -> int:
+    """Release notes: the newest entry of the changes page, in Markdown, naming only people published now."""
+    from . import history
+    from .model import shown_name
+
+    validated, diagnostics = pipeline.check(content)
+    if has_errors(list(diagnostics)):
+        report([d for d in diagnostics if d.severity == "error"])
+        return 1
+    people = {pid: rec for pid, rec in validated.records["people"].items() if rec.status == "published"}
+    releases = history.releases(content, set(people))
+    if not releases:
+        text = "No release has been made yet (releases are git tags named release-…).\n"
+    else:
+        newest = releases[0]
+        text = f"## What changed{' since ' + releases[1].tag if len(releases) > 1 else ''}\n\n"
+        for label, ids in (("Added", newest.added), ("Corrected", newest.corrected)):
+            if ids:
+                text += f"### {label}: {len(ids):,}\n\n" + "".join(f"- {shown_name(people[pid])}\n" for pid in ids) + "\n"
+        if newest.withdrawn:
+            text += f"{newest.withdrawn:,} {'entry was' if newest.withdrawn == 1 else 'entries were'} withdrawn.\n"
+        if newest.not_shown:
+            text += f"{newest.not_shown:,} {'entry' if newest.not_shown == 1 else 'entries'} changed then not published now.\n"
+    if out is None:
+        print(text, end="")
+    else:
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out}")
     return 0
 
 

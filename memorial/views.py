@@ -558,7 +558,9 @@ class Views:
         archives = [
             {
                 "name": name,
-                "size": self.t._("%(size)s MB", size=format_decimal(round(size / 1_000_000, 1), format="#,##0.0", locale=self.t.locale)),
+                "size": self.t.gettext(
+                    "%(size)s MB", size=format_decimal(round(size / 1_000_000, 1), format="#,##0.0", locale=self.t.locale)
+                ),
                 "sha256": digest,
                 "url": (site.downloads_url + name) if site.downloads_url else None,
                 "kind": "ZIM (Kiwix)" if name.endswith(".zim") else "zip",
