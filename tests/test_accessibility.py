@@ -22,6 +22,9 @@ PAGES = [
     "sources/odf-2022-02.html",
     "about.html",
     "search.html",
+    "download.html",
+    "changes.html",
+    "../ru/download.html",
     "../index.html",  # the language choice
     "../ru/people/yernazar-kyrykbayev.html",
     "../kk/index.html",
