@@ -7,12 +7,22 @@ place; dates stay text, so that ``2022-01`` and ``2022-01-05`` are validated in 
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from .diagnostics import Diagnostic, Position, error
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PathKey = tuple  # ("events", 0, "city")
+# Content needs a few levels (a conflict's side's sources: 6); the composer and the converter below recurse
+# once per level, so a file nested thousands deep crashed them (a segfault in LibYAML's composer).
+MAX_DEPTH = 32
+MAX_NUMBER_CHARS = 30  # Python refuses to read an integer of more than 4,300 digits: a traceback
+# Nesting this deep cannot be ruled out at a glance: a line whose indentation and leading "- " and "? "
+# run 12 characters or more, or a flow list or mapping that opens another (or holds quotes or a comment,
+# where a bracket may hide). Without either, a file is at most 2 * 12 + 4 levels deep (see _too_deep).
+_MAYBE_DEEP = re.compile(r"^[^\w'\"\n]{12,}|[\[{][^\]}\"'#]*[\[{\"'#]", re.M)
 
 
 def _hint(problem: str, line: str) -> str:
@@ -30,6 +40,20 @@ def parse_yaml(text: str, shown: str, line_offset: int, track_positions: bool = 
 
     Without ``track_positions`` the positions are left empty (most files never need them, and
     recording them is a third of the parsing); a file with problems is parsed again with them."""
+    deep = _too_deep(text)
+    if deep is not None:
+        where = Position(shown, deep.line + 1 + line_offset, deep.column + 1)
+        return (
+            None,
+            {},
+            {},
+            [
+                error(
+                    where,
+                    f"the fields are nested more than {MAX_DEPTH} levels deep here; content needs only a few levels: remove the extra brackets or indentation",
+                )
+            ],
+        )
     try:
         node = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
@@ -59,6 +83,26 @@ def parse_yaml(text: str, shown: str, line_offset: int, track_positions: bool = 
             [error(Position(shown, 1 + line_offset, 1), "expected YAML fields (key: value), found a single value or a list")],
         )
     return data, conv.values, conv.keys, conv.problems
+
+
+def _too_deep(text: str):
+    """The place where ``text`` nests past MAX_DEPTH, or None; never recursive, and for almost every file
+    one regular expression: each block level needs more indentation or a leading "- " or "? " (two levels
+    at most per column: a list may stand at its key's indentation), and a flow level a bracket."""
+    if not _MAYBE_DEEP.search(text):
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=Loader):  # events only: the parser keeps its own stack
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # reported by the composer, which meets the same error at no greater depth
+    return None
 
 
 _SCALAR = yaml.constructor.SafeConstructor()
@@ -124,6 +168,15 @@ class _Converter:
             items = [self.convert(item, path + (i,) if self.track else path) for i, item in enumerate(node.value)]
             return [item for item in items if item is not REFUSED]
         tag = node.tag
+        if tag.endswith((":int", ":float")) and not node.style and len(node.value) > MAX_NUMBER_CHARS:
+            self.problems.append(
+                error(
+                    Position(self.shown, *self._pos(node)),
+                    f"a number of {len(node.value):,} characters is too long (the limit is {MAX_NUMBER_CHARS}); "
+                    "if it is text, put it in quotes",
+                )
+            )
+            return REFUSED
         if tag.endswith(":timestamp") or tag.endswith(":str") or node.style:
             return node.value  # dates stay text; validation parses them
         try:
