@@ -289,6 +289,8 @@ def _schema_diagnostics(doc: RawDocument, model: type[BaseModel], exc: Validatio
                 "bool": "true or false",
             }[kind.split("_")[0]]
             msg = f"{label}expected {want}, found {_found(value)}"
+        elif kind in ("string_too_long", "too_long") and isinstance(value, str):
+            msg = f"{label}is {len(value):,} characters long; the limit is {err['ctx']['max_length']}: shorten it"
         elif kind == "too_short":
             msg = f"{label}must not be empty" if isinstance(value, str) else f"{label}must list at least {err['ctx']['min_length']}"
         elif kind == "string_pattern_mismatch" and field in ("city", "sources", "language") or isinstance(loc[-1], int):

@@ -66,3 +66,42 @@ def test_a_number_too_long_is_an_error_not_a_traceback(site):
     code, err = check(cwd=site.tmp)
     assert code == 1
     assert any("big-number.md:6:10: error: a number of 5,000 characters is too long" in e for e in errors_of(err)), err
+
+
+# ------------------------------------------------------------------ dates, the timeline, names
+
+
+def test_years_out_of_range_are_errors_not_tracebacks(site):
+    """Year 0 and December 9999 (whose last day is in year 10000) were tracebacks."""
+    for i, date in enumerate(('"0000"', "0000-01", "9999-12", '"1022-01-06"')):
+        site.write(f"people/dated-{i}.md", person(date=date))
+    code, err = check(cwd=site.tmp)
+    assert code == 1
+    found = errors_of(err)
+    for i, year in enumerate((0, 0, 9999, 1022)):
+        assert any(f"dated-{i}.md:6:11: error: date: " in e and f"has the year {year}; dates run from 1900 to 2100" in e for e in found), (
+            i,
+            found,
+        )
+
+
+def test_a_timeline_of_centuries_is_refused_at_once(site, run):
+    """From 0001-01-01 a build wrote 740,000 day pages per tree and never finished."""
+    site.edit("site.yaml", "start: 2022-01-02", "start: 0001-01-01")
+    code, err = check(cwd=site.tmp, timeout=30)
+    assert code == 1 and "site.yaml:6:10: error: start: '0001-01-01' has the year 1" in err, err
+    site.edit("site.yaml", "start: 0001-01-01", "start: 1990-01-01")
+    code, out, err = run("build")
+    assert code == 1 and not (site.tmp / "output").exists()
+    assert "site.yaml:6:3: error: timeline: 1990-01-01 to 2022-01-21 is 11,709 days; a timeline may cover at most 731" in err, err
+    site.edit("site.yaml", "start: 1990-01-01", "start: 2022-02-01")
+    assert "error: timeline: end 2022-01-21 is before start 2022-02-01" in run("check")[2]
+
+
+def test_a_name_past_the_limit_is_an_error_with_its_length(site, run):
+    site.write("people/long-name.md", person(name="Aigerim " * 60, extra="aliases: [" + "B" * 121 + "]\n"))
+    code, out, err = run("check")
+    assert code == 1
+    found = errors_of(err)
+    assert "content/people/long-name.md:2:7: error: name: is 479 characters long; the limit is 120: shorten it" in found, found
+    assert "content/people/long-name.md:5:11: error: aliases: is 121 characters long; the limit is 120: shorten it" in found, found
