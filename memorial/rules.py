@@ -12,8 +12,9 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import routes
-from .diagnostics import Diagnostic, did_you_mean, error, warning
+from .diagnostics import Diagnostic, Position, did_you_mean, error, warning
 from .images import photo_problem as image_problem
+from .markdown import nesting_problem
 from .schema import Site, parse_partial_date
 
 if TYPE_CHECKING:  # (validate.py runs these rules: a name for the annotations only)
@@ -39,6 +40,7 @@ def record_problems(rec: Record, records: dict, invalid: dict, site: Site | None
         *_reference_problems(rec, records, invalid, partial),
         *_date_problems(rec, site, today),
         *_rule_problems(rec, site, content_dir),
+        *body_problems(rec),
     ]
 
 
@@ -165,14 +167,22 @@ def _rule_problems(rec: Record, site: Site | None, content_dir: Path) -> list[Di
             problem = photo_problem(photo.file, content_dir)
             if problem:
                 out.append(error(rec.doc.position(("photo", "file")), f"photo file: {problem}"))
-        out.extend(body_problems(rec))
     return out
 
 
 def body_problems(rec: Record) -> list[Diagnostic]:
-    """Every problem a person's story (the Markdown body) can cause; the rest of validation reads only
-    the front matter, so this is all there is to redo when only a story changed."""
-    out = _initials_problems(rec) if rec.data.display == "initials" else []
+    """Every problem a record's Markdown body (a person's story) can cause; the rest of validation reads
+    only the front matter, so this is all there is to redo when only a story changed."""
+    out = []
+    nested = nesting_problem(rec.body)
+    if nested:
+        line, problem = nested
+        out.append(
+            error(Position(rec.doc.display, rec.doc.body_line + line, 1), f"{'story' if rec.kind == 'people' else 'text'}: {problem}")
+        )
+    if rec.kind != "people":
+        return out
+    out.extend(_initials_problems(rec) if rec.data.display == "initials" else [])
     if not rec.body.strip():
         out.append(warning(rec.doc.position(), "the entry has no story; write a few sentences below the front matter"))
     return out

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from . import duplicates
 from .diagnostics import Diagnostic, did_you_mean, error, has_errors, warning
 from .load import Loaded, RawDocument
+from .markdown import nesting_problem
 from .rules import address_problems, check_ids, check_translations, record_problems, reference_problems
 from .schema import MODELS, Site, parse_partial_date
 
@@ -128,6 +129,9 @@ def start_validation(
             continue
         if doc.kind == "site":
             site = data
+            nested = nesting_problem(data.intro)
+            if nested:
+                diags.append(error(doc.position(("intro",)), f"intro: {nested[1]} (line {nested[0] + 1} of the intro)"))
             continue
         same = records[doc.kind].get(doc.id)
         if same is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 from conftest import ROOT, errors_of
 
@@ -105,3 +106,33 @@ def test_a_name_past_the_limit_is_an_error_with_its_length(site, run):
     found = errors_of(err)
     assert "content/people/long-name.md:2:7: error: name: is 479 characters long; the limit is 120: shorten it" in found, found
     assert "content/people/long-name.md:5:11: error: aliases: is 121 characters long; the limit is 120: shorten it" in found, found
+
+
+# ------------------------------------------------------------------ Markdown
+
+
+def test_deeply_nested_markdown_is_refused_quickly(site, run):
+    """100 KB of nested '>' or '<div>' took a build 30-50 s (in the sanitiser); now `build` refuses it at once."""
+    site.write("people/quotes.md", person(story="A first line.\n\n" + ">" * 100_000 + " x"))
+    site.edit("events/emergency.md", "\n---\n", "\n---\nIntro.\n" + "<div>" * 20_000 + "\n")
+    site.edit("site.yaml", "intro: |\n", "intro: |\n  " + "> " * 30 + "x\n")
+    started = time.perf_counter()
+    code, out, err = run("build")
+    assert time.perf_counter() - started < 5
+    assert code == 1 and not (site.tmp / "output").exists()
+    found = errors_of(err)
+    assert any(
+        "people/quotes.md:13:1: error: story: quotes and lists are nested 100000 deep on this line; the limit is 20" in e for e in found
+    ), found
+    assert any("events/emergency.md:" in e and "error: text: HTML tags are left open more than 20 deep here (<div>)" in e for e in found), (
+        found
+    )
+    assert any("site.yaml:" in e and "error: intro: quotes and lists are nested 30 deep" in e for e in found), found
+
+
+def test_markdown_nested_as_stories_need_passes(site, run):
+    story = "> A quote\n> > within a quote\n\n- a list\n  - in a list\n    1. numbered\n\n<em><strong>x</strong></em><p>a<p>b<br>\n" * 50
+    site.write("people/nested-story.md", person(story=story))
+    code, out, err = run("build")
+    assert code == 0, err
+    assert "<blockquote>" in (site.tmp / "output" / "en" / "people" / "nested-story.html").read_text(encoding="utf-8")
