@@ -3,11 +3,15 @@ field, and what to do; files that would be silently ignored are reported."""
 
 from __future__ import annotations
 
+import io
+import struct
 import subprocess
 import sys
 import time
+import zlib
 
 from conftest import ROOT, errors_of
+from PIL import Image
 
 PERSON = """---
 name: {name}
@@ -136,3 +140,45 @@ def test_markdown_nested_as_stories_need_passes(site, run):
     code, out, err = run("build")
     assert code == 0, err
     assert "<blockquote>" in (site.tmp / "output" / "en" / "people" / "nested-story.html").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ photos
+
+
+def _photo(name: str) -> str:
+    return f"photo:\n  file: photos/{name}\n  credit: Family photo\n  licence: used with permission\n  alt: A person outdoors\n  consent: given by the family\n"
+
+
+def _png_with_ztxt_bomb() -> bytes:
+    """A 10×10 PNG with a zTXt chunk of 1 MB that inflates to 50 MB."""
+    buf = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(buf, "PNG")
+    png = buf.getvalue()
+    data = b"k\x00\x00" + zlib.compress(b"a" * 50_000_000, 9)
+    chunk = struct.pack(">I", len(data)) + b"zTXt" + data + struct.pack(">I", zlib.crc32(b"zTXt" + data))
+    return png[:-12] + chunk + png[-12:]  # before IEND: read only when the image is decoded
+
+
+def test_broken_and_hostile_photos_are_check_errors_naming_the_photo_field(site):
+    """A truncated JPEG, a 1×100,000 PNG and a zTXt bomb passed `check` and then stopped the build with a traceback."""
+    photos = site.content / "photos"
+    photos.mkdir()
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 600), (200, 30, 30)).save(buf, "JPEG")
+    (photos / "cut.jpg").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    Image.new("RGB", (1, 100_000)).save(photos / "strip.png")
+    (photos / "bomb.png").write_bytes(_png_with_ztxt_bomb())
+    Image.new("RGB", (640, 480), (10, 120, 200)).save(photos / "fine.jpg")
+    for name in ("cut.jpg", "strip.png", "bomb.png", "fine.jpg"):
+        site.write(f"people/{name.split('.')[0]}-photo.md", person(name=f"Example {name[:3].title()} Photo", extra=_photo(name)))
+    code, err = check(cwd=site.tmp)
+    assert code == 1
+    found = [e for e in errors_of(err) if "photo" in e]
+    assert found == [
+        "content/people/bomb-photo.md:6:9: error: photo file: 'photos/bomb.png' cannot be read as an image "
+        "(Decompressed data too large for PngImagePlugin.MAX_TEXT_CHUNK); save it again as JPEG",
+        "content/people/cut-photo.md:6:9: error: photo file: 'photos/cut.jpg' cannot be read as an image "
+        "(OSError: image file is truncated (5 bytes not processed)); it may be cut short: save it again as JPEG, PNG or WebP",
+        "content/people/strip-photo.md:6:9: error: photo file: 'photos/strip.png' is 1×100000 pixels; "
+        "a photo's longer side may be at most 10 times its shorter: crop it",
+    ], found
