@@ -36,7 +36,9 @@ def photo_problem(path: Path) -> str | None:
     except ValueError as exc:  # PngImagePlugin's limits on text chunks (MAX_TEXT_CHUNK, MAX_TEXT_MEMORY): a zTXt bomb
         return f"cannot be read as an image ({exc}); save it again as JPEG"
     except (OSError, Image.DecompressionBombError, SyntaxError) as exc:
-        return f"cannot be read as an image ({exc.__class__.__name__}: {exc}); it may be cut short: save it again as JPEG, PNG or WebP"
+        if "truncated" in str(exc):
+            return "is cut short (the file is incomplete): copy it again, or save it again as JPEG"
+        return f"cannot be read as an image ({exc.__class__.__name__}); use JPEG, PNG or WebP"  # (its text may hold a path)
     return None
 
 

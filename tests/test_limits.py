@@ -177,8 +177,8 @@ def test_broken_and_hostile_photos_are_check_errors_naming_the_photo_field(site)
     assert found == [
         "content/people/bomb-photo.md:6:9: error: photo file: 'photos/bomb.png' cannot be read as an image "
         "(Decompressed data too large for PngImagePlugin.MAX_TEXT_CHUNK); save it again as JPEG",
-        "content/people/cut-photo.md:6:9: error: photo file: 'photos/cut.jpg' cannot be read as an image "
-        "(OSError: image file is truncated (5 bytes not processed)); it may be cut short: save it again as JPEG, PNG or WebP",
+        "content/people/cut-photo.md:6:9: error: photo file: 'photos/cut.jpg' is cut short (the file is incomplete): "
+        "copy it again, or save it again as JPEG",
         "content/people/strip-photo.md:6:9: error: photo file: 'photos/strip.png' is 1×100000 pixels; "
         "a photo's longer side may be at most 10 times its shorter: crop it",
     ], found
