@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from . import routes
 from .diagnostics import Diagnostic, Position, did_you_mean, error, warning
 from .images import photo_problem as image_problem
+from .load import windows_reserved
 from .markdown import nesting_problem
 from .schema import Site, parse_partial_date
 
@@ -253,6 +254,8 @@ def check_ids(records) -> list[Diagnostic]:
                     out.append(error(where, f"former id '{old}' is also claimed by {claimed[old]}"))
                 elif kind == "pages" and old in RESERVED_PAGE_IDS:
                     out.append(error(where, f"former id '{old}' is taken by the site itself"))
+                elif windows_reserved(old):
+                    out.append(error(where, f"former id {windows_reserved(old)}; remove it"))
                 claimed.setdefault(old, rec.doc.display)
     return out
 

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
@@ -24,6 +25,10 @@ from .load import Loaded, RawDocument
 from .markdown import nesting_problem
 from .rules import address_problems, check_ids, check_translations, record_problems, reference_problems
 from .schema import MODELS, Site, parse_partial_date
+
+# "In the future" is judged by the day in Kazakhstan, whatever the zone of the machine that checks (the
+# zone data comes from the tzdata package where the system has none: Windows).
+KAZAKHSTAN = ZoneInfo("Asia/Almaty")
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,7 @@ def start_validation(
     ``documents`` and ``searched``: memos of an earlier answer (Validated's), read and never changed.
     ``focus``: the ids of the only people whose possible duplicates are warned about one by one (`check
     --since`); without it, the most likely few are (see duplicates.shown)."""
-    today = today or dt.date.today()
+    today = today or dt.datetime.now(KAZAKHSTAN).date()
     if last is not None and people is not None:
         again = _again(loaded, last, people, content_dir, today)
         if again is not None:

@@ -3,12 +3,15 @@ field, and what to do; files that would be silently ignored are reported."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import os
 import struct
 import subprocess
 import sys
 import time
 import zlib
+from zoneinfo import ZoneInfo
 
 from conftest import ROOT, errors_of
 from PIL import Image
@@ -182,3 +185,68 @@ def test_broken_and_hostile_photos_are_check_errors_naming_the_photo_field(site)
         "content/people/strip-photo.md:6:9: error: photo file: 'photos/strip.png' is 1×100000 pixels; "
         "a photo's longer side may be at most 10 times its shorter: crop it",
     ], found
+
+
+# ------------------------------------------------------------------ files in the wrong place, names Windows keeps
+
+
+def test_files_where_no_record_is_read_are_reported_with_the_folders_that_are(site):
+    for rel in ("peoples/x.md", "people/2022/y.md", "stray.md", "people/z.yaml"):
+        site.write(rel, person())
+    (site.content / "photos").mkdir()
+    Image.new("RGB", (64, 48)).save(site.content / "photos" / "a.jpg")  # photos live in any other folder
+    code, err = check(cwd=site.tmp)
+    assert code == 0, err
+    found = errors_of(err)
+    folders = "sources/, cities/, people/, events/, days/, figures/, pages/"
+    assert found == [
+        "content/people/2022:1:1: warning: ignored: folders inside people/ are not read; move their files into people/ itself",
+        "content/people/z.yaml:1:1: warning: ignored: a file in people/ must end in .md (rename it to .md)",
+        f"content/peoples/x.md:1:1: warning: ignored: peoples/ is not a folder records are read from (did you mean 'people'?); they are read from {folders}",
+        f"content/stray.md:1:1: warning: ignored: records are read from the folders {folders} only; move it into one",
+    ], found
+
+
+def test_checking_a_file_that_does_not_exist_is_an_error_naming_it(site):
+    """`check content/people/mistyped.md` said "content OK"."""
+    code, err = check("content/people/person-on.md", "content/people/nobody.md", cwd=site.tmp)
+    assert code == 1
+    assert errors_of(err) == [
+        "content/people/nobody.md:1:1: error: no such file; check the name",
+        "content/people/person-on.md:1:1: error: no such file (did you mean 'person-one.md'?); check the name",
+    ], err
+
+
+def test_names_windows_keeps_for_devices_are_refused_with_a_rename_hint(site):
+    site.write("people/con.md", person())
+    site.write("pages/nul.md", "---\ntitle: A page\n---\nText.\n")
+    site.write("people/person-one.aux.md", "---\n---\nText.\n")
+    site.write("people/com7.ru.md", "---\n---\nText.\n")
+    site.edit("pages/about.md", "title:", "former_ids: [lpt9]\ntitle:")
+    code, err = check(cwd=site.tmp)
+    assert code == 1
+    found = [e for e in errors_of(err) if "Windows" in e]
+    keeps = "is a name Windows keeps for a device, so the file and its page cannot exist there"
+    assert found == [
+        f"content/pages/about.md:2:14: error: former id 'lpt9' {keeps}; remove it",
+        f"content/pages/nul.md:1:1: error: 'nul' {keeps}; rename the file (e.g. to nul-1.md)",
+        f"content/people/com7.ru.md:1:1: error: 'com7' {keeps}; rename the file (e.g. to com7-1.ru.md)",
+        f"content/people/con.md:1:1: error: 'con' {keeps}; rename the file (e.g. to con-1.md)",
+    ], found
+    assert "CON" not in err and "person-one.aux.md" not in "\n".join(found)  # (only the part before the first dot counts)
+
+
+# ------------------------------------------------------------------ "in the future"
+
+
+def test_the_future_begins_at_midnight_in_kazakhstan_whatever_the_machines_zone(site):
+    """Judged by the machine's own day, an entry dated today in Almaty was "in the future" on a machine
+    west of it for part of each day, and one dated tomorrow passed east of it. Two zones far apart:
+    at any hour of the day one of them is on another date than Almaty."""
+    today = dt.datetime.now(ZoneInfo("Asia/Almaty")).date()
+    site.write("people/dated-today.md", person(date=today.isoformat()))
+    site.write("people/dated-tomorrow.md", person(name="Example Person Four", date=(today + dt.timedelta(days=1)).isoformat()))
+    for zone in ("Etc/GMT+12", "Etc/GMT-14"):
+        code, err = check(cwd=site.tmp, env={**os.environ, "TZ": zone})
+        future = [e for e in errors_of(err) if "in the future" in e]
+        assert len(future) == 1 and "people/dated-tomorrow.md:6:11:" in future[0], (zone, future)
