@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import characters, parallel
-from .diagnostics import Diagnostic, Position, display_root, error, warning
+from .diagnostics import Diagnostic, Position, did_you_mean, display_root, error, warning
 from .yamlread import parse_yaml
 
 # folder -> extensions a record of that kind may have
@@ -41,6 +41,17 @@ TRANSLATION_RE = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]{2,3})\.md$")
 TRANSLATABLE = ("people", "events", "pages", "cities", "days")
 
 PathKey = tuple  # ("events", 0, "city")
+# Names Windows keeps for devices, whatever the case and extension: a file or page so named cannot be
+# checked out or opened there.
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))})
+
+
+def windows_reserved(name: str) -> str | None:
+    """Why ``name`` (a file name or an id) cannot be used on Windows, or None."""
+    base = name.split(".", 1)[0].strip().lower()
+    return (
+        f"'{base}' is a name Windows keeps for a device, so the file and its page cannot exist there" if base in WINDOWS_RESERVED else None
+    )
 
 
 @dataclass(frozen=True)
@@ -118,6 +129,12 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
             if entry.is_symlink():  # (it could publish a file from outside content/, or a huge one)
                 diags.append(error(Position(shown), "is a symbolic link; content files must be real files in content/"))
                 continue
+            if entry.is_dir():
+                if _has_content_files(entry.path):
+                    diags.append(
+                        warning(Position(shown), f"ignored: folders inside {kind}/ are not read; move their files into {kind}/ itself")
+                    )
+                continue
             if not entry.is_file():
                 continue
             if not entry.name.endswith(exts):
@@ -126,6 +143,8 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
                 continue
             doc_kind = "translations" if kind in TRANSLATABLE and TRANSLATION_RE.match(entry.name) else kind
             files.append((Path(entry.path), doc_kind, shown))
+
+    diags.extend(_stray_files(content_dir, shown_root))
 
     # With an earlier load to re-use, every file is read here (its bytes say whether it was parsed before),
     # but those known unchanged; without, the files are read where they are parsed.
@@ -149,6 +168,40 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
         if not _collect(result, docs, diags) and kind != "site":
             unreadable.add((kind, path.stem))
     return Loaded(tuple(docs), tuple(diags), frozenset(unreadable), parsed)
+
+
+CONTENT_EXTS = (".md", ".markdown", ".yaml", ".yml", ".txt")  # what an editor may have meant as a content file
+
+
+def _has_content_files(folder: str) -> bool:
+    return any(e.name.endswith(CONTENT_EXTS) and e.is_file() for e in os.scandir(folder))
+
+
+def _stray_files(content_dir: Path, shown_root: str) -> list[Diagnostic]:
+    """Content files where no record is read from (a mistyped folder, content/ itself): a warning each,
+    naming the folders that are read. Other folders (photos/) hold other files."""
+    out = []
+    folders = ", ".join(f"{kind}/" for kind in KINDS)
+    for entry in sorted(os.scandir(content_dir), key=lambda e: e.name):
+        if entry.name.startswith(".") or entry.name in KINDS or entry.name == SITE_FILE:
+            continue
+        if entry.is_file() and entry.name.endswith(CONTENT_EXTS):
+            out.append(
+                warning(
+                    Position(f"{shown_root}/{entry.name}"), f"ignored: records are read from the folders {folders} only; move it into one"
+                )
+            )
+        elif entry.is_dir() and not entry.is_symlink():
+            for inner in sorted(os.scandir(entry.path), key=lambda e: e.name):
+                if inner.is_file() and inner.name.endswith(CONTENT_EXTS):
+                    hint = did_you_mean(entry.name, KINDS)
+                    out.append(
+                        warning(
+                            Position(f"{shown_root}/{entry.name}/{inner.name}"),
+                            f"ignored: {entry.name}/ is not a folder records are read from{hint}; they are read from {folders}",
+                        )
+                    )
+    return out
 
 
 def reload(content_dir: Path, last: Loaded, changed: Collection[str]) -> Loaded:
@@ -207,6 +260,11 @@ def load_paths(content_dir: Path, paths: list[Path]) -> Loaded:
                     Position(str(path)), f"not a content file: give files inside {shown_root}/<kind>/, such as {shown_root}/people/name.md"
                 )
             )
+            continue
+        if not path.is_file():
+            folder = path.parent
+            names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+            diags.append(error(Position(str(path)), f"no such file{did_you_mean(path.name, names)}; check the name"))
             continue
         todo.append((rel.parts[0], content_dir / rel))
     seen: set[Path] = set()
@@ -280,6 +338,9 @@ def parse_file(
         return None, [error(Position(shown, line, col), f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
     text = text.replace("\r\n", "\n")
     doc_id = path.stem
+    reserved = windows_reserved(path.name)
+    if reserved and kind != "site":
+        problems.append(error(Position(shown), f"{reserved}; rename the file (e.g. to {path.name.replace('.', '-1.', 1)})"))
     if kind == "translations":
         doc_id = f"{path.parent.name}/{path.name.removesuffix('.md')}"  # people/x.ru: the record and the language
     elif kind != "site" and not ID_RE.match(doc_id):

@@ -13,8 +13,10 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import routes
-from .diagnostics import Diagnostic, did_you_mean, error, warning
+from .diagnostics import Diagnostic, Position, did_you_mean, error, warning
 from .images import photo_problem as image_problem
+from .load import windows_reserved
+from .markdown import nesting_problem
 from .privacy import Names, privacy_problems
 from .schema import ADDRESS_PATTERN, Site, fresh_address, parse_partial_date
 
@@ -48,6 +50,7 @@ def record_problems(
         *_rule_problems(rec, site, content_dir),
         *_fact_city_problems(rec, records["cities"]),
         *privacy_problems(rec, records, names),
+        *body_problems(rec),
     ]
 
 
@@ -216,13 +219,22 @@ def _rule_problems(rec: Record, site: Site | None, content_dir: Path) -> list[Di
             problem = photo_problem(photo.file, content_dir)
             if problem:
                 out.append(error(rec.doc.position(("photo", "file")), f"photo file: {problem}"))
-        out.extend(body_problems(rec))
     return out
 
 
 def body_problems(rec: Record) -> list[Diagnostic]:
-    """Every problem of a person's entry beside its fields' own: how it is shown, and its story."""
-    out = _initials_problems(rec) if rec.data.display == "initials" else []
+    """Every problem a record's Markdown body (a person's story) can cause; the rest of validation reads
+    only the front matter, so this is all there is to redo when only a story changed."""
+    out = []
+    nested = nesting_problem(rec.body)
+    if nested:
+        line, problem = nested
+        out.append(
+            error(Position(rec.doc.display, rec.doc.body_line + line, 1), f"{'story' if rec.kind == 'people' else 'text'}: {problem}")
+        )
+    if rec.kind != "people":
+        return out
+    out.extend(_initials_problems(rec) if rec.data.display == "initials" else [])
     if rec.data.display != "initials" and rec.data.address is not None:
         out.append(
             error(
@@ -310,6 +322,8 @@ def check_ids(records) -> list[Diagnostic]:
                     out.append(error(where, f"former id '{old}' is also claimed by {claimed[old]}"))
                 elif kind == "pages" and old in RESERVED_PAGE_IDS:
                     out.append(error(where, f"former id '{old}' is taken by the site itself"))
+                elif windows_reserved(old):
+                    out.append(error(where, f"former id {windows_reserved(old)}; remove it"))
                 claimed.setdefault(old, rec.doc.display)
     return out
 

@@ -67,6 +67,9 @@ class PartialDate:
         return self.iso
 
 
+# Years a date may have: far around January 2022 (a source, an age's date), and inside what Python's dates
+# hold (year 0, or December 9999's last day, was a traceback).
+YEARS = (1900, 2100)
 _DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # (\d would take ٢٠٢٢ and ２０２２ too)
 
 
@@ -88,6 +91,8 @@ def _parse_date_text(value: str) -> PartialDate:
     if not m:
         raise ValueError(f"'{value}' is not a date; write it as 2022-01-05 (day), 2022-01 (month) or 2022 (year)")
     year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise ValueError(f"'{value}' has the year {year}; dates run from {YEARS[0]} to {YEARS[1]}: check the year")
     if m[2] and not 1 <= month <= 12:
         raise ValueError(f"'{value}' has no month {month}; months run 01 to 12")
     if m[3]:
@@ -207,6 +212,7 @@ Whole = Annotated[int, BeforeValidator(_whole)]
 Decimal = Annotated[float, BeforeValidator(_decimal)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Line = Annotated[Text, AfterValidator(_one_line)]
+Name = Annotated[Line, Field(max_length=120)]  # (the longest names in the sources, with a patronymic, are under 60)
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="the file name of a record, without extension")]
 SourceIds = Annotated[list[Id], Field(min_length=1, description="ids of files in content/sources/")]
 Url = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri"})]
@@ -238,9 +244,24 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+MAX_TIMELINE_DAYS = 731  # two years: every day has a page in every language (from year 1: 740,000 pages a tree)
+
+
 class Timeline(Strict):
     start: FullDate
     end: FullDate
+
+    @model_validator(mode="after")
+    def _a_sensible_span(self):
+        days = (self.end.first_day - self.start.first_day).days + 1
+        if days < 1:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if days > MAX_TIMELINE_DAYS:
+            raise ValueError(
+                f"{self.start} to {self.end} is {days:,} days; a timeline may cover at most {MAX_TIMELINE_DAYS} "
+                "(each day has a page): shorten it, and mark later events 'aftermath: true'"
+            )
+        return self
 
     def covers(self, day: dt.date) -> bool:
         """Whether ``day`` is one of the timeline's days (each has a page)."""
@@ -316,7 +337,7 @@ class Source(Strict):
 
 
 class NameForm(Strict):
-    name: Line
+    name: Name
     language: Language
     script: Literal["Latn", "Cyrl"] | None = None
     sources: SourceIds
@@ -386,9 +407,9 @@ class Photo(Strict):
 class Person(Strict):
     """content/people/<id>.md — front matter; the Markdown body is the story"""
 
-    name: Line
-    sort_name: Line | None = None
-    aliases: list[Line] = Field(default_factory=list, description="other spellings met in the sources, in the Latin script")
+    name: Name
+    sort_name: Name | None = None
+    aliases: list[Name] = Field(default_factory=list, description="other spellings met in the sources, in the Latin script")
     name_forms: list[NameForm] = Field(
         default_factory=list, description="the name in another script or language, only where a source gives it"
     )

@@ -15,14 +15,20 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
 from . import duplicates, privacy
 from .diagnostics import Diagnostic, did_you_mean, error, has_errors, warning
 from .load import Loaded, RawDocument
+from .markdown import nesting_problem
 from .rules import address_problems, check_ids, check_translations, record_problems, reference_problems
 from .schema import MODELS, Site, parse_partial_date
+
+# "In the future" is judged by the day in Kazakhstan, whatever the zone of the machine that checks (the
+# zone data comes from the tzdata package where the system has none: Windows).
+KAZAKHSTAN = ZoneInfo("Asia/Almaty")
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ def start_validation(
     ``documents`` and ``searched``: memos of an earlier answer (Validated's), read and never changed.
     ``focus``: the ids of the only people whose possible duplicates are warned about one by one (`check
     --since`); without it, the most likely few are (see duplicates.shown)."""
-    today = today or dt.date.today()
+    today = today or dt.datetime.now(KAZAKHSTAN).date()
     if last is not None and people is not None:
         again = _again(loaded, last, people, content_dir, today)
         if again is not None:
@@ -129,6 +135,9 @@ def start_validation(
             continue
         if doc.kind == "site":
             site, site_doc = data, doc
+            nested = nesting_problem(data.intro)
+            if nested:
+                diags.append(error(doc.position(("intro",)), f"intro: {nested[1]} (line {nested[0] + 1} of the intro)"))
             continue
         same = records[doc.kind].get(doc.id)
         if same is not None:
@@ -311,6 +320,8 @@ def _schema_diagnostics(doc: RawDocument, model: type[BaseModel], exc: Validatio
             msg = f"{label}expected {want}, found {_found(value)}"
             if value is None and want == "text":
                 msg = f'{label}has no value (null, ~ and an empty value mean none); write it, in quotes if it is the word itself: "null"'
+        elif kind in ("string_too_long", "too_long") and isinstance(value, str):
+            msg = f"{label}is {len(value):,} characters long; the limit is {err['ctx']['max_length']}: shorten it"
         elif kind == "too_short":
             msg = f"{label}must not be empty" if isinstance(value, str) else f"{label}must list at least {err['ctx']['min_length']}"
         elif kind == "string_pattern_mismatch" and field in ("city", "sources", "language") or isinstance(loc[-1], int):

@@ -12,6 +12,8 @@ ways (schema.py).
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from . import characters
@@ -38,6 +40,17 @@ class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
         pass
 
 
+# Content needs a few levels (a conflict's side's sources: 6); the composer and the converter below recurse
+# once per level, so a file nested thousands deep crashed them (a segfault in LibYAML's composer).
+MAX_DEPTH = 32
+# Nesting this deep cannot be ruled out at a glance: a line whose indentation and leading "- " and "? "
+# run 12 characters or more, or a flow list or mapping that opens another (or holds quotes or a comment,
+# where a bracket may hide). Without either, a file is at most 2 * 12 + 4 levels deep (see _too_deep).
+# (Two expressions, the first after a newline: one with "^" and "|" tried every position, three times slower.)
+_DEEP_LINE = re.compile(r"\n[^\w'\"\n]{12}")
+_NESTED_FLOW = re.compile(r"[\[{][^\]}\"'#]*[\[{\"'#]")
+
+
 def _hint(problem: str, line: str) -> str:
     """What to do about a YAML syntax error, from the line it is on (LibYAML's messages alone say little)."""
     if "\t" in line:
@@ -53,6 +66,20 @@ def parse_yaml(text: str, shown: str, line_offset: int, track_positions: bool = 
 
     Without ``track_positions`` the positions are left empty (most files never need them, and
     recording them is a third of the parsing); a file with problems is parsed again with them."""
+    deep = _too_deep(text)
+    if deep is not None:
+        where = Position(shown, deep.line + 1 + line_offset, deep.column + 1)
+        return (
+            None,
+            {},
+            {},
+            [
+                error(
+                    where,
+                    f"the fields are nested more than {MAX_DEPTH} levels deep here; content needs only a few levels: remove the extra brackets or indentation",
+                )
+            ],
+        )
     try:
         node = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
@@ -82,6 +109,26 @@ def parse_yaml(text: str, shown: str, line_offset: int, track_positions: bool = 
             [error(Position(shown, 1 + line_offset, 1), "expected YAML fields (key: value), found a single value or a list")],
         )
     return data, conv.values, conv.keys, conv.problems
+
+
+def _too_deep(text: str):
+    """The place where ``text`` nests past MAX_DEPTH, or None; never recursive, and for almost every file
+    one regular expression: each block level needs more indentation or a leading "- " or "? " (two levels
+    at most per column: a list may stand at its key's indentation), and a flow level a bracket."""
+    if not (_DEEP_LINE.search("\n" + text) or _NESTED_FLOW.search(text)):
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=Loader):  # events only: the parser keeps its own stack
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # reported by the composer, which meets the same error at no greater depth
+    return None
 
 
 REFUSED = object()  # a value that was reported and left out, so it causes no second error
