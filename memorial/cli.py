@@ -278,9 +278,11 @@ def cmd_package(kind: str, content: Path, out: Path | None) -> int:
                         out,
                         title=site.title,
                         description=site.description,
-                        language=site.default_language,
+                        languages=[site.default_language] + [code for code in site.languages if code != site.default_language],
                         date=date,
                         redirects=redirects,
+                        source=site.base_url,
+                        licence=None,  # (site.yaml's licence, once the Site model has one)
                     )
                     print(f"wrote {out} ({out.stat().st_size:,} bytes)")
         except lock.Busy as busy:
