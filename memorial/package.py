@@ -325,7 +325,7 @@ def write_zim(
             html = self.file.read_bytes()
             language = self.path.split("/", 1)[0]
             text = _Text(language if language in languages else None)
-            text.feed(html.decode("utf-8"))
+            text.feed(html[html.find(b"<main") : html.rfind(b"</main>") + 7].decode("utf-8"))  # (the rest is never indexed)
             return Index(zim_title(html, self.path, title, languages), text.words)
 
         def get_hints(self):
