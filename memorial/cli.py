@@ -406,9 +406,11 @@ def cmd_package(kind: str, content: Path, out: Path | None, key: Path | None = N
                         out,
                         title=site.title,
                         description=site.description,
-                        language=site.default_language,
+                        languages=[site.default_language] + [code for code in site.languages if code != site.default_language],
                         date=date,
                         redirects=redirects,
+                        source=site.base_url,
+                        licence=None,  # (site.yaml's licence, once the Site model has one)
                     )
                     digest = signing.seal(out, secret)
                     print(f"wrote {out} ({out.stat().st_size:,} bytes, sha256 {digest}) and {out.parent / 'SHA256SUMS'}")

@@ -19,6 +19,7 @@ from babel.support import Translations
 
 FOLDER = Path(__file__).resolve().parent.parent / "translations"
 NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}  # each language named in itself
+ISO_639_3 = {"en": "eng", "ru": "rus", "kk": "kaz"}  # the codes Kiwix and openZIM use (a ZIM's Language)
 
 # The Latin spellings a Russian or Kazakh Cyrillic initial usually takes in names written in Latin
 # letters (passport and press romanisations: Ерлан is Yerlan or Erlan, Жанар Zhanar or Janar, Қайрат

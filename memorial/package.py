@@ -7,6 +7,7 @@ and a ZIM file for the Kiwix readers.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import io
@@ -14,11 +15,13 @@ import os
 import re
 import struct
 import zipfile
+from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from . import signing
+from . import i18n, signing
 
 README_TXT = """{title}
 {rule}
@@ -170,56 +173,203 @@ def illustration() -> bytes:
     return buf.getvalue()
 
 
-def write_zim(
-    site_dir: Path, zim_path: Path, *, title: str, description: str, language: str, date: dt.date, redirects: dict[str, str]
-) -> None:
-    """Every page and asset, the main page, Kiwix metadata, a full-text index, and redirects for former ids."""
-    from html import unescape
+# openZIM's limits for the metadata readers see in Kiwix's library (wiki.openzim.org/wiki/Metadata)
+TITLE_MAX, DESCRIPTION_MAX, LONG_DESCRIPTION_MAX = 30, 80, 4000
 
-    from libzim.writer import Creator, FileProvider, Hint, Item
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` characters, else its words that fit, and an ellipsis: never cut mid-word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:—-") + "…"
+
+
+def zim_metadata(
+    *, title: str, description: str, languages: list[str], date: dt.date, source: str | None, licence: str | None
+) -> dict[str, str]:
+    """The archive's metadata by openZIM's conventions: Name is <project>_<language, or mul>_<selection>, and
+    Language every language it holds, in ISO 639-3."""
+    from libzim.version import get_libzim_version
+    from slugify import slugify
+
+    codes = [i18n.ISO_639_3.get(code, code) for code in languages]
+    metadata = {
+        "Name": f"{slugify(title)}_{languages[0] if len(languages) == 1 else 'mul'}_all",
+        "Title": shorten(title, TITLE_MAX),
+        "Description": shorten(description, DESCRIPTION_MAX),
+        "Language": ",".join(codes),
+        "Creator": f"{title} editors",
+        "Publisher": f"{title} editors",
+        "Date": date.isoformat(),
+        "Tags": "_category:other;memorial;kazakhstan;human-rights",
+        "Scraper": f"{slugify(title)} build.py (libzim {get_libzim_version()})",
+    }
+    if len(description) > DESCRIPTION_MAX:  # (openZIM: only when it says more than Description)
+        metadata["LongDescription"] = shorten(description, LONG_DESCRIPTION_MAX)
+    if source:
+        metadata["Source"] = source
+    if licence:
+        metadata["License"] = licence
+    return metadata
+
+
+# Kiwix-serve puts its toolbar into every page it serves, and the page's own policy then blocks three of
+# its parts (Chromium's console): the search box's suggestions, an XMLHttpRequest to /suggest (connect-src);
+# jQuery 1.10's test for event support, which sets the handlers onsubmit, onchange and onfocusin to the text
+# "t" (script-src); and jQuery UI's list of suggestions, styled with a 1-pixel GIF in a data: URL (img-src).
+# The ZIM's pages allow exactly those: connections to the server they come from, an inline handler whose
+# whole text is "t" (never run: the hash admits no other), and data: images (which run nothing and fetch
+# nothing). The zip's pages keep the site's policy.
+_POLICY = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(">)')
+_JQUERY_TEST = base64.b64encode(hashlib.sha256(b"t").digest()).decode()
+KIWIX_ALLOWS = {"script-src": f"'unsafe-hashes' 'sha256-{_JQUERY_TEST}'", "img-src": "data:", "connect-src": "'self'"}
+
+
+def for_kiwix(html: bytes) -> bytes:
+    """A page as the ZIM holds it: its policy lets Kiwix's toolbar work (KIWIX_ALLOWS)."""
+
+    def widen(found: re.Match) -> bytes:
+        directives = dict(d.strip().split(" ", 1) for d in found.group(2).decode().split(";") if d.strip())
+        for name, sources in KIWIX_ALLOWS.items():
+            directives[name] = f"{directives.get(name, '')} {sources}".strip()
+        policy = "; ".join(f"{name} {sources}" for name, sources in directives.items())
+        return found.group(1) + policy.encode() + found.group(3)
+
+    return _POLICY.sub(widen, html, count=1)
+
+
+class _Text(HTMLParser):
+    """What Kiwix's full-text search indexes of a page: the text of its <main>, in the page's language.
+    Passages marked as another language (a story not yet translated, shown in English) are left out, so an
+    English word finds the English page rather than all three; the site's header, menus and footer, the
+    same on every page of a tree, are left out too."""
+
+    def __init__(self, language: str | None):
+        super().__init__(convert_charrefs=True)
+        self.language, self.words = language, []
+        self.main = self.skipped = 0  # depth inside <main>, inside a passage in another language
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        if tag == "main":
+            self.main += 1
+        elif self.main:
+            lang = dict(attrs).get("lang")
+            if self.skipped or tag in ("script", "style", "template") or (self.language and lang and lang != self.language):
+                self.skipped += 1
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if tag == "main":
+            self.main -= 1
+        elif self.main and self.skipped:
+            self.skipped -= 1
+
+    def handle_data(self, data):
+        if self.main and not self.skipped:
+            self.words += data.split()
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def zim_title(html: bytes, path: str, site_title: str, languages: list[str]) -> str:
+    """The title Kiwix lists a page under: its own, without the site's name, and the name of its language
+    (the three trees hold the same people, under the same names): "Yerlan Zhagiparov (Русский)"."""
+    found = _TITLE.search(html[:4096])
+    if not found:
+        return ""
+    text = unescape(found.group(1).decode("utf-8")).strip().removesuffix(f" — {site_title}")
+    language = path.split("/", 1)[0]
+    return f"{text} ({i18n.NAMES.get(language, language)})" if language in languages else text
+
+
+def write_zim(
+    site_dir: Path,
+    zim_path: Path,
+    *,
+    title: str,
+    description: str,
+    languages: list[str],
+    date: dt.date,
+    redirects: dict[str, str],
+    source: str | None = None,
+    licence: str | None = None,
+) -> None:
+    """Every page and asset, the main page, Kiwix metadata, a full-text index, and redirects for former ids.
+
+    ``languages``: the site's, the one its content is written in first. libzim indexes an archive under one
+    language (one stemmer, one list of stop words, for every page): that one, in which the stories and
+    events are written in every tree until they are translated. Russian and Kazakh words are found as
+    typed, not by their other forms (README, Offline archives)."""
+    from libzim.writer import Creator, Hint, IndexData, Item, StringProvider
+
+    class Index(IndexData):
+        def __init__(self, title: str, words: list[str]):
+            super().__init__()
+            self.title, self.words = title, words
+
+        def has_indexdata(self):
+            return True
+
+        def get_title(self):
+            return self.title
+
+        def get_content(self):
+            return " ".join(self.words)
+
+        def get_keywords(self):
+            return ""
+
+        def get_wordcount(self):
+            return len(self.words)
+
+        def get_geoposition(self):
+            return None
 
     class FileItem(Item):
         def __init__(self, path: str, file: Path):
             super().__init__()
-            self.path, self.file = path, file
+            self.path, self.file, self.page = path, file, path.endswith(".html")
 
         def get_path(self):
             return self.path
 
         def get_title(self):
-            if self.path.endswith(".html"):
-                found = _TITLE.search(self.file.read_bytes()[:4096])
-                if found:
-                    return unescape(found.group(1).decode("utf-8")).strip()
-            return ""
+            return zim_title(self.file.read_bytes(), self.path, title, languages) if self.page else ""
 
         def get_mimetype(self):
             return MIMETYPES.get(Path(self.path).suffix, "application/octet-stream")
 
         def get_contentprovider(self):
-            return FileProvider(str(self.file))
+            data = self.file.read_bytes()
+            return StringProvider(for_kiwix(data) if self.page else data)
+
+        def get_indexdata(self):
+            if not self.page:
+                return None
+            html = self.file.read_bytes()
+            language = self.path.split("/", 1)[0]
+            text = _Text(language if language in languages else None)
+            text.feed(html[html.find(b"<main") : html.rfind(b"</main>") + 7].decode("utf-8"))  # (the rest is never indexed)
+            return Index(zim_title(html, self.path, title, languages), text.words)
 
         def get_hints(self):
-            return {Hint.FRONT_ARTICLE: self.path.endswith(".html"), Hint.COMPRESS: not self.path.endswith((".jpg", ".png"))}
+            return {Hint.FRONT_ARTICLE: self.page, Hint.COMPRESS: not self.path.endswith((".jpg", ".png"))}
 
-    lang3 = {"en": "eng", "ru": "rus", "kk": "kaz"}.get(language, language)
+    metadata = zim_metadata(title=title, description=description, languages=languages, date=date, source=source, licence=licence)
     zim_path.parent.mkdir(parents=True, exist_ok=True)
     part = zim_path.with_name(zim_path.name + ".part")  # (the ZIM appears whole or not at all; the last one stays till then)
     part.unlink(missing_ok=True)
-    with Creator(str(part)).config_indexing(True, lang3).config_nbworkers(1) as creator:
+    with Creator(str(part)).config_indexing(True, metadata["Language"].split(",")[0]).config_nbworkers(1) as creator:
         creator.set_mainpath("index.html")
         creator.add_illustration(48, illustration())
-        for name, value in (
-            ("Name", "qandy-qantar-memorial_" + language),
-            ("Title", title[:30]),
-            ("Description", description[:80]),
-            ("LongDescription", description[:4000]),
-            ("Language", lang3),
-            ("Creator", "Qandy Qantar Memorial editors"),
-            ("Publisher", "Qandy Qantar Memorial editors"),
-            ("Date", date.isoformat()),
-            ("Tags", "_category:other;memorial;kazakhstan;human-rights"),
-        ):
+        for name, value in metadata.items():
             creator.add_metadata(name, value)
         for name, path in site_files(site_dir):
             if name not in redirects:  # the redirect page's address becomes a real ZIM redirect below

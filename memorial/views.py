@@ -610,13 +610,16 @@ class Views:
         return self.t.render(old, "redirect.html", self.t._("This page has moved"), target=target, new=new)
 
     def chooser(self) -> Page:
-        """The root index.html: every language's home, in its own words; a script goes on to the reader's."""
+        """The root index.html (also the ZIM's main page): every language's home and search, in its own words;
+        a script goes on to the reader's home."""
         languages = [
             {
                 "code": code,
                 "name": i18n.NAMES[code],
                 "title": self.m.site.title,
                 "enter": i18n.translations(code).gettext("Enter the memorial"),
+                "find": i18n.translations(code).gettext("Find a name"),
+                "hint": i18n.translations(code).gettext("any spelling, Latin or Cyrillic"),
             }
             for code in self.m.site.languages
         ]

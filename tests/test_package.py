@@ -108,7 +108,7 @@ def test_zim_opens_its_main_page_and_finds_names(shipped_zim):
     main_page = archive.main_entry.get_item()
     assert main_page.path == "index.html"
     assert "Qandy Qantar Memorial" in bytes(main_page.content).decode("utf-8")
-    assert archive.get_metadata("Language").decode() == "eng"
+    assert archive.get_metadata("Language").decode() == "eng,rus,kaz"
     assert archive.get_metadata("Title").decode() == "Qandy Qantar Memorial"
     icon = bytes(archive.get_illustration_item(48).content)
     assert icon.startswith(b"\x89PNG") and Image.open(io.BytesIO(icon)).size == (48, 48)
