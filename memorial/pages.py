@@ -142,6 +142,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("redirect", lambda m, lang: list(m.redirects), lambda r, key: [r.redirect(key, r.m.redirects[key])], shows=NO_ONE),
     Kind("page", lambda m, lang: [rec.id for rec in m.pages], lambda r, key: [r.page(r.pages_by_id[key])], shows=NO_ONE),
     Kind("search", _one, lambda r, _: [r.search_page()], shows=NO_ONE),
+    Kind("data-page", _one, lambda r, _: [r.data_page()], shows=NO_ONE),  # from the declarations, not the records
     Kind("search-index", _one, lambda r, _: [r.search_index()], shows=NO_ONE),
     Kind(
         "search-people",  # once, beside the language trees
@@ -153,7 +154,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "data",  # the open data, once, beside the language trees
         lambda m, lang: [None] if lang == m.site.default_language else [],
-        lambda r, _: export.data_files(r.m, people={rec.id: r.lines.fragments_of(rec).data for rec in r.m.people}),
+        lambda r, _: export.data_files(r.m, routes.DATA_FILES, people={rec.id: r.lines.fragments_of(rec).data for rec in r.m.people}),
         shows=lambda m, rec, frag: frag.data,
         from_lines=True,
     ),

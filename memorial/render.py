@@ -187,6 +187,7 @@ class Language:
         )
         self.env.filters["number"] = self.number
         self.footer = [{"title": self.page_title(p), "url": routes.page(p.id)} for p in model.pages]
+        self.footer.append({"title": self._("Open data"), "url": routes.DATA})
         # Every template now: compiled once in this process (and before render_site forks its workers).
         for name in self.env.list_templates(filter_func=lambda name: name.endswith(".html")):
             self.env.get_template(name)
