@@ -350,3 +350,43 @@ def test_frictionless_command_validates_the_shipped_package(tmp_path):
     assert "INVALID" not in proc.stdout and proc.stdout.count("VALID") == len(package_of(files_of(ROOT / "content"))["resources"]), (
         proc.stdout
     )
+
+
+# ------------------------------------------------------------------ the data page, as a reader meets it
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_the_data_page_describes_every_file_and_column_in_each_language(browser, built_content, lang):
+    site = built_content.parent
+    package = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto((site / lang / "index.html").as_uri())
+    footer = page.locator("footer nav").first
+    footer.locator("a[href='data.html']").click()  # reached from the foot of every page
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/{lang}/data.html")
+    sections = page.locator("section.resource")
+    assert sections.count() == len(package["resources"])
+    english = {}
+    for resource in package["resources"]:
+        section = page.locator(f"section.resource:has(h2#{resource['name']})")
+        link = section.locator("h2 a")
+        assert link.inner_text() == resource["path"]
+        assert Path(link.evaluate("a => decodeURI(new URL(a.href).pathname)")).is_file()
+        shown = section.locator("dl.columns dt").all_inner_texts()
+        if resource["format"] == "geojson":
+            collection = json.loads((site / "data" / resource["path"]).read_text(encoding="utf-8"))
+            assert sorted(shown) == sorted(collection["features"][0]["properties"])
+        else:
+            assert sorted(shown) == sorted(f["name"] for f in resource["schema"]["fields"])
+        english[resource["name"]] = resource["description"]
+    licence = page.locator("section[aria-labelledby=licence] a")
+    assert licence.get_attribute("href") == package["licenses"][0]["path"]
+    assert "CC-BY-4.0" in page.locator("section[aria-labelledby=licence]").inner_text()
+    # in Russian and Kazakh the descriptions are the catalogs' (test_i18n: every one translated), not English
+    description = page.locator("section.resource:has(h2#people) > p").inner_text()
+    assert (english["people"] in description) == (lang == "en"), description
+    assert all(url.startswith("file://") for url in requests), requests  # nothing from another host
+    page.close()
