@@ -410,7 +410,7 @@ def cmd_package(kind: str, content: Path, out: Path | None, key: Path | None = N
                         date=date,
                         redirects=redirects,
                         source=site.base_url,
-                        licence=None,  # (site.yaml's licence, once the Site model has one)
+                        licence=site.licence,
                     )
                     digest = signing.seal(out, secret)
                     print(f"wrote {out} ({out.stat().st_size:,} bytes, sha256 {digest}) and {out.parent / 'SHA256SUMS'}")

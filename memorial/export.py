@@ -6,11 +6,14 @@ deterministic bytes on every call. Nothing from ``private:`` is ever read, and
 a person shown by initials appears with initials and their random address only, without
 aliases or name forms, exactly as their page shows them.
 
-Files (under ``base_path``, default ``data/``):
+Files (under ``base_path``, default ``data/``), as datapackage.py declares them:
 
 - ``people.csv`` / ``people.json``: one row per published person;
 - ``events.csv``: one row per dated fact, each person's and each general event;
+- ``cities.csv`` / ``cities.geojson``: every city, with where it is and how many people are recorded there;
+- ``figures.csv``: every figure, as given;
 - ``sources.csv``: every source, so the ids in the other files can be resolved;
+- ``citations.csv``: which record cites which source, for what;
 - ``datapackage.json``: the Frictionless Data Package describing them.
 
 Dates are written as the content gives them (``2022-01-05``, ``2022-01`` or
@@ -26,9 +29,9 @@ import json
 import operator
 from dataclasses import dataclass
 
-from .datapackage import EVENT_COLUMNS, LIST_SEPARATOR, PEOPLE_COLUMNS, SOURCE_FIELDS, package, people_fields
+from .datapackage import CITATIONS, CITIES, EVENTS, FIGURES, LIST_SEPARATOR, PEOPLE, SOURCES_CSV, package
 from .model import SiteModel, page_id, shown_name
-from .routes import Page, event, person, source
+from .routes import Page, city, event, person, source
 
 _PRECISION_ORDER = {"day": 0, "month": 1, "year": 2}
 
@@ -42,6 +45,7 @@ class PersonData:
     csv: str  # the person's line of people.csv (with its newline)
     json: str  # the person's object in people.json, on one line
     events: tuple[tuple[str, str], ...]  # (sort key, line of events.csv) for each dated fact
+    citations: str = ""  # the person's lines of citations.csv
 
 
 def data_files(model: SiteModel, base_path: str = "data/", people: dict | None = None) -> list[Page]:
@@ -51,19 +55,27 @@ def data_files(model: SiteModel, base_path: str = "data/", people: dict | None =
     base = base_path if base_path.endswith("/") or not base_path else base_path + "/"
     people = people or {}
     made = sorted((people.get(rec.id) or person_data(model, rec) for rec in model.people), key=lambda d: d.id)
-    events = [line for d in made for line in d.events] + [(key, _csv_line(EVENT_COLUMNS, row)) for key, row in general_event_rows(model)]
+    events = [line for d in made for line in d.events] + [
+        (key, _csv_line(EVENTS.column_names, row)) for key, row in general_event_rows(model)
+    ]
     events.sort(key=operator.itemgetter(0))
-    csv_fields = people_fields(as_array=False)
-    # people.json is written with sorted keys, and Frictionless reads its columns in that order.
-    json_fields = sorted(people_fields(as_array=True), key=lambda f: f["name"])
     people_json = ",\n".join(d.json for d in made)
+    cities = city_rows(model)
     files = {
-        "people.csv": (_csv_line(PEOPLE_COLUMNS, None) + "".join(d.csv for d in made)).encode(),
+        "people.csv": (_csv_line(PEOPLE.column_names, None) + "".join(d.csv for d in made)).encode(),
         "people.json": f"[\n{people_json}\n]\n".encode(),
-        "events.csv": (_csv_line(EVENT_COLUMNS, None) + "".join(map(operator.itemgetter(1), events))).encode(),
-        "sources.csv": _csv([f["name"] for f in SOURCE_FIELDS], source_rows(model)),
+        "events.csv": (_csv_line(EVENTS.column_names, None) + "".join(map(operator.itemgetter(1), events))).encode(),
+        "cities.csv": _csv(CITIES.column_names, cities),
+        "cities.geojson": _json(geojson(cities)),
+        "figures.csv": _csv(FIGURES.column_names, figure_rows(model)),
+        "sources.csv": _csv(SOURCES_CSV.column_names, source_rows(model)),
+        "citations.csv": (
+            _csv_line(CITATIONS.column_names, None)
+            + "".join(d.citations for d in made)
+            + "".join(_csv_line(CITATIONS.column_names, row) for row in other_citation_rows(model))
+        ).encode(),
+        "datapackage.json": _json(package(model)),
     }
-    files["datapackage.json"] = _json(package(model, csv_fields, json_fields))
     return [Page(base + name, data) for name, data in sorted(files.items())]
 
 
@@ -73,12 +85,14 @@ def data_files(model: SiteModel, base_path: str = "data/", people: dict | None =
 def person_data(model: SiteModel, rec) -> PersonData:
     row = person_row(model, rec)
     events = person_event_rows(model, rec)
-    person_line, *event_lines = _csv_lines([(PEOPLE_COLUMNS, _joined(row))] + [(EVENT_COLUMNS, event_row) for _, event_row in events])
+    person_line, *event_lines = _csv_lines([(PEOPLE.column_names, row)] + [(EVENTS.column_names, event_row) for _, event_row in events])
+    citations = _csv_lines([(CITATIONS.column_names, cited) for cited in person_citation_rows(rec)])
     return PersonData(
         row["id"],
         person_line,
         json.dumps(row, ensure_ascii=False, sort_keys=True),
         tuple((key, line) for (key, _), line in zip(events, event_lines, strict=True)),
+        "".join(citations),
     )
 
 
@@ -107,6 +121,11 @@ def person_row(model: SiteModel, rec) -> dict:
     }
 
 
+def fact_key(pid: str, index: int) -> str:
+    """A person's dated fact's key in events.csv (and citations.csv): its place in their entry, from 1."""
+    return f"{pid}#{index + 1}"
+
+
 def person_event_rows(model: SiteModel, rec) -> list[tuple[str, dict]]:
     """(sort key, row) for each of a person's dated facts; events.csv is sorted by the keys."""
     tree = f"{model.site.default_language}/"
@@ -115,16 +134,17 @@ def person_event_rows(model: SiteModel, rec) -> list[tuple[str, dict]]:
         (
             _sort_key(e.date, "person", pid, index),
             {
+                "key": fact_key(pid, index),
                 "kind": "person",
-                "id": pid,
+                "person": pid,
                 "name": shown_name(rec),
                 **_date_cells(e.date),
-                "end_date": None,
                 "city": e.city,
+                "national": False,
                 "city_name": _city_name(model, e.city),
                 "what": e.what,
                 "date_note": e.date_note,
-                "sources": LIST_SEPARATOR.join(e.sources),
+                "sources": list(e.sources),
                 "page": tree + person(pid),
             },
         )
@@ -142,21 +162,101 @@ def general_event_rows(model: SiteModel) -> list[tuple[str, dict]]:
             (
                 _sort_key(data.date, "event", rec.id, 0),
                 {
+                    "key": rec.id,
                     "kind": "event",
-                    "id": rec.id,
-                    "name": None,
+                    "event": rec.id,
                     **_date_cells(data.date),
                     "end_date": data.end_date.iso if data.end_date else None,
-                    "city": data.city or ("national" if data.national else None),
+                    "city": data.city,
+                    "national": data.national,
                     "city_name": _city_name(model, data.city),
                     "what": data.title,
-                    "date_note": None,
-                    "sources": LIST_SEPARATOR.join(data.sources),
+                    "sources": list(data.sources),
                     "page": tree + event(rec.id),
                 },
             )
         )
     return rows
+
+
+def person_citation_rows(rec) -> list[dict]:
+    """Which source the person's entry cites for what (a form of the name only where the page shows it)."""
+    data = rec.data
+    pid = page_id(rec)
+    cited: list[tuple[str, str | None, str]] = [(sid, None, "entry") for sid in data.sources]
+    if data.display == "full":
+        cited += [(sid, None, "name") for form in data.name_forms for sid in form.sources]
+    for part in ("age", "occupation"):
+        found = getattr(data, part)
+        cited += [(sid, None, part) for sid in found.sources] if found else []
+    cited += [(sid, fact_key(pid, i), "fact") for i, e in enumerate(data.events) for sid in e.sources]
+    cited += [(sid, None, "justice") for sid in data.justice.sources] if data.justice else []
+    cited += [(sid, None, "conflict") for c in data.conflicts for side in c.sides for sid in side.sources]
+    return [{"source": sid, "person": pid, "event": key, "cited_for": what} for sid, key, what in dict.fromkeys(cited)]
+
+
+def other_citation_rows(model: SiteModel) -> list[dict]:
+    """What the general events, the figures and the days' summaries cite."""
+    rows = [
+        {"source": sid, "event": rec.id, "cited_for": "event"}
+        for rec in sorted(model.events, key=lambda r: r.id)
+        for sid in rec.data.sources
+    ]
+    rows += [
+        {"source": sid, "figure": rec.id, "cited_for": "figure"}
+        for rec in sorted(model.figures, key=lambda r: r.id)
+        for sid in rec.data.sources
+    ]
+    rows += [{"source": sid, "day": iso, "cited_for": "day"} for iso, rec in sorted(model.day_notes.items()) for sid in rec.data.sources]
+    return rows
+
+
+def city_rows(model: SiteModel) -> list[dict]:
+    tree = f"{model.site.default_language}/"
+    return [
+        {
+            "id": cid,
+            "name": rec.data.name,
+            "region": rec.data.region,
+            "latitude": rec.data.latitude,
+            "longitude": rec.data.longitude,
+            "people": len(model.people_by_city.get(cid, ())),  # as the map counts them
+            "page": tree + city(cid),
+        }
+        for cid, rec in sorted(model.cities.items())
+    ]
+
+
+def geojson(cities: list[dict]) -> dict:
+    """The cities as a GeoJSON FeatureCollection (RFC 7946: a position is longitude, then latitude)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": row["id"],
+                "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
+                "properties": {k: v for k, v in row.items() if k not in ("latitude", "longitude")},
+            }
+            for row in cities
+        ],
+    }
+
+
+def figure_rows(model: SiteModel) -> list[dict]:
+    return [
+        {
+            "id": rec.id,
+            "value": rec.data.value,
+            "what": rec.data.what,
+            "given_by": rec.data.given_by,
+            "date": rec.data.date.iso,
+            "topic": rec.data.topic,
+            "note": rec.data.note,
+            "sources": list(rec.data.sources),
+        }
+        for rec in sorted(model.figures, key=lambda r: r.id)
+    ]
 
 
 def source_rows(model: SiteModel) -> list[dict]:
@@ -201,10 +301,6 @@ def _city_name(model: SiteModel, cid: str | None) -> str | None:
     return rec.data.name if rec else None
 
 
-def _joined(row: dict) -> dict:
-    return {k: LIST_SEPARATOR.join(v) if isinstance(v, list) else v for k, v in row.items()}
-
-
 # ------------------------------------------------------------------ bytes
 
 
@@ -215,6 +311,10 @@ def _cell(value) -> str:
     """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice)."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):  # Table Schema's list type, with its delimiter
+        value = LIST_SEPARATOR.join(value)
     if isinstance(value, str):
         return "'" + value if value[:1] in _FORMULA_START else value
     return str(value)

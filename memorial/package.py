@@ -157,6 +157,7 @@ MIMETYPES = {
     ".png": "image/png",
     ".json": "application/json",
     ".csv": "text/csv",
+    ".geojson": "application/geo+json",
     ".txt": "text/plain",
 }
 _TITLE = re.compile(rb"<title>(.*?)</title>", re.S)

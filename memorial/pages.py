@@ -144,6 +144,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("search", _one, lambda r, _: [r.search_page()], shows=NO_ONE),
     Kind("download", _one, lambda r, _: [r.download()], shows=NO_ONE),
     Kind("changes", _one, lambda r, _: [r.changes()], shows=lambda m, rec, frag: (shown_name(rec), page_id(rec))),
+    Kind("data-page", _one, lambda r, _: [r.data_page()], shows=NO_ONE),  # from the declarations, not the records
     Kind("search-index", _one, lambda r, _: [r.search_index()], shows=NO_ONE),
     Kind(
         "search-people",  # once, beside the language trees
@@ -155,7 +156,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "data",  # the open data, once, beside the language trees
         lambda m, lang: [None] if lang == m.site.default_language else [],
-        lambda r, _: export.data_files(r.m, people={rec.id: r.lines.fragments_of(rec).data for rec in r.m.people}),
+        lambda r, _: export.data_files(r.m, routes.DATA_FILES, people={rec.id: r.lines.fragments_of(rec).data for rec in r.m.people}),
         shows=lambda m, rec, frag: frag.data,
         from_lines=True,
     ),

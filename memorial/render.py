@@ -187,6 +187,7 @@ class Language:
         )
         self.env.filters["number"] = self.number
         self.footer = [{"title": self.page_title(p), "url": routes.page(p.id)} for p in model.pages] + [
+            {"title": self.gettext("Open data"), "url": routes.DATA},
             {"title": self.gettext("Download a copy"), "url": routes.DOWNLOAD},
             {"title": self.gettext("What changed"), "url": routes.CHANGES},
         ]

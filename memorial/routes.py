@@ -47,6 +47,8 @@ STYLESHEET = "assets/style.css"
 SEARCH = "search.html"
 DOWNLOAD = "download.html"  # the offline copies, their keys and how to check them
 CHANGES = "changes.html"  # what each release added, corrected and withdrew
+DATA = "data.html"  # in each language tree: what the open data holds, and its licence
+DATA_FILES = "data/"  # once, at the root: the open data
 SEARCH_INDEX = "search/index.js"  # in each language tree: the words of its language
 SEARCH_PEOPLE = "search/people.js"  # once, at the root: everyone's entries, the same in every language
 

@@ -239,6 +239,18 @@ SourceKind = Literal["ngo-report", "news", "opinion", "official-statement", "tes
 Status = Literal["published", "draft", "withdrawn"]
 FigureTopic = Literal["deaths", "detentions", "torture", "justice", "places"]
 
+# The open licences the open data may be published under: SPDX id -> (name, address of its text). Open
+# Definition-conformant licences for data only, so that whatever an editor picks lets anyone reuse the record.
+LICENCES: dict[str, tuple[str, str]] = {
+    "CC0-1.0": ("Creative Commons Zero v1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/"),
+    "CC-BY-4.0": ("Creative Commons Attribution 4.0 International", "https://creativecommons.org/licenses/by/4.0/"),
+    "CC-BY-SA-4.0": ("Creative Commons Attribution Share Alike 4.0 International", "https://creativecommons.org/licenses/by-sa/4.0/"),
+    "ODC-By-1.0": ("Open Data Commons Attribution License v1.0", "https://opendatacommons.org/licenses/by/1-0/"),
+    "ODbL-1.0": ("Open Data Commons Open Database License v1.0", "https://opendatacommons.org/licenses/odbl/1-0/"),
+    "PDDL-1.0": ("Open Data Commons Public Domain Dedication & License 1.0", "https://opendatacommons.org/licenses/pddl/1-0/"),
+}
+LicenceId = Literal[tuple(LICENCES)]  # (the ids above: an unknown one is an editor's error that lists them)
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -282,6 +294,11 @@ class Site(Strict):
         None,
         description="a private way to reach the editors (an e-mail address, a messenger account) for families who ask for a "
         "correction or a withdrawal; shown at the foot of every page",
+    )
+    licence: LicenceId | None = Field(
+        None,
+        description="the licence the open data (data/) is published under, by its SPDX id; stated in datapackage.json and on the "
+        "open data page. Without one, the data page asks readers to ask the editors before reusing the data",
     )
     downloads_url: Url | None = Field(
         None,

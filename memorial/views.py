@@ -13,11 +13,13 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from . import charts, i18n, paging, routes
+from . import charts, datapackage, i18n, paging, routes
+from .i18n import N_
 from .lines import Lines
 from .model import page_id, person_key, shown_name, sort_name
 from .render import FIGURE_TOPICS, JUSTICE_LABELS, Language, format_day, format_span, script_json, sentence, typeset
 from .routes import Page, page_digest
+from .schema import LICENCES
 from .validate import Record
 
 PERSON_ROOT = routes.root_of(routes.person("x"))  # "../": person pages are in people/
@@ -604,6 +606,45 @@ class Views:
         days = [{"iso": d.isoformat(), "label": format_day(d, self.t.locale)} for d in self.m.days]
         return self.t.render(routes.SEARCH, "search.html", self.t._("Find a name"), cities=cities, fates=fates, days=days)
 
+    def data_page(self) -> Page:
+        """What each file of the open data holds, column by column, from the declarations the data package is
+        made from (datapackage.RESOURCES), in this language; and the licence."""
+        _ = self.t._
+        licence = self.m.site.licence
+        resources = [
+            {
+                "id": r.name,
+                "file": r.path,
+                "url": routes.DATA_FILES + r.path,
+                "description": _(r.description),
+                "features": r.format == "geojson",
+                "key": r.primary_key,
+                "columns": [
+                    {
+                        "name": c.name,
+                        "type": _(column_type(c)),
+                        "required": c.required,
+                        "unique": c.unique,
+                        "description": _(c.description),
+                        "values": c.values,
+                        "refers": {"id": c.refers[0], "file": datapackage.BY_NAME[c.refers[0]].path, "column": c.refers[1]}
+                        if c.refers
+                        else None,
+                    }
+                    for c in r.columns
+                ],
+            }
+            for r in datapackage.RESOURCES
+        ]
+        return self.t.render(
+            routes.DATA,
+            "data.html",
+            _("Open data"),
+            resources=resources,
+            package=routes.DATA_FILES + "datapackage.json",
+            licence={"id": licence, "title": LICENCES[licence][0], "url": LICENCES[licence][1]} if licence else None,
+        )
+
     def redirect(self, old: str, new: str) -> Page:
         """A page at a former address that sends the reader on to the current one."""
         target = posixpath.relpath(new, posixpath.dirname(old) or ".")
@@ -640,6 +681,22 @@ class Views:
         ]
         js = self.t.env.get_template("sw.js").render(version=digest.hexdigest()[:16], core=core)
         return Page("sw.js", js.encode("utf-8"))
+
+
+def column_type(column: datapackage.Column) -> str:
+    """A column's type in words (to translate), as the data page shows it."""
+    if column.partial_date:
+        return N_("date, as precisely as known: 2022-01-05, 2022-01 or 2022")
+    if column.web:
+        return N_("web address")
+    return {
+        "string": N_("text"),
+        "integer": N_("whole number"),
+        "number": N_("number"),
+        "boolean": N_("true or false"),
+        "date": N_("date: 2022-01-05"),
+        "list": N_("list (in a CSV file, separated by “; ”)"),
+    }[column.type]
 
 
 # Where a people list's rows go in its page (see people_indexes). Nothing from the content can make it:

@@ -86,7 +86,7 @@ def test_metadata_follows_openzims_rules(zim):
     assert len(tags) == len(set(tags))
     assert text["Scraper"].startswith("qandy-qantar-memorial build.py (libzim ")
     assert "Source" not in text  # the shipped site.yaml sets no base_url
-    assert "License" not in text  # (not given yet: see write_zim's licence)
+    assert text["License"] == "CC-BY-4.0"  # site.yaml's licence
     assert "Counter" in text  # set by libzim, never by hand
     icon = Image.open(io.BytesIO(meta["Illustration_48x48@1"]))
     assert (icon.format, icon.size) == ("PNG", (48, 48))
@@ -98,7 +98,7 @@ def test_source_is_the_base_url_and_licence_only_when_given(site, run, tmp_path)
     code, _, err = run("zim", "--out", str(tmp_path / "m.zim"))
     assert code == 0, err
     assert Archive(str(tmp_path / "m.zim")).get_metadata("Source") == b"https://memorial.example.org/"
-    # the licence comes from site.yaml once the Site model has one; write_zim writes it when given
+    # write_zim writes the licence only when given (site.yaml's licence is optional)
     pages = tmp_path / "pages"
     (pages / "en").mkdir(parents=True)
     (pages / "index.html").write_text("<!DOCTYPE html><title>T</title><main><p>one</p></main>", encoding="utf-8")

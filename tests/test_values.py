@@ -217,7 +217,7 @@ def test_the_open_data_files_read_back_as_the_content_says(site, run):
     site.write("people/three.md", PERSON.replace("what: A fixture line.", 'what: "Quoted \\"words\\", a comma; =1+1"'))
     assert run("build")[0] == 0
     rows = list(csv.DictReader(io.StringIO((site.tmp / "output/data/events.csv").read_text(encoding="utf-8"), newline="")))
-    assert [r["what"] for r in rows if r["id"] == "three"] == ['Quoted "words", a comma; =1+1']
+    assert [r["what"] for r in rows if r["person"] == "three"] == ['Quoted "words", a comma; =1+1']
 
 
 def test_scripts_escape_the_unicode_line_separators(site, run, monkeypatch):
