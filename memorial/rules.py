@@ -18,7 +18,7 @@ from .images import photo_problem as image_problem
 from .load import windows_reserved
 from .markdown import nesting_problem
 from .privacy import Names, privacy_problems
-from .schema import ADDRESS_PATTERN, Site, fresh_address, parse_partial_date
+from .schema import ADDRESS_PATTERN, Site, fresh_address, matched_facts, parse_partial_date
 
 if TYPE_CHECKING:  # (validate.py runs these rules: a name for the annotations only)
     from .validate import Record
@@ -346,6 +346,65 @@ def check_translations(records, site: Site | None) -> list[Diagnostic]:
             )
         if kind in ("people", "cities", "days") and rec.data.title:
             out.append(error(rec.doc.position(("title",), key=True), f"a {kind} translation has no title; only its text is translated"))
+        person = records["people"].get(base) if kind == "people" else None
+        out.extend(_fact_translation_problems(rec, kind, person.data if person is not None else None))
+    return out
+
+
+PERSON_FIELDS = ("occupation", "events", "justice", "conflicts")  # what only a person's translation carries
+
+
+def _fact_translation_problems(rec: Record, kind: str, person) -> list[Diagnostic]:
+    """A translation of a person's front matter translates what the entry has: an occupation, a justice note,
+    each fact (named by its date) and each conflict and side. ``person``: the entry's data (None: none, or
+    another kind, whose translations carry none of these)."""
+    tr, at = rec.data, rec.doc.position
+    if kind != "people":
+        return [
+            error(at((name,), key=True), f"'{name}' is translated in a person's file only; a {kind} translation has its body and title")
+            for name in PERSON_FIELDS
+            if getattr(tr, name)
+        ]
+    if person is None:  # (reported already: the entry it translates does not exist)
+        return []
+    out = []
+    if tr.occupation and person.occupation is None:
+        out.append(error(at(("occupation",), key=True), "the entry has no occupation to translate; remove it here, or add it there"))
+    if tr.justice and not (person.justice and person.justice.note):
+        out.append(error(at(("justice",), key=True), "the entry has no justice note to translate; remove it here, or add it there"))
+    _, unmatched = matched_facts(person.events, tr.events)
+    dates = sorted({e.date.iso for e in person.events})
+    for i in unmatched:
+        date = tr.events[i].date.iso
+        many = sum(1 for e in person.events if e.date.iso == date)
+        why = (
+            f"the entry has no fact dated {date}"
+            if not many
+            else f"the entry has {many} fact{'s' if many > 1 else ''} dated {date} and this is one more translation of that date"
+        )
+        out.append(
+            error(
+                at(("events", i, "date")),
+                f"{why}; each translated fact names the fact it translates by its date "
+                f"(the entry's facts are dated {', '.join(dates) or 'nothing: it has none'})",
+            )
+        )
+    for i, conflict in enumerate(tr.conflicts):
+        if i >= len(person.conflicts):
+            out.append(
+                error(
+                    at(("conflicts", i)),
+                    f"the entry has {len(person.conflicts)} conflict{'s' if len(person.conflicts) != 1 else ''}; "
+                    "conflicts are translated in the entry's order, one for each",
+                )
+            )
+        elif len(conflict.sides) > len(person.conflicts[i].sides):
+            out.append(
+                error(
+                    at(("conflicts", i, "sides")),
+                    f"this conflict has {len(person.conflicts[i].sides)} sides in the entry; give one claim for each, in its order",
+                )
+            )
     return out
 
 

@@ -280,6 +280,14 @@ class Timeline(Strict):
         return self.start.first_day <= day <= self.end.first_day
 
 
+class SiteText(Strict):
+    """The site's own text in another language (site.yaml's translations: <language>:)"""
+
+    title: Line | None = None
+    description: Line | None = None
+    intro: str | None = Field(None, description="Markdown shown at the top of the home page")
+
+
 class Site(Strict):
     """content/site.yaml"""
 
@@ -304,6 +312,11 @@ class Site(Strict):
         None,
         description="the folder (ending in /) where the released archives are published, e.g. a GitHub release's "
         "https://github.com/<owner>/<repository>/releases/latest/download/; the download page links there",
+    )
+    translations: dict[Language, SiteText] = Field(
+        default_factory=dict,
+        description="the title, description and intro in the site's other languages, by language code; "
+        "what is left out is shown in English, marked as such",
     )
     public_key: Line | None = Field(
         None,
@@ -334,6 +347,17 @@ class Site(Strict):
         if self.default_language not in self.languages:
             raise ValueError(f"default_language '{self.default_language}' must be one of languages {self.languages}")
         return self
+
+    def text(self, lang: str) -> tuple[dict[str, str], dict[str, str]]:
+        """The site's title, description and intro in ``lang``, each in that language where translated, else
+        in the content's own: (texts, the language of each)."""
+        tr = self.translations.get(lang)
+        texts, langs = {}, {}
+        for name in ("title", "description", "intro"):
+            own = getattr(tr, name) if tr is not None else None
+            texts[name] = own if own is not None else getattr(self, name)
+            langs[name] = lang if own is not None else self.default_language
+        return texts, langs
 
 
 class Source(Strict):
@@ -508,10 +532,62 @@ class Page(Strict):
     )
 
 
+class FactTranslation(Strict):
+    """A dated fact of a person's, in another language. It names the fact it translates by its date: the
+    first translation of a date is of the entry's first fact of that date (in the order written), the second
+    of its second; so facts may be added or reordered in the entry without a translation moving to another."""
+
+    date: Date = Field(description="the date of the fact it translates, as the entry writes it")
+    what: Annotated[Line, Field(max_length=300)] | None = None
+    date_note: Line | None = None
+
+
+class JusticeTranslation(Strict):
+    note: Text
+
+
+class ConflictTranslation(Strict):
+    """A conflict of the entry's, by position (the first translates the entry's first); its sides' claims
+    by position too."""
+
+    about: Line | None = None
+    sides: list[Line] = Field(default_factory=list, description="each side's claim, in the entry's order")
+    note: Line | None = None
+
+
 class Translation(Strict):
-    """content/<kind>/<id>.<language>.md — the record's text in another language; the body replaces the English one"""
+    """content/<kind>/<id>.<language>.md — the record's text in another language; the body replaces the English
+    one, each field here its English counterpart; what it leaves out is shown in English, marked as such"""
 
     title: Line | None = Field(None, description="the title in this language (pages and events)")
+    occupation: Line | None = Field(None, description="a person's occupation in this language")
+    events: list[FactTranslation] = Field(
+        default_factory=list, description="a person's dated facts in this language, each naming the fact it translates by its date"
+    )
+    justice: JusticeTranslation | None = Field(None, description="the note of a person's justice, in this language")
+    conflicts: list[ConflictTranslation] = Field(
+        default_factory=list, description="a person's conflicts between sources in this language, in the entry's order"
+    )
+
+
+def matched_facts(facts: list[PersonEvent], translated: list[FactTranslation]) -> tuple[dict[int, FactTranslation], list[int]]:
+    """Which of a person's facts each translated fact translates (see FactTranslation): (index of the
+    fact -> its translation, and the positions of the translations that name a fact the entry does not have).
+    One place for the rule, read by the check and by the pages alike."""
+    by_date: dict[str, list[int]] = {}
+    for i, fact in enumerate(facts):
+        by_date.setdefault(fact.date.iso, []).append(i)
+    found: dict[int, FactTranslation] = {}
+    unmatched: list[int] = []
+    seen: dict[str, int] = {}
+    for position, tr in enumerate(translated):
+        nth = seen[tr.date.iso] = seen.get(tr.date.iso, -1) + 1
+        candidates = by_date.get(tr.date.iso, [])
+        if nth < len(candidates):
+            found[candidates[nth]] = tr
+        else:
+            unmatched.append(position)
+    return found, unmatched
 
 
 MODELS: dict[str, type[Strict]] = {

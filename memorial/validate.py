@@ -135,9 +135,7 @@ def start_validation(
             continue
         if doc.kind == "site":
             site, site_doc = data, doc
-            nested = nesting_problem(data.intro)
-            if nested:
-                diags.append(error(doc.position(("intro",)), f"intro: {nested[1]} (line {nested[0] + 1} of the intro)"))
+            diags.extend(_site_problems(data, doc))
             continue
         same = records[doc.kind].get(doc.id)
         if same is not None:
@@ -169,6 +167,32 @@ def start_validation(
         return Validated(site, records, (*diags, *whole), whole, today, citations, seen, memo, suspects)
 
     return Checking(Validated(site, records, tuple(diags), (), today, citations, seen, searched), finish)
+
+
+def _site_problems(site: Site, doc: RawDocument) -> list[Diagnostic]:
+    """What site.yaml's schema cannot say: an intro's Markdown nesting, and texts given for a language the
+    site does not have (or for its own, whose text is the fields themselves)."""
+    out = []
+    intros = [(("intro",), site.intro)] + [(("translations", code, "intro"), t.intro) for code, t in site.translations.items() if t.intro]
+    for path, intro in intros:
+        nested = nesting_problem(intro)
+        if nested:
+            out.append(error(doc.position(path), f"intro: {nested[1]} (line {nested[0] + 1} of the intro)"))
+    others = [code for code in site.languages if code != site.default_language]
+    for code in site.translations:
+        if code not in others:
+            out.append(
+                error(
+                    doc.position(("translations", code), key=True),
+                    f"translations: '{code}' is not one of the site's other languages ({', '.join(others) or 'none'}); "
+                    + (
+                        f"the {code} text is the fields title, description and intro themselves"
+                        if code == site.default_language
+                        else f"add it to languages, or give the text of {', '.join(others) or 'another language'} instead"
+                    ),
+                )
+            )
+    return out
 
 
 def _again(loaded: Loaded, last: Validated, people: Collection[str], content_dir: Path, today: dt.date) -> Validated | None:
