@@ -47,7 +47,7 @@
   function prepare(data) {
     if (prepared) return prepared;
     prepared = data.people.map(function (p) {
-      var words = fold([p[1], p[2], data.cities[p[3]] || "", p[4]].join(" ")).split(" ").filter(Boolean);
+      var words = fold([p[1], p[2], data.cities[p[3]] || "", p[4], data.occupations[p[0]] || ""].join(" ")).split(" ").filter(Boolean);
       return {p: p, words: words, names: fold(p[1] + " " + p[2]).split(" ")};
     });
     return prepared;
@@ -113,7 +113,8 @@
       script.addEventListener("load", function () { if (--missing === 0) withIndex(callback); });
     });
     if (missing) return;
-    loaded = {people: window.MEMORIAL_SEARCH_PEOPLE, cities: window.MEMORIAL_SEARCH_WORDS.cities, fates: window.MEMORIAL_SEARCH_WORDS.fates};
+    var words = window.MEMORIAL_SEARCH_WORDS;
+    loaded = {people: window.MEMORIAL_SEARCH_PEOPLE, cities: words.cities, fates: words.fates, occupations: words.occupations || {}, contentLang: words.content_lang};
     callback(loaded);
   }
 
@@ -125,9 +126,18 @@
       a.href = root() + p[0];
       a.textContent = p[1];
       li.appendChild(a);
-      var bits = [data.cities[p[3]], p[4], p[5].map(function (f) { return data.fates[f]; }).join(", ")].filter(Boolean);
-      if (p[2]) bits.unshift(p[2]);
-      if (bits.length) { var span = document.createElement("span"); span.className = "meta"; span.textContent = " " + bits.join(" · "); li.appendChild(span); }
+      // the occupation in the page's language where translated, else as written, marked with its language
+      var occupation = data.occupations[p[0]] || p[4], foreign = !data.occupations[p[0]] && data.contentLang !== document.documentElement.lang;
+      var bits = [p[2], data.cities[p[3]], occupation, p[5].map(function (f) { return data.fates[f]; }).join(", ")];
+      var meta = document.createElement("span");
+      meta.className = "meta";
+      bits.forEach(function (bit, i) {
+        if (!bit) return;
+        meta.appendChild(document.createTextNode(meta.childNodes.length ? " · " : " "));
+        if (i === 2 && foreign) { var mark = document.createElement("span"); mark.lang = data.contentLang; mark.textContent = bit; meta.appendChild(mark); }
+        else meta.appendChild(document.createTextNode(bit));
+      });
+      if (meta.childNodes.length) li.appendChild(meta);
       list.appendChild(li);
     });
   }

@@ -411,6 +411,7 @@ def cmd_package(kind: str, content: Path, out: Path | None, key: Path | None = N
                         redirects=redirects,
                         source=site.base_url,
                         licence=site.licence,
+                        titles={code: site.text(code)[0]["title"] for code in site.languages},
                     )
                     digest = signing.seal(out, secret)
                     print(f"wrote {out} ({out.stat().st_size:,} bytes, sha256 {digest}) and {out.parent / 'SHA256SUMS'}")

@@ -41,8 +41,20 @@ ALLOWED_TAGS = {
     "td",
     "abbr",
     "cite",
+    "span",  # (only to say the language of a part: <span lang="en">pull request</span>)
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set(), "ol": {"start"}}
+# lang: a word or a quotation in another language than the text's says so (WCAG 3.1.2)
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "lang"},
+    "abbr": {"title", "lang"},
+    "th": {"scope"},
+    "td": set(),
+    "ol": {"start"},
+    "span": {"lang"},
+    "q": {"lang"},
+    "blockquote": {"lang"},
+    "cite": {"lang"},
+}
 
 
 class Markdown:

@@ -301,14 +301,20 @@ def write_zim(
     redirects: dict[str, str],
     source: str | None = None,
     licence: str | None = None,
+    titles: dict[str, str] | None = None,
 ) -> None:
     """Every page and asset, the main page, Kiwix metadata, a full-text index, and redirects for former ids.
+    ``titles``: the site's title in each language tree, where it differs from ``title`` (its pages' titles end
+    with it).
 
     ``languages``: the site's, the one its content is written in first. libzim indexes an archive under one
     language (one stemmer, one list of stop words, for every page): that one, in which the stories and
     events are written in every tree until they are translated. Russian and Kazakh words are found as
     typed, not by their other forms (README, Offline archives)."""
     from libzim.writer import Creator, Hint, IndexData, Item, StringProvider
+
+    def tree_title(path: str) -> str:
+        return (titles or {}).get(path.split("/", 1)[0], title)
 
     class Index(IndexData):
         def __init__(self, title: str, words: list[str]):
@@ -342,7 +348,7 @@ def write_zim(
             return self.path
 
         def get_title(self):
-            return zim_title(self.file.read_bytes(), self.path, title, languages) if self.page else ""
+            return zim_title(self.file.read_bytes(), self.path, tree_title(self.path), languages) if self.page else ""
 
         def get_mimetype(self):
             return MIMETYPES.get(Path(self.path).suffix, "application/octet-stream")
@@ -358,7 +364,7 @@ def write_zim(
             language = self.path.split("/", 1)[0]
             text = _Text(language if language in languages else None)
             text.feed(html[html.find(b"<main") : html.rfind(b"</main>") + 7].decode("utf-8"))  # (the rest is never indexed)
-            return Index(zim_title(html, self.path, title, languages), text.words)
+            return Index(zim_title(html, self.path, tree_title(self.path), languages), text.words)
 
         def get_hints(self):
             return {Hint.FRONT_ARTICLE: self.page, Hint.COMPRESS: not self.path.endswith((".jpg", ".png"))}

@@ -23,7 +23,7 @@ from .load import change_key
 from .markdown import Markdown
 from .model import Happening, SiteModel, page_id, shown_name
 from .routes import Page
-from .schema import PartialDate
+from .schema import PartialDate, matched_facts
 from .validate import Record
 
 FATE_LABELS = {  # translated where shown
@@ -106,6 +106,11 @@ def typeset(text: str | None) -> str | None:
     return _QUOTED.sub("\u201c\\1\u201d", text).replace("'", "\u2019") if text else text
 
 
+def capitalised(text: str) -> str:
+    """A heading from a short field (a conflict's "about: age"): its first letter upper-case."""
+    return text[:1].upper() + text[1:]
+
+
 def sentence(text: str | None) -> str | None:
     """End a free-text note with a full stop unless it already ends a sentence."""
     if not text:
@@ -186,10 +191,12 @@ class Language:
             lambda _ctx, singular, plural, n, **kw: Markup(self.ngettext(singular, plural, n, escape_values=True, **kw))
         )
         self.env.filters["number"] = self.number
-        self.footer = [{"title": self.page_title(p), "url": routes.page(p.id)} for p in model.pages] + [
-            {"title": self.gettext("Open data"), "url": routes.DATA},
-            {"title": self.gettext("Download a copy"), "url": routes.DOWNLOAD},
-            {"title": self.gettext("What changed"), "url": routes.CHANGES},
+        self.footer = [
+            {"title": self.page_title(p), "lang": self.foreign(self.page_title_lang(p)), "url": routes.page(p.id)} for p in model.pages
+        ] + [
+            {"title": self.gettext("Open data"), "lang": None, "url": routes.DATA},
+            {"title": self.gettext("Download a copy"), "lang": None, "url": routes.DOWNLOAD},
+            {"title": self.gettext("What changed"), "lang": None, "url": routes.CHANGES},
         ]
         # Every template now: compiled once in this process (and before render_site forks its workers).
         for name in self.env.list_templates(filter_func=lambda name: name.endswith(".html")):
@@ -198,9 +205,13 @@ class Language:
         # The notice above a text shown in the content's language: a global, as an import in each template
         # costs a lookup of every global on every page.
         self.env.globals["untranslated"] = self.macros.untranslated
+        # The site's own text in this language where site.yaml gives it, else in the content's language
+        self.site_text, self.site_langs = model.site.text(lang)
         self.site_view = {
-            "title": model.site.title,
-            "description": model.site.description,
+            "title": self.site_text["title"],
+            "title_lang": self.foreign(self.site_langs["title"]),
+            "description": self.site_text["description"],
+            "description_lang": self.foreign(self.site_langs["description"]),
             "lang": model.site.default_language,
             "base_url": model.site.base_url,
             "contact": model.site.contact,
@@ -216,6 +227,77 @@ class Language:
     def page_title(self, rec: Record) -> str:
         tr = self.m.translations.get(("pages", rec.id, self.lang))
         return tr.data.title if tr is not None and tr.data.title else rec.data.title
+
+    def page_title_lang(self, rec: Record) -> str:
+        """The language a page's title is shown in (see page_title)."""
+        tr = self.m.translations.get(("pages", rec.id, self.lang))
+        return self.lang if tr is not None and tr.data.title else self.m.site.default_language
+
+    def foreign(self, lang: str) -> str | None:
+        """``lang`` where a text in it must say so on this tree's pages (it is not the page's language), else None."""
+        return lang if lang != self.lang else None
+
+    def in_language(self, text: str | None, lang: str | None = None) -> Markup | None:
+        """A text of the content (``lang``: its language, the content's own unless said) as this tree's pages
+        show it: in an element that says its language when that is not the page's (WCAG 3.1.2, language
+        of parts: a screen reader reads it with that language's rules)."""
+        if text is None:
+            return None
+        lang = lang or self.m.site.default_language
+        if lang == self.lang:
+            return Markup.escape(text)
+        return Markup('<span lang="{}">{}</span>').format(lang, text)
+
+    def translation(self, kind: str, rid: str):
+        """The front matter of a record's translation into this tree's language, or None."""
+        tr = self.m.translations.get((kind, rid, self.lang))
+        return tr.data if tr is not None else None
+
+    def person_texts(self, rec: Record) -> dict:
+        """A person's front-matter texts as this tree shows them: each from their file in this language
+        where it gives one, else the entry's own, marked with its language (in_language)."""
+        data = rec.data
+        tr = self.translation("people", rec.id)
+        matched = matched_facts(data.events, tr.events)[0] if tr is not None else {}
+
+        def pick(own: str | None, written: str | None) -> Markup | None:
+            return self.in_language(own, self.lang) if own else self.in_language(written)
+
+        def fact(i: int, e) -> dict:
+            mine = matched.get(i)
+            return {
+                "what": pick(mine and typeset(mine.what), typeset(e.what)),
+                "date_note": pick(mine and sentence(mine.date_note), sentence(e.date_note)),
+            }
+
+        def conflict(i: int, c) -> dict:
+            mine = tr.conflicts[i] if tr is not None and i < len(tr.conflicts) else None
+            claims = mine.sides if mine is not None else []
+            return {
+                "about": pick(mine and mine.about and typeset(capitalised(mine.about)), typeset(capitalised(c.about))),
+                "note": pick(mine and sentence(mine.note), sentence(c.note)),
+                "claims": [pick(typeset(claims[j]) if j < len(claims) else None, typeset(s.claim)) for j, s in enumerate(c.sides)],
+            }
+
+        return {
+            "occupation": pick(tr and tr.occupation, data.occupation.text) if data.occupation else None,
+            "facts": [fact(i, e) for i, e in enumerate(data.events)],
+            "justice_note": pick(tr and tr.justice and sentence(tr.justice.note), sentence(data.justice.note)) if data.justice else None,
+            "conflicts": [conflict(i, c) for i, c in enumerate(data.conflicts)],
+        }
+
+    def event_title(self, rec: Record) -> Markup:
+        """An event's title in this language where its translation gives one, marked with its language."""
+        tr = self.translation("events", rec.id)
+        if tr is not None and tr.title:
+            return self.in_language(typeset(tr.title), self.lang)
+        return self.in_language(typeset(rec.data.title))
+
+    def city_name(self, cid: str) -> str:
+        """A city's name as this tree shows it: its form in this language where a source gives one (Алматы),
+        else the name as written, in the Latin letters its sources use (a proper name: WCAG asks no mark)."""
+        data = self.m.cities[cid].data
+        return next((f.name for f in data.name_forms if f.language == self.lang), data.name)
 
     def gettext(self, message: str, **values) -> Markup:
         if values:
@@ -256,7 +338,7 @@ class Language:
         if not cid:
             return None
         url = routes.city(cid)
-        link = {"name": self.m.cities[cid].data.name, "url": url}
+        link = {"name": self.city_name(cid), "url": url}
         if root is not None:
             link["href"] = root + url
         return link
@@ -269,14 +351,16 @@ class Language:
         return {
             "id": sid,
             "url": routes.source(sid),
-            "publisher": s.publisher,
-            "title": s.title,
-            "author": s.author,
+            # (a source's publisher and title are in the source's language; its note, in the content's)
+            "publisher": self.in_language(s.publisher, s.language),
+            "title": self.in_language(s.title, s.language),
+            "plain_title": s.title,
+            "author": self.in_language(s.author, s.language),
             "date": self.date(s.date),
             "web": s.url,
             "archived": s.archived_url,
             "kind": self._(SOURCE_KIND_LABELS[s.kind]),
-            "note": s.note,
+            "note": self.in_language(s.note),
         }
 
     def changed(self, rec: Record) -> str | None:
@@ -288,15 +372,16 @@ class Language:
         date links to its day's page (on a day's page it would link to itself)."""
         if h.kind == "people":
             ev = h.record.data.events[h.index]
+            fact = self.person_texts(h.record)["facts"][h.index]
             return {
                 "kind": "person",
                 "date": self.date(ev.date),
                 "iso": ev.date.iso,
                 "day_url": None if with_city else self.day_url(ev.date),
                 "person": self.person_link(h.record),
-                "what": typeset(ev.what),
+                "what": fact["what"],
                 "city": self.city_link(ev.city) if with_city else None,
-                "date_note": sentence(ev.date_note),
+                "date_note": fact["date_note"],
             }
         data = h.record.data
         return {
@@ -304,7 +389,7 @@ class Language:
             "date": self.date(data.date),
             "iso": data.date.iso,
             "day_url": None if with_city else self.day_url(data.date),
-            "title": typeset(data.title),
+            "title": self.event_title(h.record),
             "url": routes.event(h.record.id),
             "until": self.date(data.end_date) if data.end_date else None,
             "city": self.city_link(data.city) if with_city else None,

@@ -43,11 +43,11 @@ class Views:
         figures = [
             {
                 "topic": f.data.topic,
-                "value": f.data.value,
-                "what": f.data.what,
-                "given_by": f.data.given_by,
+                "value": self.t.in_language(f.data.value),
+                "what": self.t.in_language(f.data.what),
+                "given_by": self.t.in_language(f.data.given_by),
                 "date": self.t.date(f.data.date),
-                "note": sentence(f.data.note),
+                "note": self.t.in_language(sentence(f.data.note)),
                 "sources": [self.t.source_ref(s) for s in f.data.sources],
             }
             for f in self.m.figures
@@ -60,8 +60,9 @@ class Views:
         return self.t.render(
             routes.HOME,
             "home.html",
-            self.m.site.title,
-            intro=self.t.md(self.m.site.intro, routes.HOME),
+            self.t.site_text["title"],
+            intro=self.t.md(self.t.site_text["intro"], routes.HOME),
+            body_lang=self.t.site_langs["intro"],
             figures=[
                 {"heading": self.t._(heading), "figures": shown}
                 for topic, heading in FIGURE_TOPICS.items()
@@ -79,7 +80,7 @@ class Views:
         cities = [
             {
                 "id": cid,
-                "name": rec.data.name,
+                "name": self.t.city_name(cid),
                 "lat": rec.data.latitude,
                 "lon": rec.data.longitude,
                 "count": len(self.m.people_by_city.get(cid, [])),
@@ -108,7 +109,7 @@ class Views:
         m = self.m
         groups = {
             "name": self.by_name(),
-            "city": [(m.cities[cid].data.name, f"city-{cid}", m.people_by_city[cid]) for cid in m.cities if cid in m.people_by_city]
+            "city": [(self.t.city_name(cid), f"city-{cid}", m.people_by_city[cid]) for cid in m.cities if cid in m.people_by_city]
             + ([(self.t._("City not recorded"), "city-unknown", m.people_by_city[None])] if None in m.people_by_city else []),
             "date": [
                 (self.t.date(first) if first else self.t._("Date not recorded"), f"date-{first.iso if first else 'unknown'}", people)
@@ -235,6 +236,7 @@ class Views:
             return self.t.cite_marks(tuple(found), PERSON_ROOT)
 
         story, story_lang, _ = self.t.text("people", rec, routes.person(page_id(rec)))
+        texts = self.t.person_texts(rec)
         events = sorted(enumerate(data.events), key=lambda ie: (ie[1].date.first_day, ie[1].date.precision != "day", ie[0]))
         view = {
             "name": shown_name(rec),
@@ -243,7 +245,7 @@ class Views:
                 {"name": f.name, "language": f.language, "cites": cite(f.sources)} for f in data.name_forms if data.display == "full"
             ],
             "age": {"years": data.age.years, "as_of": self.t.date(data.age.as_of), "cites": cite(data.age.sources)} if data.age else None,
-            "occupation": {"text": data.occupation.text, "cites": cite(data.occupation.sources)} if data.occupation else None,
+            "occupation": {"text": texts["occupation"], "cites": cite(data.occupation.sources)} if data.occupation else None,
             "city": self.t.city_link(data.city, PERSON_ROOT),
             "fates": [self.t.fate_labels[f] for f in data.fates],
             "story": story,
@@ -253,26 +255,26 @@ class Views:
                     "iso": e.date.iso,
                     "day_href": PERSON_ROOT + routes.day(e.date.iso) if self.m.day_of(e.date) else None,
                     "city": self.t.city_link(e.city, PERSON_ROOT),
-                    "what": typeset(e.what),
-                    "date_note": sentence(e.date_note),
+                    "what": texts["facts"][i]["what"],
+                    "date_note": texts["facts"][i]["date_note"],
                     "cites": cite(e.sources),
                 }
-                for _, e in events
+                for i, e in events
             ],
             "justice": {
                 "status": self.t._(JUSTICE_LABELS[data.justice.status]),
-                "note": sentence(data.justice.note),
+                "note": texts["justice_note"],
                 "cites": cite(data.justice.sources),
             }
             if data.justice
             else None,
             "conflicts": [
                 {
-                    "about": typeset(c.about[:1].upper() + c.about[1:]),
-                    "note": sentence(c.note),
-                    "sides": [{"claim": typeset(s.claim), "cites": cite(s.sources)} for s in c.sides],
+                    "about": shown["about"],
+                    "note": shown["note"],
+                    "sides": [{"claim": claim, "cites": cite(s.sources)} for claim, s in zip(shown["claims"], c.sides, strict=True)],
                 }
-                for c in data.conflicts
+                for c, shown in zip(data.conflicts, texts["conflicts"], strict=True)
             ],
             "entry_cites": cite(data.sources),
             "citations": [
@@ -296,8 +298,9 @@ class Views:
             "width": middle["width"],
             "height": middle["height"],
             "alt": photo.alt,
-            "credit": photo.credit,
-            "licence": photo.licence,
+            "alt_lang": self.t.foreign(self.m.site.default_language),  # (an attribute's text is in its element's language)
+            "credit": self.t.in_language(photo.credit),
+            "licence": self.t.in_language(photo.licence),
         }
 
     def cities(self) -> Page:
@@ -306,9 +309,9 @@ class Views:
 
     def city_summary(self, rec: Record) -> dict:
         return {
-            "name": rec.data.name,
+            "name": self.t.city_name(rec.id),
             "url": routes.city(rec.id),
-            "region": rec.data.region,
+            "region": self.t.in_language(rec.data.region),
             "people": len(self.m.people_by_city.get(rec.id, [])),
             "events": len(self.m.happenings_by_city.get(rec.id, [])),
         }
@@ -319,10 +322,13 @@ class Views:
         data = rec.data
         path = routes.city(rec.id)
         body, body_lang, _ = self.t.text("cities", rec, path)
+        name = self.t.city_name(rec.id)
+        # its other forms, with the name as its sources write it where the heading shows another
+        forms = [{"name": data.name, "language": None}] + [{"name": f.name, "language": f.language} for f in data.name_forms]
         view = {
-            "name": data.name,
-            "name_forms": [{"name": f.name, "language": f.language} for f in data.name_forms],
-            "region": data.region,
+            "name": name,
+            "name_forms": [f for f in forms if f["name"] != name],
+            "region": self.t.in_language(data.region),
             "latitude": data.latitude,
             "longitude": data.longitude,
             "body": body,
@@ -336,7 +342,7 @@ class Views:
             view["fate_chart"] = Markup(
                 charts.fate_chart(
                     view["fates"],
-                    title=self.t._("What happened to the people recorded in %(city)s") % {"city": data.name},
+                    title=self.t._("What happened to the people recorded in %(city)s") % {"city": name},
                     desc="; ".join(f"{f['label']}: {f['count']}" for f in view["fates"]),
                 )
             )
@@ -364,7 +370,7 @@ class Views:
                     "happenings_continued": 1 in shown and shown[1].start > 0,
                     "pager": paging.pager(path, parts, number, sizes),
                 }
-                title = paging.titled(data.name, number, parts)
+                title = paging.titled(name, number, parts)
                 return self.t.render(routes.part(path, number), "city.html", title, city=here, body_lang=body_lang)
 
             made.append(self.lines.kept_page(("city", path, number), listed, (context, tuple(part)), make))
@@ -397,7 +403,7 @@ class Views:
                     "url": routes.day(d.isoformat()),
                     "people": len(m.people_by_day.get(d, ())),
                     "events": len(events),
-                    "titles": [typeset(rec.data.title) for rec in events],
+                    "titles": [self.t.event_title(rec) for rec in events],
                 }
             )
         start, end = m.days[0], m.days[-1]
@@ -481,7 +487,7 @@ class Views:
         data = rec.data
         body, body_lang, title = self.t.text("events", rec, routes.event(rec.id))
         view = {
-            "title": title or data.title,
+            "title": self.t.in_language(typeset(title), self.t.lang) if title else self.t.event_title(rec),
             "date": self.t.date(data.date),
             "until": self.t.date(data.end_date) if data.end_date else None,
             "day_url": routes.day(data.date.iso) if self.m.day_of(data.date) else None,
@@ -512,9 +518,14 @@ class Views:
         view = {
             **self.t.source_ref(sid),
             "people_count": len(people),
-            "events": [{"title": e.data.title, "date": self.t.date(e.data.date), "url": routes.event(e.id)} for e in c["events"]],
+            "events": [{"title": self.t.event_title(e), "date": self.t.date(e.data.date), "url": routes.event(e.id)} for e in c["events"]],
             "figures": [
-                {"value": f.data.value, "what": f.data.what, "given_by": f.data.given_by, "date": self.t.date(f.data.date)}
+                {
+                    "value": self.t.in_language(f.data.value),
+                    "what": self.t.in_language(f.data.what),
+                    "given_by": self.t.in_language(f.data.given_by),
+                    "date": self.t.date(f.data.date),
+                }
                 for f in c["figures"]
             ],
             "days": [{"date": format_day(dt.date.fromisoformat(d.id), self.t.locale), "url": routes.day(d.id)} for d in c["days"]],
@@ -539,13 +550,30 @@ class Views:
     def page(self, rec: Record) -> Page:
         path = routes.page(rec.id)
         body, body_lang, title = self.t.text("pages", rec, path)
-        return self.t.render(path, "page.html", title or rec.data.title, body=body, body_lang=body_lang, changed=self.t.changed(rec))
+        heading = self.t.in_language(title, self.t.lang) if title else self.t.in_language(rec.data.title)
+        return self.t.render(
+            path, "page.html", title or rec.data.title, heading=heading, body=body, body_lang=body_lang, changed=self.t.changed(rec)
+        )
 
     def search_index(self) -> Page:
         """search/index.js, in each language tree: the names of the cities and fates in its language. A
         classic script that sets a global, so search works from file:// (no fetch); everyone's entries are
         in search_people, once for all the trees."""
-        words = script_json({"cities": {cid: rec.data.name for cid, rec in self.m.cities.items()}, "fates": self.t.fate_labels})
+        # a person's occupation where their file in this language translates it (the entries, shared by every
+        # tree, give it as written, in the content's language)
+        occupations = {}
+        for rec in self.m.people:
+            tr = self.t.translation("people", rec.id)
+            if tr is not None and tr.occupation and rec.data.occupation:
+                occupations[routes.person(page_id(rec))] = tr.occupation
+        words = script_json(
+            {
+                "cities": {cid: self.t.city_name(cid) for cid in self.m.cities},
+                "fates": self.t.fate_labels,
+                "occupations": occupations,
+                "content_lang": self.m.site.default_language,
+            }
+        )
         return Page(f"{self.t.lang}/{routes.SEARCH_INDEX}", f"window.MEMORIAL_SEARCH_WORDS = {words};\n".encode())
 
     def search_people(self) -> Page:
@@ -601,7 +629,7 @@ class Views:
         return self.t.render(routes.CHANGES, "changes.html", self.t._("What changed"), releases=releases)
 
     def search_page(self) -> Page:
-        cities = [{"id": cid, "name": rec.data.name} for cid, rec in self.m.cities.items()]
+        cities = [{"id": cid, "name": self.t.city_name(cid)} for cid in self.m.cities]
         fates = [{"id": f, "label": label} for f, label in self.t.fate_labels.items()]
         days = [{"iso": d.isoformat(), "label": format_day(d, self.t.locale)} for d in self.m.days]
         return self.t.render(routes.SEARCH, "search.html", self.t._("Find a name"), cities=cities, fates=fates, days=days)
@@ -657,7 +685,7 @@ class Views:
             {
                 "code": code,
                 "name": i18n.NAMES[code],
-                "title": self.m.site.title,
+                "title": self.m.site.text(code)[0]["title"],
                 "enter": i18n.translations(code).gettext("Enter the memorial"),
                 "find": i18n.translations(code).gettext("Find a name"),
                 "hint": i18n.translations(code).gettext("any spelling, Latin or Cyrillic"),
