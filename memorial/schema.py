@@ -538,26 +538,27 @@ class FactTranslation(Strict):
     of its second; so facts may be added or reordered in the entry without a translation moving to another."""
 
     date: Date = Field(description="the date of the fact it translates, as the entry writes it")
-    what: Annotated[Line, Field(max_length=300)] | None = None
-    date_note: Line | None = None
+    what: Annotated[Line, Field(max_length=300)] | None = Field(None, description="the fact's 'what' in this language")
+    date_note: Line | None = Field(None, description="the fact's date note in this language")
 
 
 class JusticeTranslation(Strict):
-    note: Text
+    note: Text = Field(description="the justice note in this language")
 
 
 class ConflictTranslation(Strict):
     """A conflict of the entry's, by position (the first translates the entry's first); its sides' claims
     by position too."""
 
-    about: Line | None = None
+    about: Line | None = Field(None, description="what the sources disagree about, in this language")
     sides: list[Line] = Field(default_factory=list, description="each side's claim, in the entry's order")
-    note: Line | None = None
+    note: Line | None = Field(None, description="the conflict's note in this language")
 
 
 class Translation(Strict):
-    """content/<kind>/<id>.<language>.md — the record's text in another language; the body replaces the English
-    one, each field here its English counterpart; what it leaves out is shown in English, marked as such"""
+    """content/<kind>/<id>.<language>.md — the record's text in another language; body and fields replace the English"""
+
+    # (what a translation leaves out is shown in English, marked as English)
 
     title: Line | None = Field(None, description="the title in this language (pages and events)")
     occupation: Line | None = Field(None, description="a person's occupation in this language")
