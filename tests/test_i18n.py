@@ -192,3 +192,36 @@ def test_shipped_pages_say_dates_charts_and_fates_in_their_language(built_conten
     assert "<dd>Убит(а)<" in neutral
     by_fate = (site / "ru/people/by-fate.html").read_text(encoding="utf-8")
     assert ">Гибель" in by_fate and ">Уголовное преследование" in by_fate and "Преследуется по суду" not in by_fate
+
+
+def glossary() -> list[tuple[list[str], dict[str, list[str]]]]:
+    """translations/GLOSSARY.md's rows: (the English words, {language: the stems any one of which will do})."""
+    rows = []
+    for line in (ROOT / "translations" / "GLOSSARY.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not line.startswith("| `"):
+            continue  # the header, its rule and the text around the table
+        rows.append(
+            (re.findall(r"`([^`]+)`", cells[0]), {"ru": re.findall(r"`([^`]+)`", cells[1]), "kk": re.findall(r"`([^`]+)`", cells[2])})
+        )
+    return rows
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_catalogs_use_the_glossary(lang):
+    """Wherever a msgid says a glossary term, its translation uses the glossary's word for it."""
+    rows = glossary()
+    assert len(rows) > 20 and all(words and stems[lang] for words, stems in rows)
+    catalog = read_po((ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb"), locale=lang)
+    wrong = []
+    for m in catalog:
+        if not m.id:
+            continue
+        english = " ".join(m.id) if isinstance(m.id, tuple) else m.id
+        said = " ".join(m.string if isinstance(m.string, tuple) else [m.string]).casefold()
+        for words, stems in rows:
+            # a whole word, and not a file's name (sources.csv)
+            if any(re.search(rf"\b{re.escape(w)}\b(?![.\w])", english, re.IGNORECASE) for w in words):
+                if not any(stem.casefold() in said for stem in stems[lang]):
+                    wrong.append(f"{english!r}: {said!r} lacks {' or '.join(stems[lang])} ({words[0]})")
+    assert wrong == []
