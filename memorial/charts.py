@@ -7,6 +7,10 @@ text-anchor): every element carries a `class`, styled by `assets/style.css`
 through `markupsafe.escape`. The same input gives the same bytes (coordinates
 rounded to one decimal, ties broken by name).
 
+Their words come from the caller, in the page's language: the titles, the description and
+`labelled`, which names a mark ("Almaty: 23 people"); numbers are written by `number` ("10 000" in
+Russian). The English defaults serve the tests and any caller with no catalog.
+
 Each chart is labelled by a `<title>` and `<desc>` inside it, whose ids start
 with the chart's `id_prefix` (one prefix per chart on a page). A chart whose
 marks are links gets `role="group"`, not `role="img"`: the children of an
@@ -19,14 +23,16 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from markupsafe import escape
 
+from .i18n import N_
+
 OUTLINE_PATH = Path(__file__).with_name("data") / "kazakhstan.json"
-CREDIT = "Map outline: Natural Earth (public domain), 1:50m, via world-atlas."
+CREDIT = N_("Map outline: Natural Earth (public domain), 1:50m, via world-atlas.")  # translated where shown
 SVG_NS = "http://www.w3.org/2000/svg"
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 
@@ -37,7 +43,7 @@ def load_outline(path: Path | str = OUTLINE_PATH) -> dict[str, Any]:
 
 
 def credit() -> str:
-    """The line to show under the map."""
+    """The line to show under the map, in English (a page shows it through its catalog)."""
     return CREDIT
 
 
@@ -50,8 +56,13 @@ def _n(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def _people(count: int) -> str:
-    return "1 person" if count == 1 else f"{count} people"
+def english_label(name: str, count: int) -> str:
+    """A mark's name in English: "Almaty: 23 people"."""
+    return f"{name}: 1 person" if count == 1 else f"{name}: {count} people"
+
+
+Labelled = Callable[[str, int], str]  # a mark's name from its label and its count
+Number = Callable[[int], str]  # a count as the page's language writes it
 
 
 def _check_prefix(id_prefix: str) -> str:
@@ -116,6 +127,7 @@ def kazakhstan_map(
     id_prefix: str = "map",
     title: str = "Map of Kazakhstan: where the people on this memorial were",
     desc: str | None = None,
+    labelled: Labelled = english_label,
 ) -> str:
     """The country outline and one linked circle per city.
 
@@ -152,7 +164,7 @@ def kazakhstan_map(
 
     cities.sort(key=lambda c: (-c["count"], str(c["name"]), str(c["id"])))
     if desc is None:
-        listed = "; ".join(f"{c['name']}: {_people(c['count'])}" for c in cities)
+        listed = "; ".join(labelled(c["name"], c["count"]) for c in cities)
         desc = "One circle per city, its area growing with the number of people recorded there." + (f" {listed}." if listed else "")
 
     marks, labels, placed = [], [], []
@@ -161,7 +173,7 @@ def kazakhstan_map(
         r = radius(city["count"])
         css = "map-city map-city-zero" if city["count"] == 0 else "map-city"
         circle = f'<circle class="{css}" cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}"/>'
-        marks.append(_link(link_prefix, city.get("url"), circle, f"{city['name']}: {_people(city['count'])}"))
+        marks.append(_link(link_prefix, city.get("url"), circle, labelled(city["name"], city["count"])))
         label = _place_label(str(city["name"]), x, y, r, MAP_WIDTH, height, placed)
         if label:
             labels.append(label)
@@ -208,6 +220,8 @@ def day_chart(
     desc: str | None = None,
     x_caption: str = "Day of January 2022",
     y_caption: str = "People",
+    labelled: Labelled = english_label,
+    number: Number = str,
 ) -> str:
     """Vertical bars, one per day in the order given, each a link to its day.
 
@@ -232,7 +246,7 @@ def day_chart(
     for value in range(0, y_max + 1, step):
         y = base - value / y_max * plot_h
         out.append(f'<line class="grid" x1="{_n(left)}" y1="{_n(y)}" x2="{_n(left + plot_w)}" y2="{_n(y)}"/>')
-        out.append(f'<text class="tick-label anchor-end" x="{_n(left - 6)}" y="{_n(y + 4)}">{value}</text>')
+        out.append(f'<text class="tick-label anchor-end" x="{_n(left - 6)}" y="{_n(y + 4)}">{escape(number(value))}</text>')
     out.append(f'<text class="axis-caption anchor-middle" x="{_n(left + plot_w / 2)}" y="{_n(DAY_HEIGHT - 4)}">{escape(x_caption)}</text>')
     # from the left edge, over the plot: ending at the axis, a longer word was cut off on a phone ("eople")
     out.append(f'<text class="axis-caption anchor-start" x="2" y="{_n(top - 16)}">{escape(y_caption)}</text>')
@@ -247,12 +261,12 @@ def day_chart(
         bar_h = day["count"] / y_max * plot_h
         if day["count"]:
             mark = f'<rect class="bar" x="{_n(cx - bar_w / 2)}" y="{_n(base - bar_h)}" width="{_n(bar_w)}" height="{_n(bar_h)}"/>'
-            mark += f'<text class="bar-value anchor-middle" x="{_n(cx)}" y="{_n(base - bar_h - 4)}">{day["count"]}</text>'
+            mark += f'<text class="bar-value anchor-middle" x="{_n(cx)}" y="{_n(base - bar_h - 4)}">{escape(number(day["count"]))}</text>'
         else:
             mark = f'<rect class="bar-zero" x="{_n(cx - bar_w / 2)}" y="{_n(base - 2)}" width="{_n(bar_w)}" height="2"/>'
         tick = _day_of_month(day)
         mark += f'<text class="tick-label anchor-middle" x="{_n(cx)}" y="{_n(base + 16)}">{escape(tick)}</text>'
-        out.append(_link(link_prefix, day.get("url"), mark, f"{day['label']}: {_people(day['count'])}"))
+        out.append(_link(link_prefix, day.get("url"), mark, labelled(day["label"], day["count"])))
     out.append("</g></svg>")
     return "".join(out)
 
@@ -278,6 +292,8 @@ def fate_chart(
     id_prefix: str = "fates",
     title: str = "What happened to the people on this memorial",
     desc: str | None = None,
+    labelled: Labelled = english_label,
+    number: Number = str,
 ) -> str:
     """Horizontal bars, one per row in the order given: {"label", "count"} (and an optional "url")."""
     rows = [dict(row, count=_count(row["count"])) for row in rows]
@@ -301,7 +317,7 @@ def fate_chart(
             mark += f'<rect class="bar" x="{_n(label_w)}" y="{_n(top + 4)}" width="{_n(max(bar_w, 1))}" height="{_n(ROW - 8)}"/>'
         else:
             mark += f'<rect class="bar-zero" x="{_n(label_w)}" y="{_n(top + 4)}" width="2" height="{_n(ROW - 8)}"/>'
-        mark += f'<text class="bar-value" x="{_n(label_w + max(bar_w, 2) + 6)}" y="{_n(mid + 4.5)}">{row["count"]}</text>'
-        out.append(_link(link_prefix, row.get("url"), mark, f"{row['label']}: {_people(row['count'])}"))
+        mark += f'<text class="bar-value" x="{_n(label_w + max(bar_w, 2) + 6)}" y="{_n(mid + 4.5)}">{escape(number(row["count"]))}</text>'
+        out.append(_link(link_prefix, row.get("url"), mark, labelled(row["label"], row["count"])))
     out.append("</g></svg>")
     return "".join(out)

@@ -20,6 +20,9 @@ from babel.support import Translations
 FOLDER = Path(__file__).resolve().parent.parent / "translations"
 NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}  # each language named in itself
 ISO_639_3 = {"en": "eng", "ru": "rus", "kk": "kaz"}  # the codes Kiwix and openZIM use (a ZIM's Language)
+# The CLDR locale whose formats (dates, numbers) a language's pages use, where it is not the language's code:
+# CLDR's plain "en" is American ("January 5, 2022"); the site's English is British ("5 January 2022", "centre").
+FORMAT_LOCALES = {"en": "en_GB"}
 
 # The Latin spellings a Russian or Kazakh Cyrillic initial usually takes in names written in Latin
 # letters (passport and press romanisations: Ерлан is Yerlan or Erlan, Жанар Zhanar or Janar, Қайрат
@@ -70,9 +73,20 @@ CYRILLIC_INITIALS: tuple[tuple[str, tuple[str, ...]], ...] = (
 KAZAKH_LETTERS = "ӘҒҚҢӨҰҮҺІ"  # Cyrillic letters of Kazakh that Russian lacks
 
 
+def format_locale(lang: str) -> str:
+    """The CLDR locale to format dates and numbers with on ``lang``'s pages."""
+    return FORMAT_LOCALES.get(lang, lang)
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction; it is translated where it is shown."""
     return message
+
+
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Mark a string with a context for extraction (`-k NP_:1c,2`), where one English word is two in
+    another language; it is translated where it is shown, with pgettext."""
+    return context, message
 
 
 @functools.lru_cache(maxsize=8)

@@ -137,7 +137,8 @@ class Lines:
         for e in sorted(data.events, key=lambda e: (e.date.first_day, e.date.precision != "day")):
             if e.fate is not None:
                 dated.setdefault(e.fate, e.date)
-        fates = ", ".join(self.t.fate_labels[f] + (f" {self.t.date(dated[f])}" if f in dated else "") for f in data.fates)
+        said = self.t.fates_said_of[data.sex]
+        fates = ", ".join(said[f] + (f" {self.t.date(dated[f])}" if f in dated else "") for f in data.fates)
         return {
             **self.t.person_link(rec),
             "meta": " · ".join(x for x in (city, fates) if x),

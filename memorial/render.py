@@ -13,12 +13,11 @@ import re
 from pathlib import Path
 
 import jinja2
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from . import i18n, routes
-from .i18n import N_
+from . import dates, i18n, routes
+from .i18n import N_, NP_
 from .load import change_key
 from .markdown import Markdown
 from .model import Happening, SiteModel, page_id, shown_name
@@ -26,7 +25,9 @@ from .routes import Page
 from .schema import PartialDate, matched_facts
 from .validate import Record
 
-FATE_LABELS = {  # translated where shown
+# What happened, as a kind of fate: the search's filter, charts, the people lists' headings. Translated where
+# shown; Russian says these as nouns (Гибель, Задержание).
+FATE_LABELS = {
     "killed": N_("Killed"),
     "died-in-custody": N_("Died in custody"),
     "wounded": N_("Wounded"),
@@ -36,6 +37,44 @@ FATE_LABELS = {  # translated where shown
     "missing": N_("Missing"),
     "journalist-targeted": N_("Journalist targeted"),
     "defender-targeted": N_("Human-rights defender targeted"),
+}
+# What happened, said of one person (their page, their row in the lists): Russian agrees with the person's sex
+# where the entry records it (Убит, Убита) and is neutral where it does not (Убит(а)). The same English words
+# as FATE_LABELS, each with a context (pgettext) to tell them apart in the catalogs.
+FATES_SAID_OF = {
+    None: {
+        "killed": NP_("of a person", "Killed"),
+        "died-in-custody": NP_("of a person", "Died in custody"),
+        "wounded": NP_("of a person", "Wounded"),
+        "tortured": NP_("of a person", "Tortured"),
+        "detained": NP_("of a person", "Detained"),
+        "prosecuted": NP_("of a person", "Prosecuted"),
+        "missing": NP_("of a person", "Missing"),
+        "journalist-targeted": NP_("of a person", "Journalist targeted"),
+        "defender-targeted": NP_("of a person", "Human-rights defender targeted"),
+    },
+    "male": {
+        "killed": NP_("of a man", "Killed"),
+        "died-in-custody": NP_("of a man", "Died in custody"),
+        "wounded": NP_("of a man", "Wounded"),
+        "tortured": NP_("of a man", "Tortured"),
+        "detained": NP_("of a man", "Detained"),
+        "prosecuted": NP_("of a man", "Prosecuted"),
+        "missing": NP_("of a man", "Missing"),
+        "journalist-targeted": NP_("of a man", "Journalist targeted"),
+        "defender-targeted": NP_("of a man", "Human-rights defender targeted"),
+    },
+    "female": {
+        "killed": NP_("of a woman", "Killed"),
+        "died-in-custody": NP_("of a woman", "Died in custody"),
+        "wounded": NP_("of a woman", "Wounded"),
+        "tortured": NP_("of a woman", "Tortured"),
+        "detained": NP_("of a woman", "Detained"),
+        "prosecuted": NP_("of a woman", "Prosecuted"),
+        "missing": NP_("of a woman", "Missing"),
+        "journalist-targeted": NP_("of a woman", "Journalist targeted"),
+        "defender-targeted": NP_("of a woman", "Human-rights defender targeted"),
+    },
 }
 FIGURE_TOPICS = {  # the home page's headings over the figures, in this order; translated where shown
     "deaths": N_("Deaths"),
@@ -73,28 +112,6 @@ def script_json(value) -> str:
     them inside a string (JSON allows them there; JavaScript before ES2019 does not)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-@functools.lru_cache(maxsize=4096)  # a few hundred distinct dates, formatted tens of thousands of times
-def format_partial(value: PartialDate, locale: str = "en") -> str:
-    d = value.first_day
-    if value.precision == "day":
-        return format_date(d, "d MMMM y", locale=locale)
-    if value.precision == "month":
-        return format_date(d, "LLLL y", locale=locale)
-    return str(value.year)
-
-
-def format_span(start: dt.date, end: dt.date, locale: str = "en") -> str:
-    """'2–21 January 2022' rather than repeating the month and year."""
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{format_day(end, locale)}"
-    return f"{format_day(start, locale)} – {format_day(end, locale)}"
-
-
-@functools.lru_cache(maxsize=4096)
-def format_day(d: dt.date, locale: str = "en") -> str:
-    return format_date(d, "d MMMM y", locale=locale)
 
 
 _QUOTED = re.compile(r'"([^"\n]+)"')
@@ -178,9 +195,10 @@ class Language:
         self._ = translations.gettext
         self._ngettext = translations.ngettext
         self.fate_labels = {k: self._(v) for k, v in FATE_LABELS.items()}
+        self.fates_said_of = {sex: {k: translations.pgettext(*v) for k, v in said.items()} for sex, said in FATES_SAID_OF.items()}
         self.env = make_environment(templates_dir, templates or TemplateCache())
         self.markdown = markdown or Markdown()
-        self.locale = lang
+        self.locale = i18n.format_locale(lang)
         self.env.install_gettext_translations(translations, newstyle=True)
         # `_()` is called some twenty times a page: a plain function with the same meaning as the newstyle
         # one (translation trusted, values escaped) but no context lookups, and constant strings remembered.
@@ -310,6 +328,10 @@ class Language:
     def number(self, n: int) -> str:
         return format_decimal(n, locale=self.locale)
 
+    def labelled(self, name: str, n: int) -> str:
+        """A chart mark's or a list item's name with its count of people: "Almaty: 23 people"."""
+        return self.ngettext("%(name)s: %(num)d person", "%(name)s: %(num)d people", n, name=name)
+
     def ngettext(self, singular: str, plural: str, n: int, *, escape_values: bool = False, **values) -> str:
         """ngettext with the number written the way the language writes it."""
         text = self._ngettext(singular, plural, n).replace("%(num)d", "%(num)s")
@@ -331,7 +353,15 @@ class Language:
         return self.markdown(text, f"{self.lang}/{path}")
 
     def date(self, value: PartialDate) -> str:
-        return format_partial(value, self.locale)
+        """A date known to the day, the month or the year, as this language writes it inside a sentence."""
+        return dates.partial(value, self.locale)
+
+    def day(self, d: dt.date) -> str:
+        return dates.day(d, self.locale)
+
+    def span(self, start: dt.date, end: dt.date) -> str:
+        """From one day to another: "2–21 January 2022"."""
+        return dates.span(start, end, self.locale)
 
     def city_link(self, cid: str | None, root: str | None = None) -> dict | None:
         """A city's name and address; with ``root``, its href from a page there as well."""
@@ -365,7 +395,7 @@ class Language:
 
     def changed(self, rec: Record) -> str | None:
         d = self.m.last_changed.get(change_key(rec.doc.path))
-        return format_day(d, self.locale) if d else None
+        return self.day(d) if d else None
 
     def happening(self, h: Happening, *, with_city: bool = True) -> dict:
         """A dated line's view. ``with_city`` False: on that city's own page, where instead of the city the

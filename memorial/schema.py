@@ -456,6 +456,11 @@ class Person(Strict):
     )
     age: Age | None = None
     occupation: Occupation | None = None
+    sex: Literal["male", "female"] | None = Field(
+        None,
+        description="only where a source gives it (a pronoun counts): Russian then says what happened in the person's "
+        "own form (Убит, Убита) rather than the neutral one (Убит(а))",
+    )
     city: Id | None = None
     fates: Annotated[list[Fate], Field(min_length=1)]
     events: list[PersonEvent] = Field(default_factory=list)

@@ -9,15 +9,14 @@ import datetime as dt
 import hashlib
 import posixpath
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from . import charts, datapackage, i18n, paging, routes
+from . import charts, datapackage, dates, i18n, paging, routes
 from .i18n import N_
 from .lines import Lines
 from .model import page_id, person_key, shown_name, sort_name
-from .render import FIGURE_TOPICS, JUSTICE_LABELS, Language, format_day, format_span, script_json, sentence, typeset
+from .render import FIGURE_TOPICS, JUSTICE_LABELS, Language, script_json, sentence, typeset
 from .routes import Page, page_digest
 from .schema import LICENCES
 from .validate import Record
@@ -72,7 +71,7 @@ class Views:
             index=index,
             counts=self.counts(),
             map=self.map(""),
-            span=format_span(self.m.days[0], self.m.days[-1], self.t.locale),
+            span=self.t.span(self.m.days[0], self.m.days[-1]),
         )
 
     def map(self, root: str) -> dict:
@@ -93,11 +92,10 @@ class Views:
             self.outline,
             root,
             title=self.t._("Map of Kazakhstan: the cities and towns on this memorial"),
-            desc="; ".join(
-                self.t.ngettext("%(name)s: %(num)d person", "%(name)s: %(num)d people", c["count"], name=c["name"]) for c in cities
-            ),
+            desc="; ".join(self.t.labelled(c["name"], c["count"]) for c in cities),
+            labelled=self.t.labelled,
         )
-        return {"svg": Markup(svg), "credit": charts.credit(), "cities": sorted(cities, key=lambda c: (-c["count"], c["name"]))}
+        return {"svg": Markup(svg), "credit": self.t._(charts.CREDIT), "cities": sorted(cities, key=lambda c: (-c["count"], c["name"]))}
 
     def counts(self) -> dict:
         return {"people": len(self.m.people), "cities": len(self.m.cities), "events": len(self.m.events), "sources": len(self.m.sources)}
@@ -112,7 +110,11 @@ class Views:
             "city": [(self.t.city_name(cid), f"city-{cid}", m.people_by_city[cid]) for cid in m.cities if cid in m.people_by_city]
             + ([(self.t._("City not recorded"), "city-unknown", m.people_by_city[None])] if None in m.people_by_city else []),
             "date": [
-                (self.t.date(first) if first else self.t._("Date not recorded"), f"date-{first.iso if first else 'unknown'}", people)
+                (
+                    dates.capitalised(self.t.date(first)) if first else self.t._("Date not recorded"),
+                    f"date-{first.iso if first else 'unknown'}",
+                    people,
+                )
                 for first, people in sorted(
                     m.by_first_date.items(), key=lambda kv: (kv[0] is None, kv[0] and (kv[0].first_day, kv[0].precision))
                 )
@@ -247,7 +249,7 @@ class Views:
             "age": {"years": data.age.years, "as_of": self.t.date(data.age.as_of), "cites": cite(data.age.sources)} if data.age else None,
             "occupation": {"text": texts["occupation"], "cites": cite(data.occupation.sources)} if data.occupation else None,
             "city": self.t.city_link(data.city, PERSON_ROOT),
-            "fates": [self.t.fate_labels[f] for f in data.fates],
+            "fates": [self.t.fates_said_of[data.sex][f] for f in data.fates],
             "story": story,
             "events": [
                 {
@@ -343,7 +345,9 @@ class Views:
                 charts.fate_chart(
                     view["fates"],
                     title=self.t._("What happened to the people recorded in %(city)s") % {"city": name},
-                    desc="; ".join(f"{f['label']}: {f['count']}" for f in view["fates"]),
+                    desc="; ".join(f"{f['label']}: {self.t.number(f['count'])}" for f in view["fates"]),
+                    labelled=self.t.labelled,
+                    number=self.t.number,
                 )
             )
         sizes = [len(people), len(happenings)]
@@ -388,7 +392,7 @@ class Views:
         )
         return {
             "events": [self.t.happening(h) for h in m.events_off_the_days.get(where, ())],
-            "months": [{"label": self.t.date(month), "iso": month.iso, "people": people} for month, people in counted],
+            "months": [{"label": dates.capitalised(self.t.date(month)), "iso": month.iso, "people": people} for month, people in counted],
         }
 
     def timeline(self) -> Page:
@@ -398,7 +402,7 @@ class Views:
             events = [h.record for h in m.events_by_day.get(d, ())]
             days.append(
                 {
-                    "date": format_date(d, "d MMMM", locale=self.t.locale),
+                    "date": dates.day_and_month(d, self.t.locale),
                     "iso": d.isoformat(),
                     "url": routes.day(d.isoformat()),
                     "people": len(m.people_by_day.get(d, ())),
@@ -416,14 +420,14 @@ class Views:
             before=before,
             vague=vague,
             after=after,
-            start=format_day(start, self.t.locale),
-            end=format_day(end, self.t.locale),
-            span=format_span(start, end, self.t.locale),
+            start=self.t.day(start),
+            end=self.t.day(end),
+            span=self.t.span(start, end),
             chart=Markup(
                 charts.day_chart(
                     [
                         {
-                            "label": format_date(dt.date.fromisoformat(d["iso"]), "d MMM", locale=self.t.locale),
+                            "label": dates.day_and_month(dt.date.fromisoformat(d["iso"]), self.t.locale, abbreviated=True),
                             "iso": d["iso"],
                             "count": d["people"],
                             "url": d["url"],
@@ -431,11 +435,12 @@ class Views:
                         for d in days
                     ],
                     "",
-                    title=self.t._("People with something recorded on each day, %(span)s")
-                    % {"span": format_span(start, end, self.t.locale)},
-                    desc="; ".join(f"{d['date']}: {d['people']}" for d in days),
+                    title=self.t._("People with something recorded on each day, %(span)s") % {"span": self.t.span(start, end)},
+                    desc="; ".join(f"{d['date']}: {self.t.number(d['people'])}" for d in days),
                     x_caption=self.t._("Day of January 2022"),
                     y_caption=self.t._("People"),
+                    labelled=self.t.labelled,
+                    number=self.t.number,
                 )
             ),
         )
@@ -450,15 +455,13 @@ class Views:
         summary, body_lang = (self.t.text("days", note, path)[:2]) if note else (None, self.m.site.default_language)
         happenings = m.by_day.get(d, [])
         view = {
-            "date": format_day(d, self.t.locale),
+            "date": self.t.day(d),
             "iso": iso,
             "summary": summary,
             "summary_cites": [self.t.source_ref(s) for s in note.data.sources] if note else [],
             "count": len(happenings),
-            "previous": {"url": routes.day(m.days[idx - 1].isoformat()), "date": format_day(m.days[idx - 1], self.t.locale)}
-            if idx > 0
-            else None,
-            "next": {"url": routes.day(m.days[idx + 1].isoformat()), "date": format_day(m.days[idx + 1], self.t.locale)}
+            "previous": {"url": routes.day(m.days[idx - 1].isoformat()), "date": self.t.day(m.days[idx - 1])} if idx > 0 else None,
+            "next": {"url": routes.day(m.days[idx + 1].isoformat()), "date": self.t.day(m.days[idx + 1])}
             if idx + 1 < len(m.days)
             else None,
         }
@@ -488,8 +491,9 @@ class Views:
         body, body_lang, title = self.t.text("events", rec, routes.event(rec.id))
         view = {
             "title": self.t.in_language(typeset(title), self.t.lang) if title else self.t.event_title(rec),
-            "date": self.t.date(data.date),
-            "until": self.t.date(data.end_date) if data.end_date else None,
+            # one date, or the range in the language's interval format ("3–6 January 2022"), its link to the day
+            # it starts on
+            "date": dates.partial_span(data.date, data.end_date, self.t.locale) if data.end_date else self.t.date(data.date),
             "day_url": routes.day(data.date.iso) if self.m.day_of(data.date) else None,
             "city": self.t.city_link(data.city),
             "national": data.national,
@@ -528,7 +532,7 @@ class Views:
                 }
                 for f in c["figures"]
             ],
-            "days": [{"date": format_day(dt.date.fromisoformat(d.id), self.t.locale), "url": routes.day(d.id)} for d in c["days"]],
+            "days": [{"date": self.t.day(dt.date.fromisoformat(d.id)), "url": routes.day(d.id)} for d in c["days"]],
         }
         parts = paging.cut([len(people)], paging.NAMES_PER_PAGE)
         title = self.m.sources[sid].data.title
@@ -603,7 +607,7 @@ class Views:
             "download.html",
             self.t._("Download a copy"),
             archives=archives,
-            as_of=format_day(as_of, self.t.locale) if as_of else None,
+            as_of=self.t.day(as_of) if as_of else None,
             downloads_url=site.downloads_url,
             public_key=site.public_key,
         )
@@ -620,7 +624,7 @@ class Views:
                 lists.append({"label": label, "people": links, "more": len(people) - len(links), "count": len(people)})
             releases.append(
                 {
-                    "date": format_day(release.date, self.t.locale) if release.date else None,
+                    "date": self.t.day(release.date) if release.date else None,
                     "lists": lists,
                     "withdrawn": release.withdrawn,
                     "not_shown": release.not_shown,
@@ -631,7 +635,7 @@ class Views:
     def search_page(self) -> Page:
         cities = [{"id": cid, "name": self.t.city_name(cid)} for cid in self.m.cities]
         fates = [{"id": f, "label": label} for f, label in self.t.fate_labels.items()]
-        days = [{"iso": d.isoformat(), "label": format_day(d, self.t.locale)} for d in self.m.days]
+        days = [{"iso": d.isoformat(), "label": self.t.day(d)} for d in self.m.days]
         return self.t.render(routes.SEARCH, "search.html", self.t._("Find a name"), cities=cities, fates=fates, days=days)
 
     def data_page(self) -> Page:

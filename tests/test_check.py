@@ -53,7 +53,7 @@ def test_every_problem_in_every_file_is_listed_at_once(site, run):
     code, _, err = run("check", "--content", "content")
     assert code == 1
     assert errors_of(err) == [
-        "content/people/four.md:3:1: error: unknown field 'citi' (did you mean 'city'?); allowed fields: name, sort_name, aliases, name_forms, age, occupation, city, fates, events, justice, conflicts, sources, photo, status, display, address, not_duplicate_of, former_ids, private",
+        "content/people/four.md:3:1: error: unknown field 'citi' (did you mean 'city'?); allowed fields: name, sort_name, aliases, name_forms, age, occupation, sex, city, fates, events, justice, conflicts, sources, photo, status, display, address, not_duplicate_of, former_ids, private",
         "content/people/four.md:6:11: error: date: '2022-02-30' is not a real date (February 2022 has no day 30)",
         "content/people/three.md:2:1: error: required field 'name' is missing",
         "content/people/three.md:3:9: error: fates: 'kiled' is not allowed (did you mean 'killed'?); use one of: killed, died-in-custody, wounded, tortured, detained, prosecuted, missing, journalist-targeted, defender-targeted",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -29,14 +30,14 @@ def test_every_interface_string_is_translated(lang, tmp_path):
     """Fails when a string in the templates or code has no translation (run tools/update_translations.py, then translate)."""
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        ["pybabel", "extract", "-F", "babel.cfg", "-k", "N_", "--no-location", "-o", str(pot), "."],
+        ["pybabel", "extract", "-F", "babel.cfg", "-k", "N_", "-k", "NP_:1c,2", "--no-location", "-o", str(pot), "."],
         cwd=ROOT,
         check=True,
         capture_output=True,
     )
-    wanted = {m.id for m in read_po(pot.open("rb")) if m.id}
+    wanted = {(m.context, m.id) for m in read_po(pot.open("rb")) if m.id}
     catalog = read_po((ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb"), locale=lang)
-    have = {m.id: m for m in catalog if m.id}
+    have = {(m.context, m.id): m for m in catalog if m.id}
     missing = sorted(str(i) for i in wanted if i not in have)
     empty = sorted(
         str(i)
@@ -49,11 +50,11 @@ def test_every_interface_string_is_translated(lang, tmp_path):
 def test_pages_speak_their_language(built_content):
     site = built_content.parent
     ru = (site / "ru/people/yernazar-kyrykbayev.html").read_text(encoding="utf-8")
-    assert '<html lang="ru"' in ru and "Возраст" in ru and "Убит(а)" in ru
+    assert '<html lang="ru"' in ru and "Возраст" in ru
     assert "Этот текст ещё не переведён и показан на английском." in ru  # the story is in English
-    assert "5 января 2022" in ru
+    assert "5 января 2022\u202fг." in ru  # CLDR's long format
     kk = (site / "kk/days/2022-01-05.html").read_text(encoding="utf-8")
-    assert '<html lang="kk"' in kk and "5 қаңтар 2022" in kk
+    assert '<html lang="kk"' in kk and "2022\u202fж. 5 қаңтар" in kk  # Kazakh's own order
     en = (site / "en/people/yernazar-kyrykbayev.html").read_text(encoding="utf-8")
     assert "has not been translated" not in en
     # the switcher leads to the same page in the other languages
@@ -144,3 +145,83 @@ def test_a_new_page_translation_reaches_every_footer_on_rebuild(site, run):
     assert run("build")[0] == 0
     person = (site.tmp / "output/ru/people/person-one.html").read_text(encoding="utf-8")
     assert '<a href="../about.html">О мемориале</a>' in person
+
+
+def test_dates_and_ranges_in_each_languages_own_order():
+    """CLDR's long format and interval formats, full month names; a Kazakh month inside a phrase in lower case."""
+    import datetime as dt
+
+    from memorial import dates, i18n
+    from memorial.schema import PartialDate
+
+    day, first, last, other = dt.date(2022, 1, 5), dt.date(2022, 1, 2), dt.date(2022, 1, 21), dt.date(2022, 2, 3)
+    said = {
+        lang: (
+            dates.day(day, locale),
+            dates.span(first, last, locale),
+            dates.span(day, other, locale),
+            dates.partial(PartialDate(2022, 2), locale),
+        )
+        for lang in ("en", "ru", "kk")
+        for locale in [i18n.format_locale(lang)]
+    }
+    assert said["en"] == ("5 January 2022", "2–21 January 2022", "5 January\u2009–\u20093 February 2022", "February 2022")
+    assert said["ru"] == ("5 января 2022\u202fг.", "2–21 января 2022\u202fг.", "5 января – 3 февраля 2022\u202fг.", "февраль 2022\u202fг.")
+    assert said["kk"] == ("2022\u202fж. 5 қаңтар", "2022\u202fж. 2–21 қаңтар", "2022\u202fж. 5 қаңтар – 3 ақпан", "2022\u202fж. ақпан")
+    assert dates.span(dt.date(2021, 12, 31), first, "ru") == "31 декабря 2021\u202fг. – 2 января 2022\u202fг."
+    assert dates.capitalised(said["ru"][3]) == "Февраль 2022\u202fг."
+
+
+def test_shipped_pages_say_dates_charts_and_fates_in_their_language(built_content):
+    site = built_content.parent
+    kk_home = (site / "kk/index.html").read_text(encoding="utf-8")
+    assert "Хронология, 2022\u202fж. 2–21 қаңтар, күндер бойынша" in kk_home
+    assert "<title>Almaty: 23 адам</title>" in kk_home  # the map's link titles
+    assert "Карта контуры: Natural Earth" in kk_home  # and its credit
+    ru_city = (site / "ru/cities/almaty.html").read_text(encoding="utf-8")
+    assert re.search(r"<title>Задержание: \d+ человека?</title>", ru_city), "the fate chart's nouns and counts"
+    assert "people</title>" not in ru_city and "<title>Задержан(а)" not in ru_city
+    event = (site / "ru/events/protests-spread-across-kazakhstan.html").read_text(encoding="utf-8")
+    assert "3–6 января 2022\u202fг." in event  # a range in CLDR's interval format
+    # a person's own fates agree with the sex their entry records, and are neutral where it records none
+    man = (site / "ru/people/yernazar-kyrykbayev.html").read_text(encoding="utf-8")
+    assert "<dd>Убит<" in man
+    woman = (site / "ru/people/aliya-isenova.html").read_text(encoding="utf-8")
+    assert "Преследовалась как правозащитница, Ранена," in woman and "Ранен(а)" not in woman
+    neutral = (site / "ru/people/nurbolat-alpamys.html").read_text(encoding="utf-8")
+    assert "<dd>Убит(а)<" in neutral
+    by_fate = (site / "ru/people/by-fate.html").read_text(encoding="utf-8")
+    assert ">Гибель" in by_fate and ">Уголовное преследование" in by_fate and "Преследуется по суду" not in by_fate
+
+
+def glossary() -> list[tuple[list[str], dict[str, list[str]]]]:
+    """translations/GLOSSARY.md's rows: (the English words, {language: the stems any one of which will do})."""
+    rows = []
+    for line in (ROOT / "translations" / "GLOSSARY.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not line.startswith("| `"):
+            continue  # the header, its rule and the text around the table
+        rows.append(
+            (re.findall(r"`([^`]+)`", cells[0]), {"ru": re.findall(r"`([^`]+)`", cells[1]), "kk": re.findall(r"`([^`]+)`", cells[2])})
+        )
+    return rows
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_catalogs_use_the_glossary(lang):
+    """Wherever a msgid says a glossary term, its translation uses the glossary's word for it."""
+    rows = glossary()
+    assert len(rows) > 20 and all(words and stems[lang] for words, stems in rows)
+    catalog = read_po((ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb"), locale=lang)
+    wrong = []
+    for m in catalog:
+        if not m.id:
+            continue
+        english = " ".join(m.id) if isinstance(m.id, tuple) else m.id
+        said = " ".join(m.string if isinstance(m.string, tuple) else [m.string]).casefold()
+        for words, stems in rows:
+            # a whole word, and not a file's name (sources.csv)
+            if any(re.search(rf"\b{re.escape(w)}\b(?![.\w])", english, re.IGNORECASE) for w in words):
+                if not any(stem.casefold() in said for stem in stems[lang]):
+                    wrong.append(f"{english!r}: {said!r} lacks {' or '.join(stems[lang])} ({words[0]})")
+    assert wrong == []

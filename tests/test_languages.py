@@ -11,14 +11,12 @@ from conftest import ROOT, errors_of
 from langcheck import known_names, unmarked_english
 from test_browser import Walk
 
-from memorial import charts, datapackage
+from memorial import datapackage
 from memorial.load import load_content
 from memorial.validate import validate
 
 # The open data's codes, quoted in the data page's sentences (see langcheck)
 DATA_CODES = frozenset({"true", "false", *(v for r in datapackage.RESOURCES for c in r.columns for v in c.values)})
-# The charts' text and the map's credit are the catalogs' side of issue 21 (another branch): checked apart, below.
-PENDING = {"skip": (charts.CREDIT,), "skip_svg": True}
 
 
 def english_outside_marks(site: Path, content: Path, langs=("ru", "kk"), **options) -> list[str]:
@@ -34,12 +32,7 @@ def english_outside_marks(site: Path, content: Path, langs=("ru", "kk"), **optio
 
 def test_every_russian_and_kazakh_page_marks_its_english(built_content):
     """No text in English on a ru or kk page of the shipped site outside an element marked lang="en"."""
-    assert english_outside_marks(built_content.parent, ROOT / "content", **PENDING) == []
-
-
-@pytest.mark.xfail(reason="the charts' strings and the map's credit go through the catalogs on the catalog side of issue 21")
-def test_the_charts_speak_the_page_language(built_content):
-    assert english_outside_marks(built_content.parent, ROOT / "content") == []
+    assert english_outside_marks(built_content.parent, ROOT / "content") == []  # (the charts' and the map's text too)
 
 
 def test_the_checker_finds_an_unmarked_sentence_but_not_a_name(tmp_path):

@@ -180,4 +180,4 @@ def test_a_private_contact_for_families_is_at_the_foot_of_every_page(site):
     for rel in ("en/index.html", "en/people/person-one.html", "ru/timeline.html"):
         footer = read(out, rel).split('<footer class="site-footer">', 1)[1]
         assert "editors@example.org (Signal: @memorial-editors)" in footer, rel
-    assert "withdrawn:" in read(out, "en/index.html") and "удалить запись:" in read(out, "ru/index.html")
+    assert "withdrawn:" in read(out, "en/index.html") and "снять запись:" in read(out, "ru/index.html")

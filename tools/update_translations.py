@@ -28,7 +28,22 @@ SEEDS = {"ru": RU, "kk": KK}
 def main() -> None:
     pot = ROOT / "translations" / "messages.pot"
     subprocess.run(
-        ["pybabel", "extract", "-F", "babel.cfg", "-k", "N_", "--no-location", "--sort-output", "--omit-header", "-o", str(pot), "."],
+        [
+            "pybabel",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "-k",
+            "NP_:1c,2",
+            "--no-location",
+            "--sort-output",
+            "--omit-header",
+            "-o",
+            str(pot),
+            ".",
+        ],
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -41,17 +56,21 @@ def main() -> None:
         for message in template:
             if not message.id:
                 continue
-            before = old.get(message.id)
+            before = old.get(message.id, context=message.context)
             done = (
                 before is not None
                 and not before.fuzzy
                 and (all(before.string) if isinstance(before.string, tuple) else bool(before.string))
             )
-            string = before.string if done else seed.get(message.id)
+            string = before.string if done else seed.get((message.context, message.id) if message.context else message.id)
             if isinstance(message.id, tuple) and string:
                 string = tuple(string) if not isinstance(string, str) else (string,)
                 string = string + (string[-1],) * (catalog.num_plurals - len(string))  # Kazakh: one form serves all
-            catalog.add(message.id, string or ("" if not isinstance(message.id, tuple) else ("",) * catalog.num_plurals))
+            catalog.add(
+                message.id,
+                string or ("" if not isinstance(message.id, tuple) else ("",) * catalog.num_plurals),
+                context=message.context,
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as f:
             write_po(f, catalog, width=0, omit_header=False, sort_output=True, include_previous=False, no_location=True)
