@@ -37,6 +37,9 @@ TECHNICAL = {
     "Frictionless",
     "GeoJSON",
     "FeatureCollection",
+    "Natural",  # the map's data set, named in its credit: Natural Earth, via world-atlas
+    "Earth",
+    "world-atlas",
 }
 
 

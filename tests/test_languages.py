@@ -108,7 +108,7 @@ def test_a_translated_person_reads_in_russian(russian, run, browser):
     assert "Тестовое событие шестого числа." in day
     city = (out / "ru/cities/almaty.html").read_text(encoding="utf-8")
     assert "<h1>Алматы</h1>" in city and "Almaty" in city
-    assert english_outside_marks(out, russian.content, langs=("ru",), **PENDING) == []
+    assert english_outside_marks(out, russian.content, langs=("ru",)) == []
 
     # what the reader meets in Chromium: the page's text, as the browser's DOM holds it
     w = Walk(browser, out / "ru")
@@ -117,7 +117,7 @@ def test_a_translated_person_reads_in_russian(russian, run, browser):
     dom = russian.tmp / "dom.html"
     dom.write_text(shown, encoding="utf-8")
     names = known_names(validate(load_content(russian.content), russian.content).records)
-    assert unmarked_english(dom, names, **PENDING) == []
+    assert unmarked_english(dom, names) == []
     assert w.page.locator("dl.facts dd").first.inner_text().startswith("30")  # (the age, then the occupation)
     assert w.page.locator("dl.facts dd", has_text="водитель").count() == 1
     assert w.page.evaluate("document.querySelector('section.story').closest('[lang]').lang") == "ru"
