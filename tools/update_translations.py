@@ -4,25 +4,21 @@
     python tools/update_translations.py
 
 Runs `pybabel extract`, then merges the template into each catalog, keeping
-existing translations and seeding new ones from tools/translations_data.py.
+existing translations; a new string is added untranslated, to be translated in
+the .po file itself (the catalogs are the one place translations are kept).
 Untranslated or fuzzy entries make tests/test_i18n.py fail.
 """
 
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-from translations_data import KK, RU  # noqa: E402
-
-SEEDS = {"ru": RU, "kk": KK}
+LANGUAGES = ("ru", "kk")
 
 
 def main() -> None:
@@ -49,7 +45,7 @@ def main() -> None:
         capture_output=True,
     )
     template = read_po(pot.open("rb"))
-    for lang, seed in SEEDS.items():
+    for lang in LANGUAGES:
         path = ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"
         old = read_po(path.open("rb"), locale=lang) if path.is_file() else Catalog(locale=lang)
         catalog = Catalog(locale=lang, project="Qandy Qantar Memorial", fuzzy=False)
@@ -62,10 +58,7 @@ def main() -> None:
                 and not before.fuzzy
                 and (all(before.string) if isinstance(before.string, tuple) else bool(before.string))
             )
-            string = before.string if done else seed.get((message.context, message.id) if message.context else message.id)
-            if isinstance(message.id, tuple) and string:
-                string = tuple(string) if not isinstance(string, str) else (string,)
-                string = string + (string[-1],) * (catalog.num_plurals - len(string))  # Kazakh: one form serves all
+            string = before.string if done else None
             catalog.add(
                 message.id,
                 string or ("" if not isinstance(message.id, tuple) else ("",) * catalog.num_plurals),
