@@ -264,7 +264,9 @@ class Language:
         lang = lang or self.m.site.default_language
         if lang == self.lang:
             return Markup.escape(text)
-        return Markup('<span lang="{}">{}</span>').format(lang, text)
+        # (an f-string, not Markup.format, which parses its pattern each call; ``lang`` is a language code
+        # the schema checked, ``text`` is escaped)
+        return Markup(f'<span lang="{lang}">{Markup.escape(text)}</span>')
 
     def translation(self, kind: str, rid: str):
         """The front matter of a record's translation into this tree's language, or None."""
