@@ -279,16 +279,7 @@ class Language:
         data = rec.data
         tr = self.translation("people", rec.id)
         matched = matched_facts(data.events, tr.events)[0] if tr is not None else {}
-
-        def pick(own: str | None, written: str | None) -> Markup | None:
-            return self.in_language(own, self.lang) if own else self.in_language(written)
-
-        def fact(i: int, e) -> dict:
-            mine = matched.get(i)
-            return {
-                "what": pick(mine and typeset(mine.what), typeset(e.what)),
-                "date_note": pick(mine and sentence(mine.date_note), sentence(e.date_note)),
-            }
+        pick = self._picked
 
         def conflict(i: int, c) -> dict:
             mine = tr.conflicts[i] if tr is not None and i < len(tr.conflicts) else None
@@ -301,10 +292,27 @@ class Language:
 
         return {
             "occupation": pick(tr and tr.occupation, data.occupation.text) if data.occupation else None,
-            "facts": [fact(i, e) for i, e in enumerate(data.events)],
+            "facts": [self._fact_texts(e, matched.get(i)) for i, e in enumerate(data.events)],
             "justice_note": pick(tr and tr.justice and sentence(tr.justice.note), sentence(data.justice.note)) if data.justice else None,
             "conflicts": [conflict(i, c) for i, c in enumerate(data.conflicts)],
         }
+
+    def fact_texts(self, rec: Record, i: int) -> dict:
+        """One dated fact's texts as person_texts gives them (a line on a day's or a city's page needs only
+        its own: asking for all of them, fact by fact, was a tenth of a three-tree build)."""
+        tr = self.translation("people", rec.id)
+        mine = matched_facts(rec.data.events, tr.events)[0].get(i) if tr is not None else None
+        return self._fact_texts(rec.data.events[i], mine)
+
+    def _fact_texts(self, e, mine) -> dict:
+        return {
+            "what": self._picked(mine and typeset(mine.what), typeset(e.what)),
+            "date_note": self._picked(mine and sentence(mine.date_note), sentence(e.date_note)),
+        }
+
+    def _picked(self, own: str | None, written: str | None) -> Markup | None:
+        """A text in this language where its translation gives one, else as written, marked (in_language)."""
+        return self.in_language(own, self.lang) if own else self.in_language(written)
 
     def event_title(self, rec: Record) -> Markup:
         """An event's title in this language where its translation gives one, marked with its language."""
@@ -404,7 +412,7 @@ class Language:
         date links to its day's page (on a day's page it would link to itself)."""
         if h.kind == "people":
             ev = h.record.data.events[h.index]
-            fact = self.person_texts(h.record)["facts"][h.index]
+            fact = self.fact_texts(h.record, h.index)
             return {
                 "kind": "person",
                 "date": self.date(ev.date),
