@@ -116,7 +116,6 @@ def write_zip(site_dir: Path, zip_path: Path, title: str, date: dt.date, secret=
 
 
 MAGIC = {"zip": b"PK\x03\x04", "zim": b"ZIM\x04"}
-SUMS_LINES = re.compile(r"(?:[0-9a-f]{64}  [^\n]+\n)*")
 
 
 def archive_problem(path: Path, kind: str) -> str | None:
@@ -138,7 +137,7 @@ def archive_problem(path: Path, kind: str) -> str | None:
     sums = path.parent / "SHA256SUMS"
     if kind == "zip" and sums.exists():
         try:
-            ours = SUMS_LINES.fullmatch(sums.read_text(encoding="utf-8")) is not None
+            ours = signing.read_sums(sums.read_text(encoding="utf-8")) is not None
         except (OSError, UnicodeDecodeError):
             ours = False
         if not ours:

@@ -428,7 +428,7 @@ def _archives(folder: Path | None) -> tuple:
     from .signing import SUMS, read_sums
 
     try:
-        listed = read_sums((folder / SUMS).read_text(encoding="utf-8"))
+        listed = read_sums((folder / SUMS).read_text(encoding="utf-8")) or {}
         return tuple((name, (folder / name).stat().st_size, digest) for name, digest in sorted(listed.items()))
     except OSError:
         return ()

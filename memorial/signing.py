@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 import zipfile
 import zlib
@@ -102,13 +103,15 @@ def sums_text(digests: dict[str, str]) -> str:
     return "".join(f"{digest}  {name}\n" for name, digest in sorted(digests.items()))
 
 
-def read_sums(text: str) -> dict[str, str]:
-    out = {}
-    for line in text.splitlines():
-        digest, sep, name = line.partition("  ")
-        if sep and len(digest) == 64:
-            out[name.lstrip("*")] = digest
-    return out
+SUMS_LINE = re.compile(r"([0-9a-f]{64}) [ *]([^\n]+)")
+
+
+def read_sums(text: str) -> dict[str, str] | None:
+    """A SHA256SUMS file's name -> digest; None when the text is not one (see package.archive_problem)."""
+    lines = [SUMS_LINE.fullmatch(line) for line in text.splitlines()]
+    if not all(lines):
+        return None
+    return {m[2]: m[1] for m in lines}
 
 
 def file_sha256(path: Path) -> str:
@@ -133,7 +136,7 @@ def seal(archive: Path, secret: minisign.SecretKey | None) -> str:
 def add_to_sums(folder: Path, name: str, digest: str, secret: minisign.SecretKey | None) -> None:
     """Record an archive's SHA-256 in its folder's SHA256SUMS (the other archives' lines kept), signed anew."""
     sums = folder / SUMS
-    known = read_sums(sums.read_text(encoding="utf-8")) if sums.is_file() else {}
+    known = (read_sums(sums.read_text(encoding="utf-8")) or {}) if sums.is_file() else {}
     known[name] = digest
     sums.write_text(sums_text(known), encoding="utf-8")
     if secret is not None:
@@ -208,6 +211,8 @@ def _verify_listed(label: str, read, present: set[str], key: minisign.PublicKey)
         except minisign.Error:
             return False, [f"{label}: ALTERED: {SUMS} (the signed list of every file) does not match its signature"]
     digests = read_sums(listed.decode("utf-8", "replace"))
+    if digests is None:
+        return False, [f"{label}: ALTERED: {SUMS} is not a list of checksums any more"]
     bad = []
     for name, digest in sorted(digests.items()):
         data = read(name)

@@ -10,19 +10,7 @@ import re
 import subprocess
 
 from conftest import FLAGS
-
-PERSON = """---
-name: {name}
-city: almaty
-fates: [wounded]
-events:
-  - date: 2022-01-06
-    what: A fixture line.
-    sources: [report-a]
-sources: [report-a]
----
-Story.
-"""
+from test_safety import PERSON
 
 
 def git(site, *args: str) -> None:
@@ -84,7 +72,7 @@ def test_the_download_page_lists_the_signed_archives(site, run, browser, tmp_pat
 def test_the_changes_page_and_the_release_notes(site, run, browser):
     git(site, "init", "-q")
     commit_and_tag(site, "release-2022-02-01", "2022-02-01")
-    site.write("people/new-one.md", PERSON.format(name="Example Newcomer"))
+    site.write("people/new-one.md", PERSON.replace("Example Person Three", "Example Newcomer"))
     site.edit("people/person-one.md", "Fixture event on the sixth.", "Fixture event on the sixth, corrected.")
     withdrawn = (site.content / "people/person-two.md").read_text(encoding="utf-8")
     assert "Example Person Two" in withdrawn
@@ -98,7 +86,7 @@ def test_the_changes_page_and_the_release_notes(site, run, browser):
         "## What changed since release-2022-02-01\n\n### Added: 1\n\n- Example Newcomer\n\n### Corrected: 1\n\n"
         "- Example Person One\n\n1 entry was withdrawn.\n"
     )
-    site.write("people/new-two.md", PERSON.format(name="Example Latecomer"))
+    site.write("people/new-two.md", PERSON.replace("Example Person Three", "Example Latecomer"))
     commit_and_tag(site, None, "2022-03-05")
     assert run("build")[0] == 0
     context = browser.new_context(offline=True)

@@ -15,21 +15,9 @@ import sys
 import unicodedata
 
 from conftest import ROOT, errors_of
+from test_safety import PERSON
 
 from memorial import characters, duplicates, export, render
-
-PERSON = """---
-name: Example Person Three
-city: almaty
-fates: [wounded]
-events:
-  - date: 2022-01-06
-    what: A fixture line.
-    sources: [report-a]
-sources: [report-a]
----
-Story.
-"""
 
 
 def _check(run) -> tuple[int, list[str]]:
