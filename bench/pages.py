@@ -43,6 +43,9 @@ KINDS = [  # (kind, pattern on the path inside the language tree); the first mat
     ("sources index", r"sources/index\.html"),
     ("source", r"sources/[^/]+\.html"),
     ("search page", r"search\.html"),
+    ("download page", r"download\.html"),
+    ("what changed", r"changes\.html"),
+    ("open data page", r"data\.html"),
     ("other", r"[^/]+\.html"),
 ]
 LCP_JS = """() => new Promise(done => {
