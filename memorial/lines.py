@@ -44,15 +44,17 @@ PERSON_ROOT = routes.root_of(routes.person("x"))  # "../": person pages are in p
 class Lines:
     """People's lines in one language tree: those an earlier build made from the same inputs (``given``),
     the rest made here on first use. ``alike``: shared by the trees of one build (see alike_everywhere).
-    ``lists``: the people lists' rows the last build made (see people_lists), re-used where unchanged."""
+    ``lists``: the people lists' rows the last build made (see people_lists), re-used where unchanged;
+    None: no build follows in this process (a one-off build), so none are kept for one (at 10,000 people in
+    three trees they were some 70 MB held to the end)."""
 
-    def __init__(self, language: Language, alike: dict, given: dict, lists: dict) -> None:
+    def __init__(self, language: Language, alike: dict, given: dict, lists: dict | None) -> None:
         self.t = language
         self.m = language.m
         self.alike = alike
         self.fragments: dict[str, Fragments] = given  # person id -> Fragments
-        self.kept_lists = lists  # read only
-        self._used: dict | None = None  # see list_rows
+        self.kept_lists = lists or {}  # read only
+        self._used: dict | None = None if lists is None else {}  # see list_rows
 
     def make(self, rec: Record) -> Fragments:
         """A person's lines, made afresh (and kept for the lists)."""
@@ -145,7 +147,7 @@ class Lines:
             "meta_without_city": fates,
         }
 
-    def encoded_rows(self, key: tuple, people, kept: dict, used: dict) -> bytes:
+    def encoded_rows(self, key: tuple, people, kept: dict, used: dict | None) -> bytes:
         """A people list's rows as bytes, from each person's kept row; those of ``kept`` when it lists the
         same records. (`serve` keeps them only from one rebuild after an edit to the next, where every person but the
         edited ones is the same object: the comparison costs next to nothing, an edited person's record
@@ -153,7 +155,8 @@ class Lines:
         listed = tuple(people)
         before = kept.get(key)
         if before is not None and before[0] == listed:
-            used[key] = before
+            if used is not None:
+                used[key] = before
             return before[1]
         try:
             found = list(map(self.fragments.__getitem__, map(_ID, listed)))
@@ -161,7 +164,8 @@ class Lines:
             found = [self.fragments_of(p) for p in listed]
         rows = list(map(_ROW, found))
         data = ("\n".join(rows) + "\n").encode() if rows else b""
-        used[key] = (listed, data)
+        if used is not None:
+            used[key] = (listed, data)
         return data
 
     def search_entry(self, rec: Record) -> list:
@@ -183,8 +187,6 @@ class Lines:
         A group of the same records as in the last build's list (``kept_lists``: `serve` keeps them) is
         taken as it was (a date moved in `serve` changes a few); what the lists use now is what the next
         build may keep (lists_made)."""
-        if self._used is None:
-            self._used = {}
         return [self.encoded_rows((key, gid), people, self.kept_lists, self._used) for gid, people in groups]
 
     def kept_page(self, key: tuple, listed: tuple, context: object, make) -> Page:
@@ -192,21 +194,21 @@ class Lines:
         records (``listed``) with the same ``context`` (all else the page shows that an edit can change),
         else made now. As list_rows: `serve` keeps them from one rebuild after an edit to the next, where a
         date moved shifts the lines of many pages of a list and leaves most pages as they were."""
-        if self._used is None:
-            self._used = {}
         before = self.kept_lists.get(key)
         if before is not None and before[0] == listed and before[1] == context:
-            self._used[key] = before
+            if self._used is not None:
+                self._used[key] = before
             return before[2]
         page = make()
-        self._used[key] = (listed, context, page)
+        if self._used is not None:
+            self._used[key] = (listed, context, page)
         return page
 
     @property
     def lists_made(self) -> dict:
         """The lists' rows and pages to keep for the next build: those this build used, and the last
         build's of the lists it did not make again (each is re-used only for the same records)."""
-        return self.kept_lists if self._used is None else {**self.kept_lists, **self._used}
+        return {} if self._used is None else {**self.kept_lists, **self._used}
 
     def search_entries(self) -> bytes:
         """Everyone's entries in the search index, joined: they read the same in every language

@@ -236,7 +236,8 @@ def render_site(
     the process that made it, and gives back its Kept entry. ``lines_made(lines)`` is called once every
     person's lines are made, while pages are still being made. ``templates``: compiled templates to
     start from, and ``lists`` the people lists' rows as the last build left them (language ->
-    Lines.lists_made; re-used only where the same records are listed), both kept by `serve`.
+    Lines.lists_made; re-used only where the same records are listed), both kept by `serve` (``lists``
+    None: no build follows in this process, and none are kept for one).
 
     Person pages and the pages that list no one are shared among the processes; this one alone makes
     everyone's lines, then the pages joined from them (a forked process would copy the lines and records
@@ -254,7 +255,7 @@ def render_site(
     views = {}
     for lang in model.site.languages:
         language = Language(model, templates_dir, lang, markdown, templates)
-        views[lang] = Views(language, Lines(language, alike, given[lang], (lists or {}).get(lang, {})), photos)
+        views[lang] = Views(language, Lines(language, alike, given[lang], None if lists is None else lists.get(lang, {})), photos)
     # Everyone's lines not kept from the last build, in every language side by side (their names and search
     # entry are made once for all languages: Lines.alike_everywhere).
     to_make = [(view, rec) for rec in model.people for view in views.values() if rec.id not in view.lines.fragments]

@@ -239,7 +239,7 @@ def _build(
                 sink=spare.put,
                 lines_made=lines_made,
                 templates=templates,
-                lists=last.lists if edits is not None else {},
+                lists=(last.lists if edits is not None else {}) if serving else None,
             )
     except BaseException:
         for writer in saving:
