@@ -309,12 +309,14 @@ _FORMULA_START = frozenset("=+-@\t\r")
 
 def _cell(value) -> str:
     """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice)."""
+    if type(value) is str:  # (first: most cells are text, and a build writes a million)
+        return "'" + value if value[:1] in _FORMULA_START else value
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):  # Table Schema's list type, with its delimiter
-        value = LIST_SEPARATOR.join(value)
+        return _cell(LIST_SEPARATOR.join(value))
     if isinstance(value, str):
         return "'" + value if value[:1] in _FORMULA_START else value
     return str(value)
@@ -336,13 +338,12 @@ def _csv_lines(rows: list[tuple[list[str], dict | None]]) -> list[str]:
     # A writer quotes a cell holding a character of its line ending (and, before Python 3.12, no other
     # line break): ending lines in CRLF, a cell holding a CR or an LF is quoted. Lines end in LF here.
     writer = csv.writer(buf, lineterminator="\r\n")
-    out = []
+    ends = []
     for columns, row in rows:
-        writer.writerow(columns if row is None else [_cell(row.get(c)) for c in columns])
-        out.append(buf.getvalue()[:-2] + "\n")
-        buf.seek(0)
-        buf.truncate()
-    return out
+        writer.writerow(columns if row is None else map(_cell, map(row.get, columns)))
+        ends.append(buf.tell())
+    text = buf.getvalue()
+    return [text[start : end - 2] + "\n" for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
 
 def _json(value) -> bytes:
