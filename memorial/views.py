@@ -327,6 +327,8 @@ class Views:
         view = {
             "name": name,
             "name_forms": [f for f in forms if f["name"] != name],
+            # (the gazetteers its other forms are from: each form cites its own, and their licences ask for credit)
+            "name_sources": [self.t.source_ref(s) for s in dict.fromkeys(s for f in data.name_forms for s in f.sources)],
             "region": self.t.in_language(data.region),
             "latitude": data.latitude,
             "longitude": data.longitude,

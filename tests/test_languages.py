@@ -195,3 +195,34 @@ def test_a_translation_checked_alone_is_checked_as_one(russian, run):
         "content/figures/dead-238.ru.md:2:8: error: the value gives 239 where the figure gives 238; "
         "a translation gives the same numbers, in this language's words",
     ]
+
+
+def test_the_shipped_cities_read_in_the_readers_script(built_content, browser):
+    """A city's page, in Chromium, is headed by its form in the page's language where a cited gazetteer gives
+    one (GeoNames, CLDR), names the gazetteers it is from, and stays in Latin letters where none does."""
+    site = built_content.parent
+    for lang, city, heading in (("ru", "uralsk", "Уральск"), ("kk", "uralsk", "Орал"), ("ru", "semey", "Семей"), ("kk", "semey", "Semey")):
+        w = Walk(browser, site / lang)
+        w.open(f"cities/{city}.html")
+        assert w.page.locator("main h1").inner_text() == heading, (lang, city)
+        assert w.page.locator("main a[href$='sources/geonames-2023-01-04.html']").count() == 1
+        assert w.errors == [], w.errors
+        w.context.close()
+    # and a person's page links their city by that form
+    person = (site / "ru/people/yernazar-kyrykbayev.html").read_text(encoding="utf-8")
+    assert 'cities/taldykorgan.html">Талдыкорган</a>' in person
+
+
+def test_the_cities_cldr_forms_are_cldrs():
+    """Every city name form that cites CLDR is what the CLDR data the site ships (Babel's) gives for one of
+    Kazakhstan's time zones' cities in that language: no form is written from memory."""
+    from babel import Locale
+    from babel.core import get_global
+
+    assert get_global("cldr")["version"] == "47"  # (the version the source record names)
+    zones = ("Asia/Almaty", "Asia/Aqtobe", "Asia/Aqtau", "Asia/Atyrau", "Asia/Oral", "Asia/Qyzylorda", "Asia/Qostanay")
+    records = validate(load_content(ROOT / "content"), ROOT / "content").records
+    cited = [(f.name, f.language) for rec in records["cities"].values() for f in rec.data.name_forms if "unicode-cldr-47" in f.sources]
+    assert len(cited) == 10
+    for name, lang in cited:
+        assert name in {Locale(lang).time_zones[z]["city"] for z in zones}, (name, lang)
