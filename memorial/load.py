@@ -36,9 +36,10 @@ KINDS: dict[str, tuple[str, ...]] = {
 SITE_FILE = "site.yaml"
 MAX_FILE_BYTES = 1_000_000  # a person entry is a few KB; anything this big is a mistake
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# <id>.<language>.md beside a record: its text in another language (people, events, pages, cities, days)
+# <id>.<language>.md beside a record: its text in another language (people, events, pages, cities, days,
+# figures: a figure's own file is YAML, its translations are .md files like every other kind's)
 TRANSLATION_RE = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]{2,3})\.md$")
-TRANSLATABLE = ("people", "events", "pages", "cities", "days")
+TRANSLATABLE = ("people", "events", "pages", "cities", "days", "figures")
 
 PathKey = tuple  # ("events", 0, "city")
 # Names Windows keeps for devices, whatever the case and extension: a file or page so named cannot be
@@ -137,11 +138,11 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
                 continue
             if not entry.is_file():
                 continue
-            if not entry.name.endswith(exts):
+            doc_kind = "translations" if kind in TRANSLATABLE and TRANSLATION_RE.match(entry.name) else kind
+            if doc_kind == kind and not entry.name.endswith(exts):
                 hint = f" (rename it to {exts[0]})" if entry.name.endswith((".yml", ".yaml", ".md", ".markdown", ".txt")) else ""
                 diags.append(warning(Position(shown), f"ignored: a file in {kind}/ must end in {' or '.join(exts)}{hint}"))
                 continue
-            doc_kind = "translations" if kind in TRANSLATABLE and TRANSLATION_RE.match(entry.name) else kind
             files.append((Path(entry.path), doc_kind, shown))
 
     diags.extend(_stray_files(content_dir, shown_root))
@@ -266,7 +267,12 @@ def load_paths(content_dir: Path, paths: list[Path]) -> Loaded:
             names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
             diags.append(error(Position(str(path)), f"no such file{did_you_mean(path.name, names)}; check the name"))
             continue
-        todo.append((rel.parts[0], content_dir / rel))
+        kind, found = rel.parts[0], TRANSLATION_RE.match(rel.name)
+        if kind in TRANSLATABLE and found:  # a translation, checked with the record it translates
+            todo.append(("translations", content_dir / rel))
+            todo.extend((kind, content_dir / kind / f"{found[1]}{ext}") for ext in KINDS[kind])
+        else:
+            todo.append((kind, content_dir / rel))
     seen: set[Path] = set()
     while todo:
         kind, path = todo.pop(0)
@@ -277,7 +283,7 @@ def load_paths(content_dir: Path, paths: list[Path]) -> Loaded:
             if kind == "site":
                 diags.append(error(Position(f"{shown_root}/{SITE_FILE}"), "site.yaml is missing; every site needs one"))
             continue
-        shown = f"{shown_root}/{SITE_FILE}" if kind == "site" else f"{shown_root}/{kind}/{path.name}"
+        shown = f"{shown_root}/{SITE_FILE}" if kind == "site" else f"{shown_root}/{path.parent.name}/{path.name}"
         doc = None
         if _collect(load_file(path, kind, shown), docs, diags):
             doc = docs[-1]

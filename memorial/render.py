@@ -297,6 +297,17 @@ class Language:
             "conflicts": [conflict(i, c) for i, c in enumerate(data.conflicts)],
         }
 
+    def figure_texts(self, rec: Record) -> dict:
+        """A figure's texts as this tree shows them: each from its file in this language where it gives one
+        (the same mechanism as a person's, person_texts), else the figure's own, marked with its language."""
+        data, tr, pick = rec.data, self.translation("figures", rec.id), self._picked
+        return {
+            "value": pick(tr and tr.value, data.value),
+            "what": pick(tr and tr.what, data.what),
+            "given_by": pick(tr and tr.given_by, data.given_by),
+            "note": pick(tr and sentence(tr.note), sentence(data.note)),
+        }
+
     def fact_texts(self, rec: Record, i: int) -> dict:
         """One dated fact's texts as person_texts gives them (a line on a day's or a city's page needs only
         its own: asking for all of them, fact by fact, was a tenth of a three-tree build)."""

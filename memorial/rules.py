@@ -344,27 +344,90 @@ def check_translations(records, site: Site | None) -> list[Diagnostic]:
                     f"'{lang}' is not one of the site's other languages ({', '.join(others) or 'none'}); name the file <id>.<language>.md",
                 )
             )
-        if kind in ("people", "cities", "days") and rec.data.title:
+        if kind in ("people", "cities", "days", "figures") and rec.data.title:
             out.append(error(rec.doc.position(("title",), key=True), f"a {kind} translation has no title; only its text is translated"))
-        person = records["people"].get(base) if kind == "people" else None
-        out.extend(_fact_translation_problems(rec, kind, person.data if person is not None else None))
+        entry = records[kind].get(base) if kind in records else None
+        out.extend(_own_fields_problems(rec, kind))
+        if kind == "people":
+            out.extend(_fact_translation_problems(rec, entry.data if entry is not None else None))
+        elif kind == "figures":
+            out.extend(_figure_translation_problems(rec, entry.data if entry is not None else None))
     return out
 
 
-PERSON_FIELDS = ("occupation", "events", "justice", "conflicts")  # what only a person's translation carries
+# The fields only one kind's translation carries (the others: a body, and events' and pages' a title)
+OWN_FIELDS = {
+    "people": ("occupation", "events", "justice", "conflicts"),
+    "figures": ("value", "what", "given_by", "note"),
+}
+CARRIES = {  # what each kind's translation has, as its errors say
+    "people": "its story (the body) and occupation, events, justice and conflicts",
+    "events": "its body and title",
+    "pages": "its body and title",
+    "cities": "its body",
+    "days": "its body",
+    "figures": "value, what, given_by and note (a figure has no body)",
+}
+WHOSE = {"people": "a person's", "figures": "a figure's"}
 
 
-def _fact_translation_problems(rec: Record, kind: str, person) -> list[Diagnostic]:
-    """A translation of a person's front matter translates what the entry has: an occupation, a justice note,
-    each fact (named by its date) and each conflict and side. ``person``: the entry's data (None: none, or
-    another kind, whose translations carry none of these)."""
+def _own_fields_problems(rec: Record, kind: str) -> list[Diagnostic]:
+    """A field that only another kind's translation carries (a person's occupation in a city's file)."""
+    return [
+        error(
+            rec.doc.position((name,), key=True),
+            f"'{name}' is translated in {WHOSE[owner]} file only; a {kind} translation has {CARRIES.get(kind, 'its body')}",
+        )
+        for owner, names in OWN_FIELDS.items()
+        if owner != kind
+        for name in names
+        if getattr(rec.data, name)
+    ]
+
+
+NUMBER = re.compile(r"\d+(?:[ ,.\u00a0\u202f]\d{3})*(?![\d])")
+
+
+def numbers_in(text: str) -> list[int]:
+    """The whole numbers a text gives, however they are grouped (10,000, 10 000, 10\u00a0000: 10000)."""
+    return [int(re.sub(r"\D", "", n)) for n in NUMBER.findall(text)]
+
+
+def _figure_translation_problems(rec: Record, figure) -> list[Diagnostic]:
+    """A figure's translation translates what the figure has (a note only if it has one), gives its value
+    with the same numbers, and has no body (a figure has none to translate). ``figure``: the figure's data
+    (None: it does not exist, which is reported already)."""
     tr, at = rec.data, rec.doc.position
-    if kind != "people":
-        return [
-            error(at((name,), key=True), f"'{name}' is translated in a person's file only; a {kind} translation has its body and title")
-            for name in PERSON_FIELDS
-            if getattr(tr, name)
-        ]
+    out = []
+    if rec.body.strip():
+        out.append(
+            error(
+                Position(rec.doc.display, rec.doc.body_line, 1),
+                "a figure has no text below its fields, so its translation has none: translate value, what, given_by and note "
+                "in the front matter",
+            )
+        )
+    if figure is None:
+        return out
+    if tr.note and figure.note is None:
+        out.append(error(at(("note",), key=True), "the figure has no note to translate; remove it here, or add it there"))
+    if tr.value and numbers_in(tr.value) != numbers_in(figure.value):
+        mine, theirs = numbers_in(tr.value), numbers_in(figure.value)
+        out.append(
+            error(
+                at(("value",)),
+                f"the value gives {', '.join(map(str, mine)) or 'no number'} where the figure gives "
+                f"{', '.join(map(str, theirs)) or 'none'}; a translation gives the same numbers, in this language's words",
+            )
+        )
+    return out
+
+
+def _fact_translation_problems(rec: Record, person) -> list[Diagnostic]:
+    """A translation of a person's front matter translates what the entry has: an occupation, a justice note,
+    each fact (named by its date) and each conflict and side. ``person``: the entry's data (None: it does
+    not exist, which is reported already)."""
+    tr, at = rec.data, rec.doc.position
     if person is None:  # (reported already: the entry it translates does not exist)
         return []
     out = []

@@ -563,7 +563,8 @@ class ConflictTranslation(Strict):
 class Translation(Strict):
     """content/<kind>/<id>.<language>.md — the record's text in another language; body and fields replace the English"""
 
-    # (what a translation leaves out is shown in English, marked as English)
+    # (what a translation leaves out is shown in English, marked as English; a figure's translation has
+    # fields only: a figure has no body)
 
     title: Line | None = Field(None, description="the title in this language (pages and events)")
     occupation: Line | None = Field(None, description="a person's occupation in this language")
@@ -574,6 +575,10 @@ class Translation(Strict):
     conflicts: list[ConflictTranslation] = Field(
         default_factory=list, description="a person's conflicts between sources in this language, in the entry's order"
     )
+    value: Line | None = Field(None, description="a figure's value in this language, with the same numbers as the figure's own")
+    what: Line | None = Field(None, description="what a figure counts, in this language")
+    given_by: Line | None = Field(None, description="who gave a figure, in this language")
+    note: Line | None = Field(None, description="a figure's note in this language")
 
 
 def matched_facts(facts: list[PersonEvent], translated: list[FactTranslation]) -> tuple[dict[int, FactTranslation], list[int]]:

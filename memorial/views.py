@@ -16,7 +16,7 @@ from . import charts, datapackage, dates, i18n, paging, routes
 from .i18n import N_
 from .lines import Lines
 from .model import page_id, person_key, shown_name, sort_name
-from .render import FIGURE_TOPICS, JUSTICE_LABELS, Language, script_json, sentence, typeset
+from .render import FIGURE_TOPICS, JUSTICE_LABELS, Language, script_json, typeset
 from .routes import Page, page_digest
 from .schema import LICENCES
 from .validate import Record
@@ -42,11 +42,8 @@ class Views:
         figures = [
             {
                 "topic": f.data.topic,
-                "value": self.t.in_language(f.data.value),
-                "what": self.t.in_language(f.data.what),
-                "given_by": self.t.in_language(f.data.given_by),
+                **self.t.figure_texts(f),
                 "date": self.t.date(f.data.date),
-                "note": self.t.in_language(sentence(f.data.note)),
                 "sources": [self.t.source_ref(s) for s in f.data.sources],
             }
             for f in self.m.figures
@@ -330,6 +327,8 @@ class Views:
         view = {
             "name": name,
             "name_forms": [f for f in forms if f["name"] != name],
+            # (the gazetteers its other forms are from: each form cites its own, and their licences ask for credit)
+            "name_sources": [self.t.source_ref(s) for s in dict.fromkeys(s for f in data.name_forms for s in f.sources)],
             "region": self.t.in_language(data.region),
             "latitude": data.latitude,
             "longitude": data.longitude,
@@ -523,15 +522,7 @@ class Views:
             **self.t.source_ref(sid),
             "people_count": len(people),
             "events": [{"title": self.t.event_title(e), "date": self.t.date(e.data.date), "url": routes.event(e.id)} for e in c["events"]],
-            "figures": [
-                {
-                    "value": self.t.in_language(f.data.value),
-                    "what": self.t.in_language(f.data.what),
-                    "given_by": self.t.in_language(f.data.given_by),
-                    "date": self.t.date(f.data.date),
-                }
-                for f in c["figures"]
-            ],
+            "figures": [{**self.t.figure_texts(f), "date": self.t.date(f.data.date)} for f in c["figures"]],
             "days": [{"date": self.t.day(dt.date.fromisoformat(d.id)), "url": routes.day(d.id)} for d in c["days"]],
         }
         parts = paging.cut([len(people)], paging.NAMES_PER_PAGE)

@@ -69,6 +69,13 @@ conflicts:
 Тестовая история.
 """
 
+FIGURE_RU = """---
+value: "238"
+what: человек погибли
+given_by: Тестовые официальные лица
+---
+"""
+
 GAZETTEER = """publisher: Example Gazetteer Office
 title: Fixture gazetteer of place names
 date: 2022
@@ -79,11 +86,12 @@ kind: official-statement
 
 @pytest.fixture
 def russian(site):
-    """The fixture site in English and Russian: its site text, person-one's front matter and Almaty's name
-    (from a cited gazetteer) in Russian."""
+    """The fixture site in English and Russian: its site text, person-one's front matter, a figure's text and
+    Almaty's name (from a cited gazetteer) in Russian."""
     site.edit("site.yaml", "languages: [en]", "languages: [en, ru]")
     site.edit("site.yaml", "timeline:", SITE_TRANSLATIONS)
     site.write("people/person-one.ru.md", PERSON_RU)
+    site.write("figures/dead-238.ru.md", FIGURE_RU)
     site.write("sources/gazetteer.yaml", GAZETTEER)
     site.edit("cities/almaty.yaml", "region:", "name_forms:\n  - name: Алматы\n    language: ru\n    sources: [gazetteer]\nregion:")
     return site
@@ -103,6 +111,11 @@ def test_a_translated_person_reads_in_russian(russian, run, browser):
     home = (out / "ru/index.html").read_text(encoding="utf-8")
     assert "<h1>Тестовый мемориал</h1>" in home and 'lang="en">\n<p>A fixture.' in home
     assert "Этот текст ещё не переведён" in home
+    # a figure, from its own translation (on the home page and on its source's page), and only in its tree
+    for page in (home, (out / "ru/sources/paper-b.html").read_text(encoding="utf-8")):
+        assert "человек погибли" in page and "Тестовые официальные лица" in page
+        assert "people killed" not in page and "Fixture officials" not in page
+    assert "people killed" in (out / "en/index.html").read_text(encoding="utf-8")
     # the day and city pages show the translated fact; the city its Russian name, and the Latin one beside it
     day = (out / "ru/days/2022-01-06.html").read_text(encoding="utf-8")
     assert "Тестовое событие шестого числа." in day
@@ -146,12 +159,22 @@ def test_translations_that_name_what_the_entry_has_not_are_errors(russian, run):
     russian.write("people/person-two.ru.md", "---\noccupation: учитель\njustice:\n  note: Заметка.\n---\n")
     russian.write("cities/taraz.ru.md", "---\noccupation: город\n---\nТекст.\n")
     russian.edit("site.yaml", "  ru:\n", "  kk:\n    title: Сынақ\n  ru:\n")
+    # a figure's translation: another number, a note the figure has not, a person's field, a body
+    russian.write("figures/dead-238.ru.md", FIGURE_RU.replace('"238"', '"239"\noccupation: чиновники\nnote: Заметка.') + "Текст.\n")
+    russian.write("cities/almaty.ru.md", "---\ngiven_by: город\n---\n")
     code, _, err = run("check", "--content", "content")
     assert code == 1
     errors = errors_of(err)
     assert errors == [
-        "content/cities/taraz.ru.md:2:1: error: 'occupation' is translated in a person's file only; "
-        "a cities translation has its body and title",
+        "content/cities/almaty.ru.md:2:1: error: 'given_by' is translated in a figure's file only; a cities translation has its body",
+        "content/cities/taraz.ru.md:2:1: error: 'occupation' is translated in a person's file only; a cities translation has its body",
+        "content/figures/dead-238.ru.md:2:8: error: the value gives 239 where the figure gives 238; "
+        "a translation gives the same numbers, in this language's words",
+        "content/figures/dead-238.ru.md:3:1: error: 'occupation' is translated in a person's file only; "
+        "a figures translation has value, what, given_by and note (a figure has no body)",
+        "content/figures/dead-238.ru.md:4:1: error: the figure has no note to translate; remove it here, or add it there",
+        "content/figures/dead-238.ru.md:8:1: error: a figure has no text below its fields, so its translation has none: "
+        "translate value, what, given_by and note in the front matter",
         "content/people/person-one.ru.md:4:11: error: the entry has no fact dated 2022-01-07; each translated fact names "
         "the fact it translates by its date (the entry's facts are dated 2022-01-06, 2022-12)",
         "content/people/person-one.ru.md:13:5: error: the entry has 1 conflict; conflicts are translated in the entry's order, one for each",
@@ -160,3 +183,46 @@ def test_translations_that_name_what_the_entry_has_not_are_errors(russian, run):
         "content/site.yaml:6:3: error: translations: 'kk' is not one of the site's other languages (ru); "
         "add it to languages, or give the text of ru instead",
     ], errors
+
+
+def test_a_translation_checked_alone_is_checked_as_one(russian, run):
+    """`check <file>` of a translation reads it as a translation, with the record it translates (not as a
+    record of its folder's kind, whose required fields it lacks)."""
+    russian.write("figures/dead-238.ru.md", FIGURE_RU.replace('"238"', '"239"'))
+    code, _, err = run("check", "--content", "content", "content/figures/dead-238.ru.md", "content/people/person-one.ru.md")
+    assert code == 1
+    assert errors_of(err) == [
+        "content/figures/dead-238.ru.md:2:8: error: the value gives 239 where the figure gives 238; "
+        "a translation gives the same numbers, in this language's words",
+    ]
+
+
+def test_the_shipped_cities_read_in_the_readers_script(built_content, browser):
+    """A city's page, in Chromium, is headed by its form in the page's language where a cited gazetteer gives
+    one (GeoNames, CLDR), names the gazetteers it is from, and stays in Latin letters where none does."""
+    site = built_content.parent
+    for lang, city, heading in (("ru", "uralsk", "Уральск"), ("kk", "uralsk", "Орал"), ("ru", "semey", "Семей"), ("kk", "semey", "Semey")):
+        w = Walk(browser, site / lang)
+        w.open(f"cities/{city}.html")
+        assert w.page.locator("main h1").inner_text() == heading, (lang, city)
+        assert w.page.locator("main a[href$='sources/geonames-2023-01-04.html']").count() == 1
+        assert w.errors == [], w.errors
+        w.context.close()
+    # and a person's page links their city by that form
+    person = (site / "ru/people/yernazar-kyrykbayev.html").read_text(encoding="utf-8")
+    assert 'cities/taldykorgan.html">Талдыкорган</a>' in person
+
+
+def test_the_cities_cldr_forms_are_cldrs():
+    """Every city name form that cites CLDR is what the CLDR data the site ships (Babel's) gives for one of
+    Kazakhstan's time zones' cities in that language: no form is written from memory."""
+    from babel import Locale
+    from babel.core import get_global
+
+    assert get_global("cldr")["version"] == "47"  # (the version the source record names)
+    zones = ("Asia/Almaty", "Asia/Aqtobe", "Asia/Aqtau", "Asia/Atyrau", "Asia/Oral", "Asia/Qyzylorda", "Asia/Qostanay")
+    records = validate(load_content(ROOT / "content"), ROOT / "content").records
+    cited = [(f.name, f.language) for rec in records["cities"].values() for f in rec.data.name_forms if "unicode-cldr-47" in f.sources]
+    assert len(cited) == 10
+    for name, lang in cited:
+        assert name in {Locale(lang).time_zones[z]["city"] for z in zones}, (name, lang)
