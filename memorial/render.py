@@ -515,7 +515,8 @@ class Language:
         key = (found, root)
         marks = self._kept_markup.get(key)
         if marks is None:
-            items = [{"n": n, "url": routes.source(s), "title": self.m.sources[s].data.title} for n, s in found]
+            sources = [(n, s, self.m.sources[s].data) for n, s in found]
+            items = [{"n": n, "url": routes.source(s), "title": self.in_language(data.title, data.language)} for n, s, data in sources]
             marks = self._kept_markup[key] = self.macros.cites(items, root)
         return marks
 

@@ -81,6 +81,24 @@ def test_walk_home_person_city_day_timeline_offline(browser, built_content):
     w.context.close()
 
 
+def test_citation_marks_read_their_source_in_its_language(browser, built_content):
+    """A citation mark shows [1]; a screen reader hears "источник 1: <title>", the English title marked as
+    English (an aria-label could not say that: WCAG 3.1.2)."""
+    import re
+
+    w = Walk(browser, built_content.parent / "ru", offline=True)
+    w.open("people/yernazar-kyrykbayev.html")
+    mark = w.page.locator("sup.cite a").first
+    assert mark.locator("[aria-hidden=true]").inner_text() == "[1]"
+    assert w.page.get_by_role("link", name=re.compile(r"^источник 1: \S")).count() >= 1
+    hidden = mark.locator(".visually-hidden")
+    assert hidden.locator("span[lang=en]").count() == 1  # the source's title, in English
+    box = hidden.bounding_box()
+    assert box is None or (box["width"] <= 1 and box["height"] <= 1)  # not on screen
+    assert w.errors == [] and w.blocked == []
+    w.context.close()
+
+
 def test_every_page_of_the_fixture_loads_without_errors(browser, built_fixture):
     w = Walk(browser, built_fixture)
     for path in sorted(built_fixture.rglob("*.html")):

@@ -41,10 +41,11 @@ def test_person_page_shows_facts_with_numbered_citations(built_fixture):
     # disagreements keep each side with its source
     assert "Where the sources disagree" in t and "30 years old[1]" in t and "31 years old[2]" in t
     # citations are numbered in reading order and link to the source pages
-    assert re.search(
-        r'<a href="\.\./sources/report-a\.html" title="Fixture report: first" aria-label="source 1: Fixture report: first">\[1\]</a>', html
-    )
-    assert re.search(r'<a href="\.\./sources/paper-b\.html" title="Fixture article" aria-label="source 2: Fixture article">\[2\]</a>', html)
+    # each mark is the number on screen; a screen reader says "source 1: <its title>" (hidden text, where the
+    # title can say its language: an aria-label cannot)
+    mark = r'<a href="\.\./sources/{}\.html"><span aria-hidden="true">\[{}\]</span><span class="visually-hidden">source {}: {}</span></a>'
+    assert re.search(mark.format("report-a", 1, 1, "Fixture report: first"), html)
+    assert re.search(mark.format("paper-b", 2, 2, "Fixture article"), html)
     assert "Example Rights Group, “Fixture report: first”, February 2022." in t
     assert "Example Daily (A. Writer), “Fixture article”, 20 December 2022." in t
     assert re.search(r"Entry last changed \d{1,2} \w+ \d{4}\.", t)
