@@ -239,6 +239,7 @@ class Checked:
     last: Build = field(default_factory=Build)
     base: Build = field(default_factory=Build)
     stamp: bytes = b""
+    rules: dict = field(default_factory=dict)  # each record's problems under the rules (validate.Validated.rules)
 
 
 CHECKS_KEPT = 4  # content folders whose check cache is kept (the most recently checked)
@@ -264,17 +265,17 @@ def load_checks(content_dir: Path) -> Checked:
             if _read_part(f, key) != (FORMAT, code):
                 return Checked()
             stamp = _read_part(f, key)
-            files, parsed, searched, documents = (_read_part(f, key) for _ in range(4))
+            files, parsed, searched, documents, rules = (_read_part(f, key) for _ in range(5))
     except Exception:  # noqa: BLE001 - a damaged, outdated or foreign cache is simply made again
         return Checked()
     base = Build(code=code, files=files, parsed=parsed, searched=searched, documents=documents)
     try:
         with since.open("rb") as f:
             if _read_part(f, key) != (FORMAT, code, stamp):
-                return Checked(base, base, stamp)
-            files, more_parsed, more_searched, more_documents = (_read_part(f, key) for _ in range(4))
+                return Checked(base, base, stamp, rules)
+            files, more_parsed, more_searched, more_documents, rules = (_read_part(f, key) for _ in range(5))
     except Exception:  # noqa: BLE001 - (missing, damaged or foreign: the whole file alone is still right)
-        return Checked(base, base, stamp)
+        return Checked(base, base, stamp, rules)
     # one parse a file (load_content looks the files unchanged since up by their path)
     newer = {shown for shown, _ in more_parsed}
     parsed = {k: v for k, v in parsed.items() if k[0] not in newer} | more_parsed
@@ -285,18 +286,21 @@ def load_checks(content_dir: Path) -> Checked:
         searched=searched if more_searched is None else more_searched,
         documents=documents | more_documents,
     )
-    return Checked(last, base, stamp)
+    return Checked(last, base, stamp, rules)
 
 
-def save_checks(content_dir: Path, was: Checked, files: dict, parsed: dict, searched: dict, documents: dict) -> None:
+def save_checks(content_dir: Path, was: Checked, files: dict, parsed: dict, validated: Validated) -> None:
     """Keep what this check read and checked for the next (see load_checks): nothing when it is what the
-    last check left; only what differs from the whole file when that is little; else the whole anew."""
+    last check left; only what differs from the whole file when that is little (and each record's
+    problems, a small table); else the whole anew."""
     last, base = was.last, was.base
+    searched, documents, rules = validated.searched, validated.documents, validated.rules
     if (
         files == last.files
         and searched is last.searched
         and parsed.keys() <= last.parsed.keys()
         and documents.keys() <= last.documents.keys()
+        and rules == was.rules
     ):
         return
     key = signing_key()
@@ -309,10 +313,10 @@ def save_checks(content_dir: Path, was: Checked, files: dict, parsed: dict, sear
         _write_atomically(
             since,
             key,
-            [(FORMAT, base.code, was.stamp), files, more_parsed, None if searched is base.searched else searched, more_documents],
+            [(FORMAT, base.code, was.stamp), files, more_parsed, None if searched is base.searched else searched, more_documents, rules],
         )
         return
-    _write_atomically(whole, key, [(FORMAT, code_key()), secrets.token_bytes(16), files, parsed, searched, documents])
+    _write_atomically(whole, key, [(FORMAT, code_key()), secrets.token_bytes(16), files, parsed, searched, documents, rules])
     since.unlink(missing_ok=True)
     with contextlib.suppress(OSError):  # the oldest content folders' caches go
         kept = sorted(whole.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)

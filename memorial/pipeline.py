@@ -100,8 +100,8 @@ def _check(content_dir: Path, paths: list[Path] | None, cache_of: Path | None, f
         files = cache.content_files(content_dir)
         changed = change.since(last, "", files, cache_of)  # (files unchanged since are not read)
         loaded = load_content(content_dir, last.parsed, workers=os.cpu_count() or 1, unchanged=changed.unchanged)
-        validated = validate(loaded, content_dir, searched=last.searched, documents=last.documents, focus=focus)
-        cache.save_checks(content_dir, checked, files, loaded.parsed, validated.searched, validated.documents)
+        validated = validate(loaded, content_dir, searched=last.searched, documents=last.documents, rules=checked.rules, focus=focus)
+        cache.save_checks(content_dir, checked, files, loaded.parsed, validated)
     return validated, tuple(sorted(validated.diagnostics, key=sort_key))
 
 

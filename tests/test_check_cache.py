@@ -66,12 +66,17 @@ def test_edits_between_checks_give_what_a_check_from_scratch_gives(site, run, us
         lambda: (site.content / "people/person-three.md").unlink(),
         lambda: site.write("sources/unused-one.yaml", "publisher: Nobody\ntitle: Never cited\nlanguage: en\nkind: news\n"),
         lambda: site.edit("people/person-one.md", "date: 2022-02-30", "date: 2022-01-06"),
+        # what unchanged files name changes under them: their problems are found again
+        lambda: shutil.move(site.content / "sources/paper-b.yaml", site.tmp / "paper-b.yaml"),
+        lambda: shutil.move(site.tmp / "paper-b.yaml", site.content / "sources/paper-b.yaml"),
         lambda: site.edit("people/person-two.md", "---\n", "---\nnot yaml: [\n"),
     ]
     pipeline.check(site.content)
     for n, edit in enumerate(edits):
         edit()
-        assert pipeline.check(site.content)[1] == from_scratch(site, user_cache), f"after edit {n}"
+        found = pipeline.check(site.content)[1]
+        assert found == from_scratch(site, user_cache), f"after edit {n}"
+        assert n != 7 or any("source 'paper-b' is not defined" in d.message for d in found)
 
 
 def test_a_cache_not_signed_here_is_ignored(site, run, user_cache):
