@@ -12,7 +12,7 @@ median, min and max wall-clock seconds and the peak memory:
   up, as `serve` does (bench/warm_edit.py); a cold build of the same people in
   three language trees (en, ru, kk, with translated stories for some people),
   and the `serve` rebuilds there too;
-- ``check`` (with how many lines it printed), ``duplicates`` (the review of
+- ``check`` without its cache and with it (with how many lines it printed), ``duplicates`` (the review of
   possible duplicates it writes, and its size), ``zip`` and ``zim`` (with the
   archive sizes; ``--no-archives`` skips these two slow ones), and
   ``check --since HEAD`` with one person file changed since the last commit
@@ -603,12 +603,19 @@ class Bench:
             log(f"  warm edit of {label}: {', '.join(f'{s:.3f}' for s in report[kind]['seconds'])} s")
 
     def check(self, corpus: Corpus) -> None:
-        """`check` of the whole content, with how many lines it printed."""
+        """`check` of the whole content, with how many lines it printed: first with no cache of its own
+        (removed before each run, as in a CI job), then again and again, as an editor runs it (from the second
+        run of the first row on, each finds the check cache the one before left in XDG_CACHE_HOME)."""
+
+        def before(i: int) -> None:
+            shutil.rmtree(corpus.cache / "qandy-qantar-memorial" / "checks", ignore_errors=True)
 
         def after(i: int, run: Run) -> list[str]:
             return [printed(run)] + corpus.after(i, run)
 
-        self.measure(corpus.n, "check", self.python("check", "--content", str(corpus.content)), corpus.cwd, after=after, env=corpus.env)
+        cmd = self.python("check", "--content", str(corpus.content))
+        self.measure(corpus.n, "check, no check cache", cmd, corpus.cwd, before, after, corpus.env)
+        self.measure(corpus.n, "check", cmd, corpus.cwd, after=after, env=corpus.env)
 
     def duplicates(self, corpus: Corpus, report: Path) -> None:
         """`duplicates`, which writes a review of possible duplicates to a file (a failed row if there is no such
@@ -985,8 +992,11 @@ METHOD = """\
   (one tree of pages per language; `people/<id>.<lang>.md` holds a translated story for about half the people in
   ru and 30% in kk, the others show the English story), cleaned as for the cold build.
 - **disk** is a folder on the root file system (`--work`); **tmpfs** is `/dev/shm`. The content is always on disk.
-- **check**: `python build.py check --content DIR` of the whole corpus (right after the builds, with their cache
-  left in `XDG_CACHE_HOME`); "printed k lines" counts the lines of its stdout and stderr together.
+- **check**: `python build.py check --content DIR` of the whole corpus, in the empty working directory (so no
+  build cache beside it); "printed k lines" counts the lines of its stdout and stderr together. **check, no check
+  cache**: the same with the check's own cache (`XDG_CACHE_HOME/qandy-qantar-memorial/checks`) removed before each
+  run, as a CI job runs it; **check**: run right after those, each run finding the cache the one before left, as an
+  editor runs it again and again. **check --since** (below) also finds that cache.
 - **duplicates**: `python build.py duplicates --content DIR --out WORK/duplicates.md`, the file removed before each
   run; the notes give its size and lines. A failed row if the code measured has no such command.
 - **zip**, **zim**: the command builds into its own temporary folder (under `$TMPDIR`) and writes the archive.

@@ -11,6 +11,11 @@ Three levels, cheapest first:
 The cache is a convenience: deleting it (`.output.cache.pickle`,
 `.output.state.json`) only makes the next build slower.
 
+`check` keeps the same first parts (the files parsed and checked, the search for duplicates) in a cache
+of its own, in the user's cache folder, one per content folder (``load_checks``, ``save_checks``): an
+editor checks again and again where no build has left a cache beside the output. It is written whole
+once, then only what differs from that is written beside it, so that a check after an edit writes little.
+
 Its parts are pickles, and reading a pickle can run code; the cache lies beside
 the output, which by default is inside the repository, where a pull request can
 put a file. So each part is signed with a key kept outside any repository (in
@@ -22,6 +27,7 @@ read back, which is the time the cache saves.)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import io
@@ -155,11 +161,16 @@ def unchanged(out_dir: Path, quick: str) -> tuple[list[Diagnostic], list[str]] |
         return None
 
 
+def user_folder() -> Path:
+    """This user's cache folder for the project, outside any repository."""
+    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "qandy-qantar-memorial"
+
+
 def signing_key() -> bytes | None:
     """The key this machine signs its caches with, kept outside any repository (made on first use).
     None when no such place can be written: nothing is cached then."""
-    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    path = Path(base) / "qandy-qantar-memorial" / "cache.key"
+    path = user_folder() / "cache.key"
     for _ in range(2):
         try:
             key = path.read_bytes()
@@ -193,11 +204,7 @@ def load(out_dir: Path, *, checks_only: bool = False) -> Build:
         return Build()
 
     def part(f):
-        length, signature = HEAD.unpack(f.read(HEAD.size))
-        data = f.read(length)
-        if len(data) != length or not hmac.compare_digest(_signature(key, data), signature):
-            raise ValueError("not this machine's cache")
-        return pickle.loads(data)
+        return _read_part(f, key)
 
     try:
         with cache_file.open("rb") as f:
@@ -213,6 +220,126 @@ def load(out_dir: Path, *, checks_only: bool = False) -> Build:
         )
     except Exception:  # noqa: BLE001 - a damaged, outdated or foreign cache is simply rebuilt
         return Build()
+
+
+def _read_part(f, key: bytes):
+    """The next part of a cache file, if this machine signed it (else ValueError: nothing is unpickled)."""
+    length, signature = HEAD.unpack(f.read(HEAD.size))
+    data = f.read(length)
+    if len(data) != length or not hmac.compare_digest(_signature(key, data), signature):
+        raise ValueError("not this machine's cache")
+    return pickle.loads(data)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the last `check` of a content folder read and checked (``last``, in a Build's fields), and
+    which of it is in the cache's whole file (``base``, of stamp ``stamp``): the rest is beside it."""
+
+    last: Build = field(default_factory=Build)
+    base: Build = field(default_factory=Build)
+    stamp: bytes = b""
+    rules: dict = field(default_factory=dict)  # each record's problems under the rules (validate.Validated.rules)
+
+
+CHECKS_KEPT = 4  # content folders whose check cache is kept (the most recently checked)
+
+
+def _check_paths(content_dir: Path) -> tuple[Path, Path]:
+    """The check cache of ``content_dir``: its whole file, and the file of what changed since."""
+    name = hashlib.blake2b(str(content_dir.resolve()).encode(), digest_size=10).hexdigest()
+    folder = user_folder() / "checks"
+    return folder / f"{name}.pickle", folder / f"{name}.since.pickle"
+
+
+def load_checks(content_dir: Path) -> Checked:
+    """What the last `check` of ``content_dir`` on this machine read and checked, with the code of now
+    (an empty Checked if there is none, or it is damaged, or not signed by this machine)."""
+    key = signing_key()
+    if key is None:
+        return Checked()
+    whole, since = _check_paths(content_dir)
+    code = code_key()
+    try:
+        with whole.open("rb") as f:
+            if _read_part(f, key) != (FORMAT, code):
+                return Checked()
+            stamp = _read_part(f, key)
+            files, parsed, searched, documents, rules = (_read_part(f, key) for _ in range(5))
+    except Exception:  # noqa: BLE001 - a damaged, outdated or foreign cache is simply made again
+        return Checked()
+    base = Build(code=code, files=files, parsed=parsed, searched=searched, documents=documents)
+    try:
+        with since.open("rb") as f:
+            if _read_part(f, key) != (FORMAT, code, stamp):
+                return Checked(base, base, stamp, rules)
+            files, more_parsed, more_searched, more_documents, rules = (_read_part(f, key) for _ in range(5))
+    except Exception:  # noqa: BLE001 - (missing, damaged or foreign: the whole file alone is still right)
+        return Checked(base, base, stamp, rules)
+    # one parse a file (load_content looks the files unchanged since up by their path)
+    newer = {shown for shown, _ in more_parsed}
+    parsed = {k: v for k, v in parsed.items() if k[0] not in newer} | more_parsed
+    last = Build(
+        code=code,
+        files=files,
+        parsed=parsed,
+        searched=searched if more_searched is None else more_searched,
+        documents=documents | more_documents,
+    )
+    return Checked(last, base, stamp, rules)
+
+
+def save_checks(content_dir: Path, was: Checked, files: dict, parsed: dict, validated: Validated) -> None:
+    """Keep what this check read and checked for the next (see load_checks): nothing when it is what the
+    last check left; only what differs from the whole file when that is little (and each record's
+    problems, a small table); else the whole anew."""
+    last, base = was.last, was.base
+    searched, documents, rules = validated.searched, validated.documents, validated.rules
+    if (
+        files == last.files
+        and searched is last.searched
+        and parsed.keys() <= last.parsed.keys()
+        and documents.keys() <= last.documents.keys()
+        and rules == was.rules
+    ):
+        return
+    key = signing_key()
+    if key is None:
+        return
+    whole, since = _check_paths(content_dir)
+    more_parsed = {k: v for k, v in parsed.items() if k not in base.parsed}
+    more_documents = {k: v for k, v in documents.items() if k not in base.documents}
+    if was.stamp and len(more_parsed) + len(more_documents) <= max(200, len(parsed) // 20):
+        _write_atomically(
+            since,
+            key,
+            [(FORMAT, base.code, was.stamp), files, more_parsed, None if searched is base.searched else searched, more_documents, rules],
+        )
+        return
+    _write_atomically(whole, key, [(FORMAT, code_key()), secrets.token_bytes(16), files, parsed, searched, documents, rules])
+    since.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # the oldest content folders' caches go
+        kept = sorted(whole.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        stems = list(dict.fromkeys(p.name.split(".")[0] for p in kept))
+        for old in kept:
+            if old.name.split(".")[0] not in stems[:CHECKS_KEPT]:
+                old.unlink(missing_ok=True)
+
+
+def _write_atomically(path: Path, key: bytes, parts: list) -> None:
+    """``parts`` signed into ``path``, which is replaced only once they are written whole (quietly not at all
+    when the folder cannot be written)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as f:
+            for part in parts:
+                _write_part(f, key, part)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 class Writer:

@@ -77,19 +77,22 @@ def find_remembered(
     """``find``, or its last answer when no input to it has changed (an edit to a story, say).
 
     ``memo`` is the last build's: everyone's inputs and the answer (it is read, never changed).
-    ``changed``: the only people whose entries may differ since then (`serve` knows), so no one else is
-    compared. ``early``: the same search, started before ``people`` were known here (see ``search_later``).
+    ``changed``: the only people whose entries may differ since then (`serve` knows; validate knows whose
+    files' bytes were not checked before), so no one else is compared. ``early``: the same search,
+    started before ``people`` were known here (see ``search_later``).
 
     Returns a function that gives the answer and the memo for the next build: when there is a search to
     do among many people, it runs in a forked process, and the caller goes on with other work meanwhile."""
     known = memo.get("inputs")
     if known is not None and known.keys() == people.keys() and "blocks" in memo:
-        differ = [pid for pid in (people if changed is None else changed) if known[pid] != _inputs(people[pid])]
+        differ = [pid for pid in (people if changed is None else changed) if pid in people and known[pid] != _inputs(people[pid])]
         if not differ:
             if early is not None:
                 early.cancel()
             return lambda: (memo["found"], memo)
         if changed is not None:  # only their pairs need scoring again
+            if early is not None:
+                early.cancel()
             keys = dict(memo["keys"])
             blocks = dict(memo["blocks"])
             found = find_again(people, memo["found"], keys, blocks, differ)

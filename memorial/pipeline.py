@@ -77,7 +77,10 @@ def check(
 ) -> tuple[Validated, tuple[Diagnostic, ...]]:
     """The build minus render and write: every problem in the content, or in ``paths`` and what they refer to.
 
-    ``cache_of``: an output folder whose build cache may spare parsing unchanged files (it is only read).
+    What it read and checked is kept for the next check of the same folder (cache.save_checks), which
+    then parses and checks again only the files whose bytes changed.
+    ``cache_of``: an output folder whose build cache may spare parsing unchanged files when there is no
+    check cache yet (it is only read).
     ``focus``: ids of people whose every possible duplicate is warned about (see validate.start_validation)."""
     with collector_paused():
         return _check(content_dir, paths, cache_of, focus)
@@ -90,10 +93,15 @@ def _check(content_dir: Path, paths: list[Path] | None, cache_of: Path | None, f
     if paths:
         validated = validate(load_paths(content_dir, paths), content_dir, partial=True)
     else:
-        last = cache.load(cache_of.absolute(), checks_only=True) if cache_of is not None else cache.Build()
-        changed = change.since(last, "", cache.content_files(content_dir), cache_of)  # (files unchanged since are not read)
+        checked = cache.load_checks(content_dir)
+        last = checked.last
+        if not last.parsed and cache_of is not None:
+            last = cache.load(cache_of.absolute(), checks_only=True)
+        files = cache.content_files(content_dir)
+        changed = change.since(last, "", files, cache_of)  # (files unchanged since are not read)
         loaded = load_content(content_dir, last.parsed, workers=os.cpu_count() or 1, unchanged=changed.unchanged)
-        validated = validate(loaded, content_dir, searched=last.searched, documents=last.documents, focus=focus)
+        validated = validate(loaded, content_dir, searched=last.searched, documents=last.documents, rules=checked.rules, focus=focus)
+        cache.save_checks(content_dir, checked, files, loaded.parsed, validated)
     return validated, tuple(sorted(validated.diagnostics, key=sort_key))
 
 

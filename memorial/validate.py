@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import typing
 from collections import Counter
 from collections.abc import Callable, Collection
@@ -58,6 +59,7 @@ class Validated:
     documents: dict = field(default_factory=dict)  # each file's own checks, by its bytes: for the next build
     searched: dict = field(default_factory=dict)  # the search for duplicates' memo, for the next build
     suspects: tuple = ()  # every pair of people who may be one (duplicates.Suspect), most likely first
+    rules: dict = field(default_factory=dict)  # each record's problems under rules.record_problems, for the next check (_problems_key)
 
     @property
     def ok(self) -> bool:
@@ -90,6 +92,7 @@ def start_validation(
     people: Collection[str] | None = None,
     documents: dict | None = None,
     searched: dict | None = None,
+    rules: dict | None = None,
     focus: Collection[str] | None = None,
 ) -> Checking:
     """Typed records and every problem, without waiting for the search for duplicates (see Checking).
@@ -98,7 +101,7 @@ def start_validation(
     (unused sources, duplicates) are left to the full check. ``last``: the last build's answer, and
     ``people`` the ids of the only people whose files changed since: then only their checks are done
     again, and those over every record (when the change reaches further, everything is checked).
-    ``documents`` and ``searched``: memos of an earlier answer (Validated's), read and never changed.
+    ``documents``, ``searched`` and ``rules``: memos of an earlier answer (Validated's), read and never changed.
     ``focus``: the ids of the only people whose possible duplicates are warned about one by one (`check
     --since`); without it, the most likely few are (see duplicates.shown)."""
     today = today or dt.datetime.now(KAZAKHSTAN).date()
@@ -118,11 +121,14 @@ def start_validation(
     seen: dict = {}  # each file's own checks, for the next build: only this build's files, so it does not grow
     failed: list[RawDocument] = []  # the files that failed their schema
     # The search for people entered twice starts first, in a process of its own that checks the people's
-    # files itself: with many people it runs on the other core while this one checks everything.
+    # files itself: with many people it runs on the other core while this one checks everything. Not when
+    # the last search can be brought up to date (the same people, few of their files changed): a process
+    # forked beside this one makes each page of memory this one touches meanwhile a copy.
     early = None
-    if not partial:
-        people_docs = [doc for doc in loaded.documents if doc.kind == "people"]
-        early = duplicates.search_later(lambda: _valid_people(people_docs), len(people_docs))
+    people_docs = [doc for doc in loaded.documents if doc.kind == "people"]
+    fresh = {doc.id for doc in people_docs if (doc.kind, doc.display, doc.sha) not in documents}  # (bytes not checked before)
+    if not partial and not _searched_before(people_docs, fresh, searched):
+        early = duplicates.search_later(lambda: _valid_people(people_docs, documents), len(people_docs))
     for doc in loaded.documents:
         data, problems, refs, dates, cited = seen[doc.kind, doc.display, doc.sha] = _checked(doc, documents)
         if data is None:
@@ -142,7 +148,8 @@ def start_validation(
             diags.append(error(doc.position(), f"id '{doc.id}' is used by {same.doc.display} too; ids must be unique — rename one file"))
             continue
         records[doc.kind][doc.id] = Record(doc.kind, doc.id, data, doc.body, doc, refs, dates, cited)
-    duplicates_found = None if partial else _check_duplicates(records, searched, early=early, focus=focus)
+    # (people whose bytes were checked before are as the last search had them: only the others are compared)
+    duplicates_found = None if partial else _check_duplicates(records, searched, fresh if documents else None, early, focus)
     # A file that failed its schema still has its cities and sources looked up, so that one problem does
     # not hide the next (a bad date and a misspelt city: both in one round)
     for doc in failed:
@@ -150,9 +157,19 @@ def start_validation(
         _find_refs(doc.data, (), refs)
         diags.extend(_as_draft(doc, reference_problems(refs, doc.position, records, invalid)))
     names = privacy.name_index(records["people"])
+    context = _problems_context(records, invalid, site_doc, today, content_dir, names, partial)
+    known = rules["found"] if rules and rules.get("context") == context else {}
+    found_now: dict = {}
     for kind in records:
         for rec in records[kind].values():
-            diags.extend(record_problems(rec, records, invalid, site, today, content_dir, names, partial))
+            key = _problems_key(rec, records)
+            found = known.get(key) if key is not None else None
+            if found is None:
+                found = record_problems(rec, records, invalid, site, today, content_dir, names, partial)
+            if key is not None and not has_errors(found):  # (an error is checked again: its message may suggest a fresh address)
+                found_now[key] = found
+            diags.extend(found)
+    memo = {"context": context, "found": found_now}
     if site is not None:  # (the site's own texts: its title, description and the home page's intro)
         diags.extend(privacy.privacy_problems(Record("site", "site", site, "", site_doc), records, names))
     diags.extend(check_ids(records))
@@ -161,12 +178,44 @@ def start_validation(
 
     def finish() -> Validated:
         if duplicates_found is None:
-            return Validated(site, records, tuple(diags), (), today, citations, seen, searched)
-        found, suspects, memo = duplicates_found()
+            return Validated(site, records, tuple(diags), (), today, citations, seen, searched, rules=memo)
+        found, suspects, searched_now = duplicates_found()
         whole = (*_uncited(records, citations), *found)
-        return Validated(site, records, (*diags, *whole), whole, today, citations, seen, memo, suspects)
+        return Validated(site, records, (*diags, *whole), whole, today, citations, seen, searched_now, suspects, memo)
 
-    return Checking(Validated(site, records, tuple(diags), (), today, citations, seen, searched), finish)
+    return Checking(Validated(site, records, tuple(diags), (), today, citations, seen, searched, rules=memo), finish)
+
+
+def _searched_before(people_docs: list[RawDocument], fresh: set, searched: dict) -> bool:
+    """Whether the last search for duplicates (``searched``) can likely be brought up to date rather than
+    made again: the same people, and few of their files changed (``fresh``)."""
+    known = searched.get("inputs")
+    return known is not None and len(fresh) <= 100 and len(known) == len(people_docs) and all(doc.id in known for doc in people_docs)
+
+
+def _problems_context(records: dict, invalid: dict, site_doc, today: dt.date, content_dir: Path, names, partial: bool) -> str:
+    """A key over everything rules.record_problems reads besides the record itself, but for what
+    _problems_key leaves to the record: the cities and sources defined (and their texts: a fact's city
+    is looked for by name), those refused, the site file, the day, the people shown by initials."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{today}\0{partial}\0{content_dir}\0{site_doc.sha if site_doc else None}\n".encode())
+    for kind in ("cities", "sources"):
+        h.update(f"{kind}\0{sorted(invalid[kind])}\n".encode())
+        h.update("\0".join(f"{rid}\0{rec.doc.sha}" for rid, rec in records[kind].items()).encode())
+    h.update(repr(sorted((p.rid, p.shown, p.initials, sorted(p.words)) for p in names.people.values())).encode())
+    return h.hexdigest()
+
+
+def _problems_key(rec: Record, records: dict) -> tuple | None:
+    """The key of a record's problems under one _problems_context: its bytes (and a translated person's,
+    whose names its texts are read against). None, to check it again every time, when it names other people
+    (not_duplicate_of: who exists), or has a photo (whose file may change with the entry unchanged)."""
+    if rec.kind == "people" and (rec.data.not_duplicate_of or rec.data.photo is not None):
+        return None
+    if rec.kind == "translations" and rec.id.startswith("people/"):
+        person = records["people"].get(rec.id[len("people/") :].rsplit(".", 1)[0])
+        return (rec.kind, rec.doc.display, rec.doc.sha, person.doc.sha if person is not None else None)
+    return (rec.kind, rec.doc.display, rec.doc.sha)
 
 
 def _site_problems(site: Site, doc: RawDocument) -> list[Diagnostic]:
@@ -477,17 +526,23 @@ def _check_duplicates(records, memo: dict, changed=None, early=None, focus=None)
     return warnings
 
 
-def _valid_people(docs: list[RawDocument]) -> dict:
+def _valid_people(docs: list[RawDocument], documents: dict) -> dict:
     """id -> data of each person whose file passes its own checks: what validate() keeps of them (only
-    the schema decides that, see _checked; the rest of those checks is not needed here)."""
+    the schema decides that, see _checked; the rest of those checks is not needed here). ``documents``:
+    files checked before, by their bytes (_checked)."""
     model = MODELS["people"]
     out: dict = {}
     for doc in docs:
-        try:
-            data = model.model_validate(doc.data)
-        except ValidationError:
-            continue
-        out.setdefault(doc.id, data)
+        known = documents.get((doc.kind, doc.display, doc.sha))
+        if known is not None:
+            data = known[0]
+        else:
+            try:
+                data = model.model_validate(doc.data)
+            except ValidationError:
+                continue
+        if data is not None:
+            out.setdefault(doc.id, data)
     return out
 
 
