@@ -208,8 +208,9 @@ def load(out_dir: Path, *, checks_only: bool = False) -> Build:
 
     try:
         with cache_file.open("rb") as f:
-            # Only a cache this version of the code wrote: one from before may hold objects of another shape.
-            if part(f) != FORMAT:
+            # Only a cache this version of the code wrote: one from before may hold objects of another shape,
+            # and its files' checks were made under other rules (a parsed file's problems, a record's).
+            if part(f) != (FORMAT, code_key()):
                 return Build()
             files, parsed, searched, documents = (part(f) for _ in range(4))  # as Writer wrote them, one pickle each
             if checks_only:
@@ -374,7 +375,7 @@ class Writer:
             with tmp.open("wb") as f:
                 # One pickle a part: the parts share nothing, and one pickler's memo kept every object pickled
                 # so far (110 MB more at the peak of a cold build of 10,000 people in three trees).
-                for part in (FORMAT, *known):
+                for part in ((FORMAT, code_key()), *known):
                     _write_part(f, key, part)
                 last = self._last.get()
                 if last is None:

@@ -234,3 +234,14 @@ def test_a_cache_planted_in_the_repository_is_never_unpickled(site, run):
         assert run("build")[0] == 0
         assert not marker.exists()
     assert json.loads((site.tmp / ".output.state.json").read_text(encoding="utf-8"))["quick"]
+
+
+def test_a_cache_made_by_other_code_is_not_used(site, run, monkeypatch):
+    """The parsed files' and the checks' memos are keyed by the files' bytes alone: a cache another version
+    of the code wrote (a rule added since, say) would keep that rule from ever seeing an unchanged file."""
+    assert run("build")[0] == 0
+    out = site.tmp / "output"
+    assert cache.load(out).parsed  # this code's own cache is read
+    monkeypatch.setattr(cache, "code_key", lambda: "another version of the code")
+    assert cache.load(out) == cache.Build()
+    assert cache.load(out, checks_only=True) == cache.Build()
