@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 import tempfile
 import time
@@ -175,7 +176,9 @@ def cmd_check(content: Path, paths: list[Path] | None = None, since: str | None 
             return 2
         changed = set(files)
         focus = {p.stem for p in files if p.parent.name == "people" and len(p.suffixes) == 1}
-    validated, diagnostics = pipeline.check(content, paths, cache_of=Path("output"), focus=focus)
+    # (a CI machine checks once and is gone: CI=true, set by GitHub Actions and most others, writes no cache)
+    keep = not os.environ.get("CI")
+    validated, diagnostics = pipeline.check(content, paths, cache_of=Path("output"), focus=focus, keep=keep)
     notes = duplicates.summary(list(validated.suspects), len(duplicates.shown(list(validated.suspects), focus)), focus)
     if changed is not None:  # warnings only about the files changed; errors wherever they are
         shown = [d for d in diagnostics if d.severity == "error" or Path(d.position.path).resolve() in changed]

@@ -17,6 +17,7 @@ def user_cache(tmp_path, monkeypatch):
     """A user cache folder of this test's own (the signing key and the check caches in it)."""
     folder = tmp_path / "user-cache"
     monkeypatch.delenv("LOCALAPPDATA", raising=False)
+    monkeypatch.delenv("CI", raising=False)  # (on a CI machine, check keeps no cache: see the last test)
     monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
     return folder / "qandy-qantar-memorial"
 
@@ -101,3 +102,14 @@ def test_only_the_last_few_content_folders_keep_a_check_cache(tmp_path, run, use
     assert len(list((user_cache / "checks").glob("*.pickle"))) == cache.CHECKS_KEPT
     assert cache.load_checks(tmp_path / f"content{cache.CHECKS_KEPT + 1}").stamp
     assert cache.load_checks(tmp_path / "content0") == cache.Checked()
+
+
+def test_a_check_on_a_ci_machine_keeps_no_cache(site, run, user_cache, monkeypatch):
+    """CI checks once on a fresh machine: writing a cache no check will read would only make it slower."""
+    monkeypatch.setenv("CI", "true")
+    assert run("check", "--content", str(site.content))[0] == 0
+    whole, since = cache._check_paths(site.content)
+    assert not whole.exists() and not since.exists()
+    monkeypatch.delenv("CI")
+    assert run("check", "--content", str(site.content))[0] == 0
+    assert whole.is_file()
