@@ -29,8 +29,8 @@ class Fragments:
 
     row: str  # people lists: name, then city, first date and what happened
     row_here: str  # a city's own list: the same without the city
-    lines: tuple[str, ...]  # one line per event (by its index) on its day's page: with its city, without the date
-    lines_here: tuple[str, ...]  # the same without the city (on that city's page)
+    lines: tuple[str, ...]  # one line per event (by its index) on its day's page: with its city, without the date ("" off the timeline)
+    lines_here: tuple[str, ...]  # the same without the city, on that city's page ("" for a fact that names no city)
     name: str  # the home page's wall of names (at the top of the tree: links without "../")
     name_here: str  # the same one folder deep (a source's page)
     search: str  # the person's entry in the search index (JSON)
@@ -70,16 +70,20 @@ class Lines:
     def person_fragments(self, rec: Record) -> Fragments:
         row = self.person_row(rec)
         line = self.t.macros.dated_line
-        happenings = [self.t.happening(Happening(None, "people", rec, i)) for i in range(len(rec.data.events))]
-        lines = tuple(str(line({**h, "date": None}, LIST_ROOT)) for h in happenings)  # on its day's page: no date
+        events = rec.data.events
+        happenings = [self.t.happening(Happening(None, "people", rec, i)) for i in range(len(events))]
+        # A fact is listed on its day's page only if the timeline has that day, and on a city's only if it
+        # names the city: the other lines are never shown, and are left empty (a fifth of them at 10,000).
+        on_a_day = [self.m.day_of(e.date) is not None for e in events]
+        lines = tuple(str(line({**h, "date": None}, LIST_ROOT)) if day else "" for h, day in zip(happenings, on_a_day, strict=True))
         name, name_here, search = self.alike_everywhere(rec)
         return Fragments(
             row=str(self.t.macros.person_item(row, LIST_ROOT, row["meta"])),
             row_here=str(self.t.macros.person_item(row, LIST_ROOT, row["meta_without_city"])),
             lines=lines,
             lines_here=tuple(  # on a city's page: the date, linked to its day (if the timeline has it), and no city
-                str(line({**h, "city": None, "day_url": self.t.day_url(e.date)}, LIST_ROOT))
-                for h, e in zip(happenings, rec.data.events, strict=True)
+                str(line({**h, "city": None, "day_url": self.t.day_url(e.date)}, LIST_ROOT)) if e.city else ""
+                for h, e in zip(happenings, events, strict=True)
             ),
             name=name,
             name_here=name_here,
