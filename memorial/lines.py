@@ -202,6 +202,18 @@ class Lines:
         self._used[key] = (listed, context, page)
         return page
 
+    def remembered(self, key: tuple):
+        """What the last build kept under ``key`` (see keep), or None. As kept_page: `serve` keeps it from
+        one rebuild after an edit to the next."""
+        return self.kept_lists.get(key)
+
+    def keep(self, key: tuple, value) -> None:
+        """``value`` remembered for the next build under ``key`` (what it was made from in it, to be
+        checked by the one who takes it)."""
+        if self._used is None:
+            self._used = {}
+        self._used[key] = value
+
     @property
     def lists_made(self) -> dict:
         """The lists' rows and pages to keep for the next build: those this build used, and the last

@@ -11,6 +11,7 @@ by a whole build. Addresses are in ``routes``.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,12 +157,25 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "data",  # the open data, once, beside the language trees
         lambda m, lang: [None] if lang == m.site.default_language else [],
-        lambda r, _: export.data_files(r.m, routes.DATA_FILES, people={rec.id: r.lines.fragments_of(rec).data for rec in r.m.people}),
+        lambda r, _: _open_data(r),
         shows=lambda m, rec, frag: frag.data,
         from_lines=True,
     ),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
+
+
+def _open_data(r: Views) -> list[Page]:
+    """The open-data files, joined from everyone's lines: from the last build's joining where the same
+    people are listed (export.Joined)."""
+    fragments = r.lines.fragments
+    people = dict(zip(fragments, map(operator.attrgetter("data"), fragments.values()), strict=True))
+    made, joined = export.open_data(r.m, routes.DATA_FILES, people, r.lines.remembered(OPEN_DATA))
+    r.lines.keep(OPEN_DATA, joined)
+    return made
+
+
+OPEN_DATA = ("open data",)  # Lines.keep's key of the open data's export.Joined
 
 Task = tuple[str, str, Key]  # (language, kind, key): one page's worth of work (the kind may make several files)
 
