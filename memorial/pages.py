@@ -304,7 +304,7 @@ def render_site(
     def run(task: Task) -> list:
         lang, kind, key = task
         pages = BY_NAME[kind].make(views[lang], key)
-        return [sink(page) for page in pages] if sink is not None else pages
+        return [sink(page) if type(page) is Page else page for page in pages] if sink is not None else pages
 
     def own_work():
         """This process's part, a step at a time: everyone's lines, then the pages joined from them."""
@@ -322,6 +322,10 @@ def render_site(
     with parallel.collecting_new():  # (the forked processes inherit the views, model and templates: nothing is pickled)
         out: list[Page | Kept] = list(keep.values()) if only is None else []
         out += parallel.share_out(processes, run, shared, own_work(), progress)
+    if sink is not None:
+        digests = {page.path: page.digest for page in out if type(page) is Kept}
+        for view in views.values():
+            view.lines.written(digests)
     if only is None:
         first = views[model.site.default_language]
         out.append(first.chooser())
