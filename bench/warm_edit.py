@@ -59,7 +59,8 @@ def main() -> int:
 
     def build():
         nonlocal last
-        result = pipeline.build(args.content, args.out, last=last, serving=True)
+        # (the file saved, as serve's watcher tells it; none on the first build)
+        result = pipeline.build(args.content, args.out, last=last, serving=True, saved=None if last is None else [edited])
         last = result.build
         return result
 

@@ -69,6 +69,7 @@ class Build:
     parsed: dict = field(default_factory=dict)  # saved: load.Loaded.parsed
     loaded: Loaded | None = None  # what the load stage gave (its documents and problems)
     validated: Validated | None = None  # the checks' answer (with its memos), when the build succeeded
+    notes: tuple = ()  # what it said of the possible duplicates in ``validated`` (pipeline._notes)
     searched: dict = field(default_factory=dict)  # saved: the search for duplicates' memo
     documents: dict = field(default_factory=dict)  # saved: each file's own checks, by its bytes (validate.Validated.documents)
     model: SiteModel | None = None
@@ -430,21 +431,24 @@ def mark_built(out_dir: Path, quick: str | None, diagnostics, notes=()) -> None:
 
 def person_keys(model: SiteModel, records: dict, code: str, photo_shas: dict, people=None) -> dict[str, str]:
     """For each published person (or each of ``people``), a key over everything their page shows."""
-    shas = {(kind, rid): rec.doc.sha for kind in records for rid, rec in records[kind].items()}
+
+    def sha(kind: str, rid: str) -> str | None:  # (looked up as needed: after an edit in `serve`, for one person)
+        rec = records.get(kind, {}).get(rid)
+        return rec.doc.sha if rec is not None else None
+
     common = hashlib.blake2b(code.encode(), digest_size=16)
     common.update(model.site.model_dump_json().encode())
     for rec in model.pages:  # the footer lists them, with their titles in each language
         common.update(f"{rec.id}\0{rec.doc.sha}\n".encode())
-    for (kind, rid), sha in sorted(shas.items()):
-        if kind == "translations" and rid.startswith("pages/"):
-            common.update(f"{rid}\0{sha}\n".encode())
+    for rid in sorted(rid for rid in records.get("translations", {}) if rid.startswith("pages/")):
+        common.update(f"{rid}\0{sha('translations', rid)}\n".encode())
     out = {}
     for rec in model.people if people is None else people:
         h = common.copy()
         h.update(f"{rec.id}\0{rec.doc.sha}\0{model.last_changed.get(change_key(rec.doc.path))}\0{photo_shas.get(rec.id)}".encode())
         for lang in model.site.languages:  # its text in other languages
-            h.update(f"{lang}\0{shas.get(('translations', f'people/{rec.id}.{lang}'))}\n".encode())
+            h.update(f"{lang}\0{sha('translations', f'people/{rec.id}.{lang}')}\n".encode())
         for kind, ref in sorted({(kind, ref) for _, kind, ref in rec.refs}):
-            h.update(f"{kind}\0{ref}\0{shas.get((kind, ref))}\n".encode())
+            h.update(f"{kind}\0{ref}\0{sha(kind, ref)}\n".encode())
         out[rec.id] = h.hexdigest()
     return out

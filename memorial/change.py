@@ -8,6 +8,7 @@ edit in `serve`), so that the model and the pages can be worked out from the las
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,9 +32,12 @@ class Edit:
     after: Record
 
 
-def since(last: Build, code: str, files: dict, out_dir: Path) -> Change:
-    """The change from ``last`` to the content ``files`` (cache.content_files) and the code ``code``."""
-    changed = frozenset(rel for rel in files.keys() | last.files.keys() if files.get(rel) != last.files.get(rel))
+def since(last: Build, code: str, files: dict, out_dir: Path, looked_at: Collection[str] | None = None) -> Change:
+    """The change from ``last`` to the content ``files`` (cache.content_files) and the code ``code``.
+    ``looked_at``: the only files that may differ from the last build's (those `serve`'s watcher saw
+    saved; the others are compared only when it is None)."""
+    maybe = files.keys() | last.files.keys() if looked_at is None else looked_at
+    changed = frozenset(rel for rel in maybe if files.get(rel) != last.files.get(rel))
     unchanged = frozenset(files.keys() - changed)
     return Change(changed, unchanged, _people_only(last, code, changed, files, out_dir))
 

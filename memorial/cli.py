@@ -244,10 +244,11 @@ def build_and_report(
     serving: bool = False,
     drafts: bool = False,
     downloads: Path | None = None,
+    saved=None,
 ):
     """The exit status, and the build's Result. The caller holds the output's lock (``writing``)."""
     started = time.perf_counter()
-    result = pipeline.build(content, out, workers=jobs, last=last, serving=serving, drafts=drafts, downloads=downloads)
+    result = pipeline.build(content, out, workers=jobs, last=last, serving=serving, drafts=drafts, downloads=downloads, saved=saved)
     return _reported(result, out, time.perf_counter() - started, timings), result
 
 

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from . import export, routes
 from .model import Happening, page_id, shown_name
 from .render import Language, script_json
-from .routes import Page
+from .routes import Kept, Page, page_digest
 from .validate import Record
 
 
@@ -193,20 +193,42 @@ class Lines:
         build may keep (lists_made)."""
         return [self.encoded_rows((key, gid), people, self.kept_lists, self._used) for gid, people in groups]
 
-    def kept_page(self, key: tuple, listed: tuple, context: object, make) -> Page:
+    def kept_page(self, key: tuple, listed: tuple, context: object, make) -> Page | Kept:
         """A page of a long list (``make()`` makes it): the one the last build made when it listed the same
         records (``listed``) with the same ``context`` (all else the page shows that an edit can change),
         else made now. As list_rows: `serve` keeps them from one rebuild after an edit to the next, where a
-        date moved shifts the lines of many pages of a list and leaves most pages as they were."""
+        date moved shifts the lines of many pages of a list and leaves most pages as they were. A page kept
+        is its Kept entry (see written): its bytes are in the output the last build left."""
         before = self.kept_lists.get(key)
         if before is not None and before[0] == listed and before[1] == context:
+            page = before[2]
+            kept = page if type(page) is Kept else Kept(page.path, page_digest(page))
             if self._used is not None:
-                self._used[key] = before
-            return before[2]
+                self._used[key] = (listed, context, kept)
+            return kept
         page = make()
         if self._used is not None:
             self._used[key] = (listed, context, page)
         return page
+
+    def written(self, digests: dict) -> None:
+        """The pages made by kept_page are kept for the next build as their Kept entries (``digests``: path
+        -> digest of what was written), not as their bytes (megabytes of lists held from one rebuild to
+        the next, and hashed again when kept)."""
+        for key, entry in (self._used or {}).items():
+            if type(entry) is tuple and len(entry) == 3 and type(entry[2]) is Page and entry[2].path in digests:
+                self._used[key] = (entry[0], entry[1], Kept(entry[2].path, digests[entry[2].path]))
+
+    def remembered(self, key: tuple):
+        """What the last build kept under ``key`` (see keep), or None. As kept_page: `serve` keeps it from
+        one rebuild after an edit to the next."""
+        return self.kept_lists.get(key)
+
+    def keep(self, key: tuple, value) -> None:
+        """``value`` remembered for the next build under ``key`` (what it was made from in it, to be
+        checked by the one who takes it; nothing when no build follows in this process)."""
+        if self._used is not None:
+            self._used[key] = value
 
     @property
     def lists_made(self) -> dict:

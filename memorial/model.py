@@ -289,7 +289,15 @@ def with_people(model: SiteModel, changed: dict[str, Record], last_changed: dict
         before = {None: getattr(model, name)} if name in WHOLE else getattr(model, name)
         gone, added = (old, new) if grouping.of == "people" else (gone_lines, added_lines)
         groups[name] = regroup(before, grouping, model.site.timeline, gone, added)
-    return dataclasses.replace(model, last_changed=last_changed, **_flattened(groups))
+    found = dataclasses.replace(model, last_changed=last_changed, **_flattened(groups))
+    # fates_in's answers but for the cities whose people's fates may count otherwise now (a city of
+    # thousands was counted again for its page after each edit, a date moved too)
+    recounted = set()
+    for before, after in zip(old, new, strict=True):
+        if before.data.fates != after.data.fates or cities_of(before) != cities_of(after):
+            recounted |= cities_of(before) | cities_of(after) | {None}
+    found._fates_by_city.update((cid, counts) for cid, counts in model._fates_by_city.items() if cid not in recounted)
+    return found
 
 
 def _flattened(groups: dict) -> dict:

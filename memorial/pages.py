@@ -11,6 +11,7 @@ by a whole build. Addresses are in ``routes``.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,12 +157,25 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "data",  # the open data, once, beside the language trees
         lambda m, lang: [None] if lang == m.site.default_language else [],
-        lambda r, _: export.data_files(r.m, routes.DATA_FILES, people={rec.id: r.lines.fragments_of(rec).data for rec in r.m.people}),
+        lambda r, _: _open_data(r),
         shows=lambda m, rec, frag: frag.data,
         from_lines=True,
     ),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
+
+
+def _open_data(r: Views) -> list[Page]:
+    """The open-data files, joined from everyone's lines: from the last build's joining where the same
+    people are listed (export.Joined)."""
+    fragments = r.lines.fragments
+    people = dict(zip(fragments, map(operator.attrgetter("data"), fragments.values()), strict=True))
+    made, joined = export.open_data(r.m, routes.DATA_FILES, people, r.lines.remembered(OPEN_DATA))
+    r.lines.keep(OPEN_DATA, joined)
+    return made
+
+
+OPEN_DATA = ("open data",)  # Lines.keep's key of the open data's export.Joined
 
 Task = tuple[str, str, Key]  # (language, kind, key): one page's worth of work (the kind may make several files)
 
@@ -291,7 +305,7 @@ def render_site(
     def run(task: Task) -> list:
         lang, kind, key = task
         pages = BY_NAME[kind].make(views[lang], key)
-        return [sink(page) for page in pages] if sink is not None else pages
+        return [sink(page) if type(page) is Page else page for page in pages] if sink is not None else pages
 
     def own_work():
         """This process's part, a step at a time: everyone's lines, then the pages joined from them."""
@@ -309,6 +323,10 @@ def render_site(
     with parallel.collecting_new():  # (the forked processes inherit the views, model and templates: nothing is pickled)
         out: list[Page | Kept] = list(keep.values()) if only is None else []
         out += parallel.share_out(processes, run, shared, own_work(), progress)
+    if sink is not None:
+        digests = {page.path: page.digest for page in out if type(page) is Kept}
+        for view in views.values():
+            view.lines.written(digests)
     if only is None:
         first = views[model.site.default_language]
         out.append(first.chooser())

@@ -17,6 +17,7 @@ import gc
 import os
 import sys
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -131,16 +132,19 @@ def build(
     serving: bool = False,
     drafts: bool = False,
     downloads: Path | None = None,
+    saved: Collection[str] | None = None,
 ) -> Result:
     """Build the site from ``content_dir`` into ``out_dir``. ``last``: the last build (Result.build), kept
-    in memory by the caller; without it, its saved part is read from the cache. ``serving``: the caller
+    in memory by the caller; without it, its saved part is read from the cache. ``saved``: the files saved
+    since ``last`` as `serve`'s watcher saw them (the others are not looked at again; None: every file is).
+    ``serving``: the caller
     lives on (`serve`): the cache is saved in the background, and what the build leaves is collectable.
     ``drafts``: drafts are shown too, each marked as one (`serve --drafts`, into a folder of its own).
     ``downloads``: a folder holding released archives and their SHA256SUMS, listed on the download page."""
     out_dir, workers = out_dir.absolute(), workers or os.cpu_count() or 1
     with collector_paused():
         try:
-            result = _build(content_dir, out_dir, workers, last, serving, drafts, downloads)
+            result = _build(content_dir, out_dir, workers, last, serving, drafts, downloads, saved)
         except write.Missing as gone:
             # A page deleted from the live site by hand: nothing the builds remember of the trees is
             # trusted, and the site is built afresh (once; the live tree is still whole but for that page).
@@ -156,12 +160,20 @@ def build(
 
 
 def _build(
-    content_dir: Path, out_dir: Path, workers: int, last: cache.Build | None, serving: bool, drafts: bool, downloads: Path | None = None
+    content_dir: Path,
+    out_dir: Path,
+    workers: int,
+    last: cache.Build | None,
+    serving: bool,
+    drafts: bool,
+    downloads: Path | None = None,
+    saved: Collection[str] | None = None,
 ) -> Result:
     clock = Stopwatch()
     archives = _archives(downloads)
     code = cache.code_key() + (" with drafts" if drafts else "") + repr(archives)  # (a site with drafts is another site)
-    files = cache.content_files(content_dir)
+    looked_at = None if last is None or not last.files else _saved_content(content_dir, last.files, saved)
+    files = cache.content_files(content_dir) if looked_at is None else _with_sizes(content_dir, last.files, looked_at)
     quick = cache.quick_key(content_dir, code, files)
     previous = cache.unchanged(out_dir, quick)
     clock.lap("compare with the last build")
@@ -178,7 +190,7 @@ def _build(
     else:
         last = cache.load(out_dir)
         clock.lap("read the build cache")
-    changed = change.since(last, code, files, out_dir)
+    changed = change.since(last, code, files, out_dir, looked_at)
 
     # load, validate
     if changed.people is not None and last.loaded is not None:  # only some people's files: read those alone
@@ -215,22 +227,26 @@ def _build(
     clock.lap("find unchanged pages")
     validated = checking.finish()
     diagnostics = tuple(sorted(validated.diagnostics, key=sort_key))
-    notes = _notes(validated)
+    notes = _notes(validated, last)
     clock.lap("wait for the search for duplicates")
 
     # render (and write each page as it is made)
     saving: list[cache.Writer] = []
 
-    def lines_made(lines: dict) -> None:
+    def start_saving(lines: dict) -> None:
         """Once everyone's lines are made, while pages still are, the cache starts being written in a thread
-        (a preview's goes on being written while the browser reloads)."""
+        (a preview's goes on being written while the browser reloads). After an edit, only once the site
+        shows it: pickling holds the interpreter, and took half of the time of the few pages made."""
         saving.append(cache.Writer(out_dir, files, loaded.parsed, lines, validated.searched, validated.documents))
 
     if edits is None:  # every page but those kept, and the lines of those kept
         lines = {lp: frag for lp, frag in last.lines.items() if last.person_pages.get(lp, (None, None))[1] in keep}
         only = None
     else:  # the pages that show something of the people edited (their lines made again)
-        lines = {lp: frag for lp, frag in last.lines.items() if lp[1] not in changed.people}
+        lines = dict(last.lines)  # (a copy, and a few taken out: a comprehension over 30,000 took 15 ms)
+        for lang in model.site.languages:
+            for pid in changed.people:
+                lines.pop((lang, pid), None)
 
         def only(everyone: dict) -> list:
             return pages.tasks_about(last.model, model, last.lines, everyone, edits)
@@ -249,7 +265,7 @@ def _build(
                 workers=workers,
                 progress=bar,
                 sink=spare.put,
-                lines_made=lines_made,
+                lines_made=start_saving if edits is None else None,
                 templates=templates,
                 lists=(last.lists if edits is not None else {}) if serving else None,
             )
@@ -267,7 +283,8 @@ def _build(
             path = f"{lang}/{routes.person(page_id(rec))}"
             digest = digests[path] if path in digests else last.manifest[path]  # (an edit that changed nothing it shows)
             person_pages[(lang, rec.id)] = (keys[rec.id], path, digest)
-    saving[0].finish(person_pages, photos)
+    if saving:
+        saving[0].finish(person_pages, photos)
     clock.lap("render and write pages")
 
     # write the rest, and swap the trees
@@ -276,6 +293,9 @@ def _build(
     else:
         counts = spare.finish(made.pages, [], unchanged=_without_stale_parts(last.manifest, made.pages))
     clock.lap("write the rest, swap")
+    if not saving:  # (see start_saving)
+        start_saving(made.lines)
+        saving[0].finish(person_pages, photos)
     if not serving:
         saving[0].join()
     cache.mark_built(out_dir, quick, diagnostics, notes)  # only now: the output shows this content
@@ -285,6 +305,7 @@ def _build(
         parsed=loaded.parsed,
         loaded=loaded,
         validated=validated,
+        notes=notes,
         searched=validated.searched,
         documents=validated.documents,
         model=model,
@@ -308,9 +329,49 @@ def _build(
     )
 
 
-def _notes(validated: Validated) -> tuple[str, ...]:
-    """What a build says of the possible duplicates it did not warn about one by one."""
+def _saved_content(content_dir: Path, files: dict, saved: Collection[str] | None) -> set[str] | None:
+    """Of the paths a watcher saw saved, those of content files the last build read (relative to
+    ``content_dir``, as cache.content_files names them): all that may have changed in the content since,
+    when ``files`` (the last build's) is still its list of files. None when that is not known: no
+    watcher, a file or folder added or removed (a save made and removed at once, as an editor's
+    temporary file, is none of them), or a path the watcher names otherwise."""
+    if saved is None:
+        return None
+    roots = {os.path.abspath(content_dir), os.path.realpath(content_dir)}
+    code = [os.path.realpath(TEMPLATES), os.path.realpath(ASSETS)]
+    found = set()
+    for path in map(os.path.abspath, saved):
+        root = next((root for root in roots if os.path.commonpath([root, path]) == root), None)
+        if root is None:
+            if any(os.path.commonpath([folder, os.path.realpath(path)]) == folder for folder in code):
+                continue  # (the code's key sees them)
+            return None
+        rel = Path(os.path.relpath(path, root)).as_posix()
+        if rel in files:
+            if not os.path.isfile(path):
+                return None  # removed (or made a folder)
+            found.add(rel)
+        elif os.path.lexists(path):
+            return None  # added
+    return found
+
+
+def _with_sizes(content_dir: Path, files: dict, looked_at: set[str]) -> dict:
+    """``files`` (cache.content_files of the last build) with the sizes and times of ``looked_at`` as they are now."""
+    now = dict(files)
+    for rel in looked_at:
+        st = os.stat(content_dir / rel)
+        now[rel] = (st.st_size, st.st_mtime_ns)
+    return now
+
+
+def _notes(validated: Validated, last: cache.Build | None = None) -> tuple[str, ...]:
+    """What a build says of the possible duplicates it did not warn about one by one (the ``last`` build's
+    words when it found the same: grouping them took 15 ms of a rebuild in `serve`)."""
     from . import duplicates
+
+    if last is not None and last.validated is not None and validated.suspects == last.validated.suspects:
+        return last.notes
 
     found = list(validated.suspects)
     return tuple(duplicates.summary(found, len(duplicates.shown(found))))

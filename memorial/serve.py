@@ -137,16 +137,20 @@ def _serve(content: Path, out: Path, port: int, bind: str, drafts: bool) -> int:
     if bind not in ("127.0.0.1", "localhost", "::1"):
         print(f"(listening on {bind or 'every address'}: other devices on this network can open it)", file=sys.stderr)
     last = result.build if result is not None else None  # the last build stays in memory: the next one starts from it
+    saved: set[str] = set()  # the files saved since it was made: only those are looked at again (pipeline.build)
     try:
-        for _ in _changes(content):
+        for batch in _changes(content):
+            saved.update(path for _, path in batch)
             try:
-                code, result = build_and_report(content, out, last=last, serving=True, drafts=drafts)
+                code, result = build_and_report(content, out, last=last, serving=True, drafts=drafts, saved=saved)
             except Exception:  # a bug, not the content: say so, and keep previewing
                 traceback.print_exc()
                 state.built(False, ["The build failed with an error in the program itself; see the terminal."])
                 continue
             if result is None:
                 continue
+            if result.unchanged or (result.build is not None and result.build is not last):
+                saved = set()  # (a refused save is looked at again with the next)
             last = result.build or last
             state.built(result.ok and not result.unchanged, _problems(result))
     except KeyboardInterrupt:

@@ -141,15 +141,15 @@ class Views:
                 if key == "name"
                 else []
             )
-            # what every page of this list shows besides its share of it
-            context = (repr(jump), repr(cyrillic), len(parts))
+            # what every page of this list shows besides its share of it (its pager: where it stands in the
+            # list, and the whole count, paging.pager, is made from the number of pages and of people)
+            context = (repr(jump), repr(cyrillic), len(parts), sum(sizes))
             for number, part in enumerate(parts, 1):
                 shown = [(listed[s.group], s) for s in part]
 
-                pager = paging.pager(path, parts, number, sizes)  # (where it stands in the list, and the whole count)
-
-                def make(number=number, shown=shown, key=key, path=path, parts=parts, pager=pager, jump=jump, cyrillic=cyrillic) -> Page:
+                def make(number=number, shown=shown, key=key, path=path, parts=parts, sizes=sizes, jump=jump, cyrillic=cyrillic) -> Page:
                     here = routes.part(path, number)
+                    pager = paging.pager(path, parts, number, sizes)
                     rows = self.lines.list_rows(key, [(f"{gid}:{s.start}", people[s.start : s.stop]) for (_, gid, people), s in shown])
                     page = self.t.render(
                         here,
@@ -171,7 +171,7 @@ class Views:
 
                 # its groups' parts, with their headings and counts, and where it stands in the list
                 listed_here = tuple((heading, len(people), s.start, tuple(people[s.start : s.stop])) for (heading, _, people), s in shown)
-                yield self.lines.kept_page(("people", path, number), listed_here, (context, repr(pager), tuple(part)), make)
+                yield self.lines.kept_page(("people", path, number), listed_here, (context, tuple(part)), make)
 
     def by_name(self) -> list[tuple[str, str, list]]:
         """The list by name's groups, (letter, anchor, people), as the names run."""
@@ -205,7 +205,6 @@ class Views:
             offsets.append(total)
             total += len(people)
         by_letter = {letter: i for i, (letter, _, _) in enumerate(groups)}
-        names: dict[int, list[str]] = {}
         found = []
         for initial, spellings in i18n.CYRILLIC_INITIALS:
             links = []
@@ -213,10 +212,9 @@ class Views:
                 i = by_letter.get(latin[:1])
                 if i is None:
                     continue
-                if i not in names:
-                    names[i] = [sort_name(p) for p in groups[i][2]]
-                at = bisect.bisect_left(names[i], latin.casefold())
-                if at < len(names[i]) and names[i][at].startswith(latin.casefold()):
+                people = groups[i][2]  # (by their sort names: found by bisection, a few names asked for theirs)
+                at = bisect.bisect_left(people, latin.casefold(), key=sort_name)
+                if at < len(people) and sort_name(people[at]).startswith(latin.casefold()):
                     number = page_of[offsets[i] + at]
                     links.append(
                         {"latin": latin, "url": f"{folder}{posixpath.basename(routes.part(routes.PEOPLE, number))}#{groups[i][1]}"}

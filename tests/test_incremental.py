@@ -19,7 +19,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from memorial import paging, pipeline
+from memorial import cache, paging, pipeline
 
 sys.path.insert(0, str(ROOT / "bench"))
 import make_corpus  # noqa: E402
@@ -202,18 +202,21 @@ def test_thirty_random_edits_each_give_what_a_build_from_scratch_gives(corpus, t
     paths = {"incremental": 0, "whole": 0}
     for n, kind in enumerate(plan):
         people = entries(content)
+        before = cache.content_files(content)
         what = kind(rng, people, content)
         broken = None
         if n % 7 == 3:  # break a file, build, then mend it
             broken = rng.choice(people if kind is not delete_person else entries(content))
             good = broken.read_bytes()
             broken.write_bytes(good.replace(b"fates: [", b"fates: [[", 1) if b"fates: [" in good else b"---\n: [\n---\n")
-            refused = pipeline.build(content, out, last=last, serving=True)
+            refused = pipeline.build(content, out, last=last, serving=True, saved=_saved(content, before, n))
             assert not refused.ok, what
             assert refused.diagnostics == pipeline.check(content)[1], f"edit {n}: {what}, then a broken file"
             last = refused.build
             broken.write_bytes(good)
-        result = pipeline.build(content, out, last=last, serving=True)
+        # every other edit as `serve` makes it: told which files were saved since the last build (a refused
+        # one included), as its watcher sees them
+        result = pipeline.build(content, out, last=last, serving=True, saved=_saved(content, before, n))
         last = result.build
         fresh_out = tmp_path / f"fresh-{n}" / "output"
         fresh = pipeline.build(content, fresh_out)
@@ -237,6 +240,32 @@ def test_thirty_random_edits_each_give_what_a_build_from_scratch_gives(corpus, t
     site.write_text(site.read_text(encoding="utf-8").replace("title: ", "title: The "), encoding="utf-8")
     assert pipeline.build(content, out).ok
     assert files(out) == _scratch(content, tmp_path / "last")
+
+
+def _saved(content: Path, before: dict, n: int) -> list[Path] | None:
+    """The files added, removed or changed since ``before`` (cache.content_files), on even edits; else None."""
+    after = cache.content_files(content)
+    return [content / rel for rel in before.keys() | after.keys() if before.get(rel) != after.get(rel)] if n % 2 == 0 else None
+
+
+def test_the_files_a_watcher_saw_saved_are_all_that_is_looked_at(tmp_path):
+    """After a save in `serve`, only the files its watcher names are looked at again; a file added or
+    removed (or a path it names otherwise) has every file looked at, and an editor's temporary file made
+    and removed at once changes nothing."""
+    content = tmp_path / "content"
+    (content / "people").mkdir(parents=True)
+    (content / "people" / "a.md").write_text("a", encoding="utf-8")
+    (content / "people" / "b.md").write_text("b", encoding="utf-8")
+    files = cache.content_files(content)
+    looked_at = pipeline._saved_content
+    assert looked_at(content, files, None) is None
+    assert looked_at(content, files, [content / "people" / "a.md", content / "people" / ".a.md.swp"]) == {"people/a.md"}
+    assert looked_at(content, files, [str(pipeline.TEMPLATES / "base.html")]) == set()
+    (content / "people" / "c.md").write_text("c", encoding="utf-8")
+    assert looked_at(content, files, [content / "people" / "c.md"]) is None  # added
+    (content / "people" / "b.md").unlink()
+    assert looked_at(content, files, [content / "people" / "b.md"]) is None  # removed
+    assert looked_at(content, files, [tmp_path / "elsewhere.md"]) is None
 
 
 def _scratch(content: Path, where: Path) -> dict[str, bytes]:
