@@ -323,10 +323,6 @@ def render_site(
     with parallel.collecting_new():  # (the forked processes inherit the views, model and templates: nothing is pickled)
         out: list[Page | Kept] = list(keep.values()) if only is None else []
         out += parallel.share_out(processes, run, shared, own_work(), progress)
-    if sink is not None:
-        digests = {page.path: page.digest for page in out if type(page) is Kept}
-        for view in views.values():
-            view.lines.written(digests)
     if only is None:
         first = views[model.site.default_language]
         out.append(first.chooser())
