@@ -200,6 +200,11 @@ class SiteModel:
         return counts[cid]
 
     @functools.cached_property
+    def people_by_id(self) -> dict:
+        """id -> the published person (one table for every language tree's views)."""
+        return {rec.id: rec for rec in self.people}
+
+    @functools.cached_property
     def _fates_by_city(self) -> dict:
         return {}  # fates_in's answers (a city at a time: after an edit, only its cities' pages ask)
 

@@ -34,7 +34,7 @@ class Views:
         self.m = model = language.m
         self.photos = photos
         self.outline = charts.load_outline()
-        self.people_by_id = {rec.id: rec for rec in model.people}
+        self.people_by_id = model.people_by_id
         self.events_by_id = {rec.id: rec for rec in model.events}
         self.pages_by_id = {rec.id: rec for rec in model.pages}
 
