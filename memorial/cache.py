@@ -328,7 +328,7 @@ def save_checks(content_dir: Path, was: Checked, files: dict, parsed: dict, vali
                 old.unlink(missing_ok=True)
 
 
-def _write_atomically(path: Path, key: bytes, parts: list) -> None:
+def _write_atomically(path: Path, key: bytes, parts) -> None:
     """``parts`` signed into ``path``, which is replaced only once they are written whole (quietly not at all
     when the folder cannot be written)."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
@@ -371,21 +371,24 @@ class Writer:
             self._last.get()
             return
         cache_file, _ = _paths(out_dir)
-        tmp = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.{threading.get_ident()}")
-        try:
-            with tmp.open("wb") as f:
-                # One pickle a part: the parts share nothing, and one pickler's memo kept every object pickled
-                # so far (110 MB more at the peak of a cold build of 10,000 people in three trees).
-                for part in ((FORMAT, code_key()), *known):
-                    _write_part(f, key, part)
-                last = self._last.get()
-                if last is None:
-                    return
-                for part in last:
-                    _write_part(f, key, part)
-            os.replace(tmp, cache_file)
-        finally:
-            tmp.unlink(missing_ok=True)
+        with contextlib.suppress(_Dropped):
+            _write_atomically(cache_file, key, self._parts(known))
+
+    def _parts(self, known: tuple):
+        """What the cache file holds, part by part: what was known at once, then (once the build hands it
+        over) the rest; a build that stopped midway drops the file (the last one stays)."""
+        # One pickle a part: the parts share nothing, and one pickler's memo kept every object pickled
+        # so far (110 MB more at the peak of a cold build of 10,000 people in three trees).
+        yield (FORMAT, code_key())
+        yield from known
+        last = self._last.get()
+        if last is None:
+            raise _Dropped
+        yield from last
+
+
+class _Dropped(Exception):
+    """A cache file not to be written after all (see Writer._parts)."""
 
 
 class _Signed(io.RawIOBase):

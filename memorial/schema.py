@@ -325,21 +325,17 @@ class Site(Strict):
     )
 
     @model_validator(mode="after")
-    def _downloads_url_is_a_folder(self):
-        if self.downloads_url and not self.downloads_url.endswith("/"):
-            raise ValueError(f"downloads_url '{self.downloads_url}' must end with '/' (the folder the archives are in)")
-        return self
-
-    @model_validator(mode="after")
     def _public_key_is_one(self):
         if self.public_key is not None and not (self.public_key.startswith("RW") and len(self.public_key) == 56):
             raise ValueError("public_key must be the line keygen prints: 56 letters and digits beginning with RW")
         return self
 
     @model_validator(mode="after")
-    def _base_url_is_a_folder(self):
-        if self.base_url and not self.base_url.endswith("/"):
-            raise ValueError(f"base_url '{self.base_url}' must end with '/' (the folder the site is served from)")
+    def _addresses_are_folders(self):
+        for name, what in (("base_url", "the folder the site is served from"), ("downloads_url", "the folder the archives are in")):
+            value = getattr(self, name)
+            if value and not value.endswith("/"):
+                raise ValueError(f"{name} '{value}' must end with '/' ({what})")
         return self
 
     @model_validator(mode="after")
