@@ -383,16 +383,14 @@ _FORMULA_START = frozenset("=+-@\t\r")
 
 def _cell(value) -> str:
     """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice)."""
-    if type(value) is str:  # (first: most cells are text, and a build writes a million)
+    if isinstance(value, list):  # Table Schema's list type, with its delimiter
+        value = LIST_SEPARATOR.join(value)
+    if isinstance(value, str):
         return "'" + value if value[:1] in _FORMULA_START else value
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):  # Table Schema's list type, with its delimiter
-        return _cell(LIST_SEPARATOR.join(value))
-    if isinstance(value, str):
-        return "'" + value if value[:1] in _FORMULA_START else value
     return str(value)
 
 
