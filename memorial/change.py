@@ -8,6 +8,7 @@ edit in `serve`), so that the model and the pages can be worked out from the las
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,7 @@ def _people_only(last: Build, code: str, changed: frozenset[str], files: dict, o
     for rel in changed:
         kind, _, name = rel.partition("/")
         before = people.get(name.removesuffix(".md")) if kind == "people" and name.endswith(".md") else None
-        if before is None or before.id not in published or before.doc.path.name != name:
+        if before is None or before.id not in published or os.path.basename(before.doc.path) != name:
             return None
         ids.add(before.id)
     return frozenset(ids)

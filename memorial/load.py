@@ -57,7 +57,7 @@ def windows_reserved(name: str) -> str | None:
 
 @dataclass(frozen=True)
 class RawDocument:
-    path: Path
+    path: str  # (not a Path: the check cache holds 10,000s, and Paths cost more to read back than the rest of a document)
     display: str  # path as printed in messages
     kind: str  # "site", "people", "cities", ...
     id: str
@@ -73,9 +73,7 @@ class RawDocument:
 
         Positions are not kept for every file (10,000 files' worth fill memory and the cache); the
         file is read again the first time a message about it needs one."""
-        values, keys = (
-            (self.values, self.keys) if self.values is not None else _positions(str(self.path), self.sha, self.kind, self.display)
-        )
+        values, keys = (self.values, self.keys) if self.values is not None else _positions(self.path, self.sha, self.kind, self.display)
         path = tuple(path)
         while True:
             table = (keys, values) if key else (values, keys)
@@ -106,12 +104,12 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
     cache = cache or {}
     diags: list[Diagnostic] = []
     shown_root = display_root(content_dir)  # once, not per file: resolving paths is slow at 10,000 files
-    files: list[tuple[Path, str, str]] = []  # (path, kind of document, path as shown), in a fixed order
+    files: list[tuple[str, str, str]] = []  # (path, kind of document, path as shown), in a fixed order
     site = content_dir / SITE_FILE
     if site.is_symlink():
         diags.append(error(Position(f"{shown_root}/{SITE_FILE}"), "is a symbolic link; content files must be real files in content/"))
     elif site.is_file():
-        files.append((site, "site", f"{shown_root}/{SITE_FILE}"))
+        files.append((str(site), "site", f"{shown_root}/{SITE_FILE}"))
     else:
         diags.append(
             error(Position(f"{shown_root}/{SITE_FILE}"), "site.yaml is missing; every site needs one (see README: content/site.yaml)")
@@ -143,7 +141,7 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
                 hint = f" (rename it to {exts[0]})" if entry.name.endswith((".yml", ".yaml", ".md", ".markdown", ".txt")) else ""
                 diags.append(warning(Position(shown), f"ignored: a file in {kind}/ must end in {' or '.join(exts)}{hint}"))
                 continue
-            files.append((Path(entry.path), doc_kind, shown))
+            files.append((entry.path, doc_kind, shown))
 
     diags.extend(_stray_files(content_dir, shown_root))
 
@@ -167,7 +165,7 @@ def load_content(content_dir: Path, cache: dict | None = None, *, workers: int =
     for (path, kind, shown), (sha, result) in zip(files, found, strict=True):
         parsed[(shown, sha)] = result
         if not _collect(result, docs, diags) and kind != "site":
-            unreadable.add((kind, path.stem))
+            unreadable.add((kind, _stem(path)))
     return Loaded(tuple(docs), tuple(diags), frozenset(unreadable), parsed)
 
 
@@ -230,9 +228,10 @@ def reload(content_dir: Path, last: Loaded, changed: Collection[str]) -> Loaded:
 PARALLEL_FROM = 2000  # below this, starting processes costs more than it saves
 
 
-def read_hashed(path: Path) -> tuple[bytes, str]:
+def read_hashed(path: str | Path) -> tuple[bytes, str]:
     """A file's bytes and their hash (the parse cache's key)."""
-    raw = path.read_bytes()
+    with open(path, "rb") as f:
+        raw = f.read()
     return raw, hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
@@ -325,9 +324,11 @@ def load_file(path: Path, kind: str, shown: str) -> tuple[RawDocument | None, li
 
 
 def parse_file(
-    raw: bytes, path: Path, kind: str, shown: str, sha: str, *, track_positions: bool = False
+    raw: bytes, path: str | Path, kind: str, shown: str, sha: str, *, track_positions: bool = False
 ) -> tuple[RawDocument | None, list[Diagnostic]]:
     """One file's bytes -> its document and problems."""
+    path = os.fspath(path)
+    name = os.path.basename(path)
     if len(raw) > MAX_FILE_BYTES:
         return None, [
             error(Position(shown), f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} (split it or remove pasted material)")
@@ -343,20 +344,20 @@ def parse_file(
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [error(Position(shown, line, col), f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
     text = text.replace("\r\n", "\n")
-    doc_id = path.stem
-    reserved = windows_reserved(path.name)
+    doc_id = _stem(path)
+    reserved = windows_reserved(name)
     if reserved and kind != "site":
-        problems.append(error(Position(shown), f"{reserved}; rename the file (e.g. to {path.name.replace('.', '-1.', 1)})"))
+        problems.append(error(Position(shown), f"{reserved}; rename the file (e.g. to {name.replace('.', '-1.', 1)})"))
     if kind == "translations":
-        doc_id = f"{path.parent.name}/{path.name.removesuffix('.md')}"  # people/x.ru: the record and the language
+        doc_id = change_key(path).removesuffix(".md")  # people/x.ru: the record and the language
     elif kind != "site" and not ID_RE.match(doc_id):
         problems.append(
             error(
                 Position(shown),
-                f"file name '{path.name}' is not a valid id: use lowercase letters, digits and hyphens (the name is the record's permanent address)",
+                f"file name '{name}' is not a valid id: use lowercase letters, digits and hyphens (the name is the record's permanent address)",
             )
         )
-    if path.suffix == ".md":
+    if name.endswith(".md"):
         split = _split_front_matter(text)
         if split is None:
             opened = text.startswith("---\n")
@@ -388,7 +389,7 @@ def parse_file(
 
 @functools.lru_cache(maxsize=1024)  # a preview keeps them between rebuilds: warnings repeat
 def _positions(path: str, sha: str, kind: str, shown: str) -> tuple[dict, dict]:
-    doc, _ = parse_file(Path(path).read_bytes(), Path(path), kind, shown, sha, track_positions=True)
+    doc, _ = parse_file(read_hashed(path)[0], path, kind, shown, sha, track_positions=True)
     return (doc.values, doc.keys) if doc else ({}, {})
 
 
@@ -404,9 +405,15 @@ def _split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def change_key(path: Path) -> str:
+def change_key(path: str | Path) -> str:
     """How ``last_changed`` names a content file: its folder and name (``people/x.md``)."""
-    return f"{path.parent.name}/{path.name}"
+    folder, name = os.path.split(path)
+    return f"{os.path.basename(folder)}/{name}"
+
+
+def _stem(path: str) -> str:
+    """A file's name without its last extension (Path.stem, of a str)."""
+    return os.path.splitext(os.path.basename(path))[0]
 
 
 def last_changed(content_dir: Path, only: list[Path] | None = None) -> dict[str, dt.date]:

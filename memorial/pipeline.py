@@ -215,7 +215,7 @@ def _build(
         published = {rec.id for rec in model.people}
         model = dataclasses.replace(model, releases=history.releases(content_dir, published), downloads=archives)
     else:
-        dates = {**last.model.last_changed, **last_changed(content_dir, [e.after.doc.path for e in edits])}
+        dates = {**last.model.last_changed, **last_changed(content_dir, [Path(e.after.doc.path) for e in edits])}
         model = with_people(last.model, {e.after.id: e.after for e in edits}, dates)
     clock.lap("model")
     shown = live_manifest(out_dir, last)

@@ -17,6 +17,7 @@ people's name words: the cost grows with the size of the record, not with the nu
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -41,6 +42,7 @@ BETWEEN = re.compile(r"[\s,\-]{1,3}")
 ESCAPED = re.compile(r"\\(?:u[0-9a-fA-F]{4}|.)")  # a character escaped in JSON
 
 
+@functools.cache  # (made when first needed: 300 slugify calls that a check finding every text checked before never needs)
 def _letters() -> dict[int, str]:
     """What str.translate makes of each Cyrillic letter (as ids spell them: Қ -> q, Ж -> zh), and of the
     invisible characters that could split a name without showing (they are dropped)."""
@@ -51,14 +53,11 @@ def _letters() -> dict[int, str]:
     return table
 
 
-LETTERS = _letters()
-
-
 def normal(text: str) -> str:
     """The one form texts are compared in (see the module's note). Line breaks stay where they were."""
     if text.isascii():  # (most texts: translate costs as much as all the rest)
         return text.casefold()
-    return unicodedata.normalize("NFKC", text).casefold().translate(LETTERS)
+    return unicodedata.normalize("NFKC", text).casefold().translate(_letters())
 
 
 def initials(name: str) -> str:
