@@ -6,4 +6,4 @@ import sys
 from memorial.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(exit_at_once=True))
