@@ -51,6 +51,7 @@ def record_problems(
         *_fact_city_problems(rec, records["cities"]),
         *privacy_problems(rec, records, names),
         *body_problems(rec),
+        *(translation_problems(rec, records, site) if rec.kind == "translations" else ()),
     ]
 
 
@@ -328,30 +329,29 @@ def check_ids(records) -> list[Diagnostic]:
     return out
 
 
-def check_translations(records, site: Site | None) -> list[Diagnostic]:
-    """A translation belongs to a record that exists, in a language the site has."""
+def translation_problems(rec: Record, records: dict, site: Site | None) -> list[Diagnostic]:
+    """A translation belongs to a record that exists, in a language the site has, and translates what it has."""
     out = []
-    for key, rec in records["translations"].items():
-        kind, name = key.split("/", 1)
-        base, lang = name.rsplit(".", 1)
-        if base not in records[kind]:
-            out.append(error(rec.doc.position(), f"this translates {kind}/{base}, which does not exist{did_you_mean(base, records[kind])}"))
-        if site is not None and (lang not in site.languages or lang == site.default_language):
-            others = [code for code in site.languages if code != site.default_language]
-            out.append(
-                error(
-                    rec.doc.position(),
-                    f"'{lang}' is not one of the site's other languages ({', '.join(others) or 'none'}); name the file <id>.<language>.md",
-                )
+    kind, name = rec.id.split("/", 1)
+    base, lang = name.rsplit(".", 1)
+    if base not in records[kind]:
+        out.append(error(rec.doc.position(), f"this translates {kind}/{base}, which does not exist{did_you_mean(base, records[kind])}"))
+    if site is not None and (lang not in site.languages or lang == site.default_language):
+        others = [code for code in site.languages if code != site.default_language]
+        out.append(
+            error(
+                rec.doc.position(),
+                f"'{lang}' is not one of the site's other languages ({', '.join(others) or 'none'}); name the file <id>.<language>.md",
             )
-        if kind in ("people", "cities", "days", "figures") and rec.data.title:
-            out.append(error(rec.doc.position(("title",), key=True), f"a {kind} translation has no title; only its text is translated"))
-        entry = records[kind].get(base) if kind in records else None
-        out.extend(_own_fields_problems(rec, kind))
-        if kind == "people":
-            out.extend(_fact_translation_problems(rec, entry.data if entry is not None else None))
-        elif kind == "figures":
-            out.extend(_figure_translation_problems(rec, entry.data if entry is not None else None))
+        )
+    if kind in ("people", "cities", "days", "figures") and rec.data.title:
+        out.append(error(rec.doc.position(("title",), key=True), f"a {kind} translation has no title; only its text is translated"))
+    entry = records[kind].get(base)
+    out.extend(_own_fields_problems(rec, kind))
+    if kind == "people":
+        out.extend(_fact_translation_problems(rec, entry.data if entry is not None else None))
+    elif kind == "figures":
+        out.extend(_figure_translation_problems(rec, entry.data if entry is not None else None))
     return out
 
 

@@ -24,7 +24,7 @@ from . import duplicates, privacy
 from .diagnostics import Diagnostic, did_you_mean, error, has_errors, warning
 from .load import Loaded, RawDocument
 from .markdown import nesting_problem
-from .rules import address_problems, check_ids, check_translations, record_problems, reference_problems
+from .rules import address_problems, check_ids, record_problems, reference_problems
 from .schema import MODELS, Site, parse_partial_date
 
 # "In the future" is judged by the day in Kazakhstan, whatever the zone of the machine that checks (the
@@ -173,7 +173,6 @@ def start_validation(
     if site is not None:  # (the site's own texts: its title, description and the home page's intro)
         diags.extend(privacy.privacy_problems(Record("site", "site", site, "", site_doc), records, names))
     diags.extend(check_ids(records))
-    diags.extend(check_translations(records, site))
     citations = None if partial else _citations(records)
 
     def finish() -> Validated:
@@ -207,14 +206,15 @@ def _problems_context(records: dict, invalid: dict, site_doc, today: dt.date, co
 
 
 def _problems_key(rec: Record, records: dict) -> tuple | None:
-    """The key of a record's problems under one _problems_context: its bytes (and a translated person's,
-    whose names its texts are read against). None, to check it again every time, when it names other people
+    """The key of a record's problems under one _problems_context: its bytes (and a translation's record's,
+    whose facts and names it is read against). None, to check it again every time, when it names other people
     (not_duplicate_of: who exists), or has a photo (whose file may change with the entry unchanged)."""
     if rec.kind == "people" and (rec.data.not_duplicate_of or rec.data.photo is not None):
         return None
-    if rec.kind == "translations" and rec.id.startswith("people/"):
-        person = records["people"].get(rec.id[len("people/") :].rsplit(".", 1)[0])
-        return (rec.kind, rec.doc.display, rec.doc.sha, person.doc.sha if person is not None else None)
+    if rec.kind == "translations":
+        kind, name = rec.id.split("/", 1)
+        translated = records[kind].get(name.rsplit(".", 1)[0])
+        return (rec.kind, rec.doc.display, rec.doc.sha, translated.doc.sha if translated is not None else None)
     return (rec.kind, rec.doc.display, rec.doc.sha)
 
 

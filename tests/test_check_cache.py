@@ -71,6 +71,10 @@ def test_edits_between_checks_give_what_a_check_from_scratch_gives(site, run, us
         lambda: shutil.move(site.content / "sources/paper-b.yaml", site.tmp / "paper-b.yaml"),
         lambda: shutil.move(site.tmp / "paper-b.yaml", site.content / "sources/paper-b.yaml"),
         lambda: site.edit("people/person-two.md", "---\n", "---\nnot yaml: [\n"),
+        # a translation unchanged, the entry it translates changed under it: its facts are matched again
+        lambda: site.edit("site.yaml", "languages: [en]", "languages: [en, ru]"),
+        lambda: site.write("people/person-one.ru.md", "---\nevents:\n  - date: 2022-01-06\n    what: Тестовое событие.\n---\nТекст.\n"),
+        lambda: site.edit("people/person-one.md", "date: 2022-01-06", "date: 2022-01-07"),
     ]
     pipeline.check(site.content)
     for n, edit in enumerate(edits):
@@ -78,6 +82,7 @@ def test_edits_between_checks_give_what_a_check_from_scratch_gives(site, run, us
         found = pipeline.check(site.content)[1]
         assert found == from_scratch(site, user_cache), f"after edit {n}"
         assert n != 7 or any("source 'paper-b' is not defined" in d.message for d in found)
+    assert any(d.position.path.endswith("person-one.ru.md") and "no fact dated 2022-01-06" in d.message for d in found)
 
 
 def test_a_cache_not_signed_here_is_ignored(site, run, user_cache):
