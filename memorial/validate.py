@@ -275,11 +275,15 @@ def _again(loaded: Loaded, last: Validated, people: Collection[str], content_dir
         documents[(doc.kind, doc.display, doc.sha)] = checked
         changed[doc.id] = now[doc.id] = Record(doc.kind, doc.id, data, doc.body, doc, refs, dates, cited)
     records = {**last.records, "people": now}
+    # their translations are read against them (a translated fact names the entry's fact by its date): checked again too
+    languages = last.site.languages
+    translations = [tr for pid in changed for lang in languages if (tr := records["translations"].get(f"people/{pid}.{lang}"))]
+    shown |= {tr.doc.display for tr in translations}
     whole = set(last.whole)
     diags = [d for d in last.diagnostics if d.position.path not in shown and d not in whole]
     invalid = {kind: set() for kind in records}  # none: the last build had no errors
     names = privacy.name_index(now)  # (the same people shown by initials, with the same names: see _hidden_names)
-    for rec in changed.values():
+    for rec in [*changed.values(), *translations]:
         diags.extend(record_problems(rec, records, invalid, last.site, today, content_dir, names))
     # Who cites each source, from the last answer's count (never from a refused edit's: each answer keeps its own).
     citations = Counter(last.citations if last.citations is not None else _citations(last.records))

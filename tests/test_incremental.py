@@ -268,6 +268,22 @@ def test_the_files_a_watcher_saw_saved_are_all_that_is_looked_at(tmp_path):
     assert looked_at(content, files, [tmp_path / "elsewhere.md"]) is None
 
 
+def test_an_entry_edited_under_its_translation_has_the_translation_checked_again(site):
+    """A translated fact names the entry's fact by its date: when `serve` checks again only the edited entry,
+    its translations are checked with it, so the date moved there is found unmatched as a build from scratch
+    finds it."""
+    site.edit("site.yaml", "languages: [en]", "languages: [en, ru]")
+    site.write("people/person-one.ru.md", "---\nevents:\n  - date: 2022-01-06\n    what: Тестовое событие.\n---\nТекст.\n")
+    out = site.tmp / "output"
+    last = pipeline.build(site.content, out, serving=True)
+    assert last.ok
+    site.edit("people/person-one.md", "date: 2022-01-06", "date: 2022-01-07")
+    after = pipeline.build(site.content, out, last=last.build, serving=True, saved=[site.content / "people/person-one.md"])
+    fresh = pipeline.build(site.content, site.tmp / "fresh")
+    assert after.diagnostics == fresh.diagnostics
+    assert any(d.position.path.endswith("person-one.ru.md") and "no fact dated 2022-01-06" in d.message for d in after.diagnostics)
+
+
 def _scratch(content: Path, where: Path) -> dict[str, bytes]:
     assert pipeline.build(content, where / "output").ok
     return files(where / "output")
