@@ -415,7 +415,9 @@ class Bench:
         self.args = args
         self.rows: list[Row] = []
         self.failures: list[str] = []
-        self.env = dict(os.environ)
+        # Python keeps its compiled modules (__pycache__) on an editor's machine: a shell that forbids it
+        # (PYTHONDONTWRITEBYTECODE, as some containers set) would add compiling the code to every command.
+        self.env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         self.copied = not args.live
         self.code = copy_project(args.work / "project") if self.copied else PROJECT
         self.fingerprint = fingerprint(self.code)
@@ -905,7 +907,7 @@ def machine(bench: Bench, hugo: Path | None, args: argparse.Namespace) -> list[t
         ("RAM", f"{int(total.group(1)) / 2**20:.1f} GiB" if total else "unknown"),
         ("OS", f"{platform.system()} {platform.release()} ({platform.machine()})"),
         ("Python", f"{platform.python_version()} ({sys.executable})"),
-        ("PYTHONDONTWRITEBYTECODE", os.environ.get("PYTHONDONTWRITEBYTECODE", "unset")),
+        ("PYTHONDONTWRITEBYTECODE", f"{os.environ.get('PYTHONDONTWRITEBYTECODE', 'unset')} here; unset for the commands measured"),
         ("Hugo", hugo_version),
         ("project commit", f"{project_commit()} (uncommitted changes are not detected: see the fingerprint)"),
         (
