@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # (for the fields' types only: importing them is most of a no
     from .validate import Validated
 
 PROJECT = Path(__file__).resolve().parent.parent
-FORMAT = 14  # bump when the cached structures or the file's layout change
+FORMAT = 15  # bump when the cached structures or the file's layout change
 HEAD = struct.Struct("<Q32s")  # before each part: its length, and its signature (keyed BLAKE2b)
 
 
@@ -301,11 +301,12 @@ def load_checks(content_dir: Path) -> Checked:
 
 def _lean(parsed: dict, documents: dict) -> dict:
     """``parsed`` without the fields of each file whose record the check made (they are in ``documents``,
-    where the next check takes them from): read back, they cost as much as everything else in the cache."""
+    where the next check takes them from) and without its text (read again by the rare rule that needs it
+    when the rules' answer for it was not kept: load.with_body): read back, they cost as much as all the rest."""
     out = {}
     for key, (doc, problems) in parsed.items():
-        if doc is not None and doc.data and documents.get((doc.kind, doc.display, doc.sha), (None,))[0] is not None:
-            doc = replace(doc, data={})
+        if doc is not None and doc.body is not None and documents.get((doc.kind, doc.display, doc.sha), (None,))[0] is not None:
+            doc = replace(doc, data={}, body=None)
         out[key] = (doc, problems)
     return out
 
@@ -313,7 +314,7 @@ def _lean(parsed: dict, documents: dict) -> dict:
 def _whole(parsed: dict, documents: dict) -> bool:
     """Whether every file ``_lean`` left without its fields has its record in ``documents`` (else the cache
     would be read as empty files)."""
-    return all(doc is None or doc.data or (doc.kind, doc.display, doc.sha) in documents for doc, _ in parsed.values())
+    return all(doc is None or doc.body is not None or (doc.kind, doc.display, doc.sha) in documents for doc, _ in parsed.values())
 
 
 def save_checks(content_dir: Path, was: Checked, files: dict, parsed: dict, validated: Validated) -> None:

@@ -129,8 +129,8 @@ def find(people: dict, keys: dict | None = None, blocks: dict | None = None) -> 
     blocks = _blocks(keys) if blocks is None else blocks
     pairs: set[tuple[str, str]] = set()
     for ids in blocks.values():
-        if " " in ids:
-            ordered = sorted(ids.split())
+        if "/" in ids:
+            ordered = sorted(ids.split("/"))
             pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
     return _sorted(_judged(people, _scored(pairs, keys)))
 
@@ -150,12 +150,16 @@ def find_again(people: dict, found: list[Suspect], keys: dict, blocks: dict, cha
     changed = set(changed)
     for pid in changed:
         for block in _block_keys(keys.get(pid, [])):
-            blocks[block] = " ".join(o for o in blocks[block].split() if o != pid)
+            blocks[block] = "/".join(o for o in blocks[block].split("/") if o != pid)
         keys[pid] = _key(people[pid])
         for block in _block_keys(keys[pid]):
-            blocks[block] = " ".join([*blocks.get(block, "").split(), pid])
+            blocks[block] = "/".join(o for o in [*blocks.get(block, "").split("/"), pid] if o)
     pairs = {
-        (pid, o) if pid < o else (o, pid) for pid in changed for block in _block_keys(keys[pid]) for o in blocks[block].split() if o != pid
+        (pid, o) if pid < o else (o, pid)
+        for pid in changed
+        for block in _block_keys(keys[pid])
+        for o in blocks[block].split("/")
+        if o and o != pid
     }
     kept = [s for s in found if s.a not in changed and s.b not in changed]
     return _sorted(kept + _judged(people, _scored(pairs, keys)))
@@ -184,13 +188,13 @@ def _block_keys(names: list[str]) -> set[str]:
 
 
 def _blocks(keys: dict) -> dict[str, str]:
-    """Each block -> the ids of the people in it, separated by spaces (ids have none): one str, not a list,
+    """Each block -> the ids of the people in it, separated by '/' (no file name has one): one str, not a list,
     since most blocks hold one person and the caches keep 130,000 of them at 10,000 people."""
     blocks: dict[str, list[str]] = defaultdict(list)
     for pid, names in keys.items():
         for block in _block_keys(names):
             blocks[block].append(pid)
-    return {block: " ".join(ids) for block, ids in blocks.items()}
+    return {block: "/".join(ids) for block, ids in blocks.items()}
 
 
 def _scored(pairs, keys: dict) -> dict[tuple[str, str], float]:

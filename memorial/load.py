@@ -16,7 +16,7 @@ import os
 import re
 import subprocess
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import characters, parallel
@@ -62,7 +62,7 @@ class RawDocument:
     kind: str  # "site", "people", "cities", ...
     id: str
     data: dict
-    body: str = ""
+    body: str | None = ""  # None: not kept (the check cache leaves it out where its rules' answer is kept; see with_body)
     body_line: int = 1  # line of the body's first line in the file
     values: dict | None = None  # PathKey -> (line, col) of a value; None until a message needs it
     keys: dict | None = None  # PathKey -> (line, col) of its key
@@ -385,6 +385,14 @@ def parse_file(
     keep = (values, keys) if track_positions else (None, None)
     doc = RawDocument(path, shown, kind, doc_id, data, body, body_line, *keep, sha)
     return doc, problems
+
+
+def with_body(doc: RawDocument) -> RawDocument:
+    """``doc`` with its body, read again from its file where a cache left it out (as positions are)."""
+    if doc.body is not None:
+        return doc
+    again, _ = parse_file(read_hashed(doc.path)[0], doc.path, doc.kind, doc.display, doc.sha)
+    return replace(doc, body=again.body if again is not None else "")
 
 
 @functools.lru_cache(maxsize=1024)  # a preview keeps them between rebuilds: warnings repeat

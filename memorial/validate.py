@@ -14,7 +14,7 @@ import hashlib
 import typing
 from collections import Counter
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import duplicates, privacy
 from .diagnostics import Diagnostic, did_you_mean, error, has_errors, warning
-from .load import Loaded, RawDocument
+from .load import Loaded, RawDocument, with_body
 from .markdown import nesting_problem
 from .rules import address_problems, check_ids, record_problems, reference_problems
 from .schema import MODELS, Site, parse_partial_date
@@ -165,7 +165,7 @@ def start_validation(
             key = _problems_key(rec, records)
             found = known.get(key) if key is not None else None
             if found is None:
-                found = record_problems(rec, records, invalid, site, today, content_dir, names, partial)
+                found = record_problems(_with_body(rec), records, invalid, site, today, content_dir, names, partial)
             if key is not None and not has_errors(found):  # (an error is checked again: its message may suggest a fresh address)
                 found_now[key] = found
             diags.extend(found)
@@ -203,6 +203,14 @@ def _problems_context(records: dict, invalid: dict, site_doc, today: dt.date, co
         h.update("\0".join(f"{rid}\0{rec.doc.sha}" for rid, rec in records[kind].items()).encode())
     h.update(repr(sorted((p.rid, p.shown, p.initials, sorted(p.words)) for p in names.people.values())).encode())
     return h.hexdigest()
+
+
+def _with_body(rec: Record) -> Record:
+    """``rec`` with its text: the check cache leaves it out of the files whose problems it keeps."""
+    if rec.body is not None:
+        return rec
+    doc = with_body(rec.doc)
+    return replace(rec, body=doc.body, doc=doc)
 
 
 def _problems_key(rec: Record, records: dict) -> tuple | None:
