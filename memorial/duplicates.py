@@ -12,6 +12,7 @@ editor has checked is silenced with `not_duplicate_of: [id]` on either entry.
 from __future__ import annotations
 
 import re
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -128,10 +129,12 @@ def find(people: dict, keys: dict | None = None, blocks: dict | None = None) -> 
     keys = {pid: _key(p) for pid, p in people.items()} if keys is None else keys
     blocks = _blocks(keys) if blocks is None else blocks
     pairs: set[tuple[str, str]] = set()
-    for ids in blocks.values():
-        if "/" in ids:
-            ordered = sorted(ids.split("/"))
-            pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
+    for bucket in blocks.values():
+        for entry in bucket.split("\0"):
+            ids = entry.partition("=")[2]
+            if "/" in ids:
+                ordered = sorted(ids.split("/"))
+                pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
     return _sorted(_judged(people, _scored(pairs, keys)))
 
 
@@ -150,16 +153,16 @@ def find_again(people: dict, found: list[Suspect], keys: dict, blocks: dict, cha
     changed = set(changed)
     for pid in changed:
         for block in _block_keys(keys.get(pid, [])):
-            blocks[block] = "/".join(o for o in blocks[block].split("/") if o != pid)
+            _set_block(blocks, block, [o for o in _in_block(blocks, block) if o != pid])
         keys[pid] = _key(people[pid])
         for block in _block_keys(keys[pid]):
-            blocks[block] = "/".join(o for o in [*blocks.get(block, "").split("/"), pid] if o)
+            _set_block(blocks, block, [*_in_block(blocks, block), pid])
     pairs = {
         (pid, o) if pid < o else (o, pid)
         for pid in changed
         for block in _block_keys(keys[pid])
-        for o in blocks[block].split("/")
-        if o and o != pid
+        for o in _in_block(blocks, block)
+        if o != pid
     }
     kept = [s for s in found if s.a not in changed and s.b not in changed]
     return _sorted(kept + _judged(people, _scored(pairs, keys)))
@@ -187,14 +190,42 @@ def _block_keys(names: list[str]) -> set[str]:
     return out
 
 
-def _blocks(keys: dict) -> dict[str, str]:
-    """Each block -> the ids of the people in it, separated by '/' (no file name has one): one str, not a list,
-    since most blocks hold one person and the caches keep 130,000 of them at 10,000 people."""
-    blocks: dict[str, list[str]] = defaultdict(list)
+BUCKETS = 4096  # the texts the blocks are kept in (see _blocks)
+
+
+def _blocks(keys: dict) -> dict[int, str]:
+    """Every block and the ids of the people in it, kept in BUCKETS texts (by a hash of the block) of entries
+    'block=id/id' separated by NUL: most blocks hold one person, and as 130,000 entries at 10,000 people they
+    were most of what the caches took to read back. A block has letters and spaces only (fold), and no file
+    name has '/' or NUL."""
+    grouped: dict[str, list[str]] = defaultdict(list)
     for pid, names in keys.items():
         for block in _block_keys(names):
-            blocks[block].append(pid)
-    return {block: "/".join(ids) for block, ids in blocks.items()}
+            grouped[block].append(pid)
+    buckets: dict[int, list[str]] = defaultdict(list)
+    for block, ids in grouped.items():
+        buckets[_bucket(block)].append(f"{block}={'/'.join(ids)}")
+    return {bucket: "\0".join(entries) for bucket, entries in buckets.items()}
+
+
+def _bucket(block: str) -> int:
+    return zlib.crc32(block.encode()) % BUCKETS  # (not hash(): it differs from one process to the next)
+
+
+def _in_block(blocks: dict, block: str) -> list[str]:
+    """The ids of the people in ``block`` (see _blocks)."""
+    for entry in blocks.get(_bucket(block), "").split("\0"):
+        name, _, ids = entry.partition("=")
+        if name == block:
+            return ids.split("/")
+    return []
+
+
+def _set_block(blocks: dict, block: str, ids: list[str]) -> None:
+    """``block`` made to hold ``ids`` (none: gone) in ``blocks``, the caller's own copy (its texts are replaced)."""
+    bucket = _bucket(block)
+    entries = [entry for entry in blocks.get(bucket, "").split("\0") if entry and entry.partition("=")[0] != block]
+    blocks[bucket] = "\0".join([*entries, f"{block}={'/'.join(ids)}"] if ids else entries)
 
 
 def _scored(pairs, keys: dict) -> dict[tuple[str, str], float]:

@@ -18,6 +18,16 @@ CHROMIUM = "/usr/bin/chromium"  # Debian's; never a downloaded browser
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def own_user_cache(tmp_path_factory):
+    """A user cache folder of the tests' own (the signing key, `check`'s caches), never the developer's:
+    their checks of the content they work on would be pushed out (only the last few folders keep one)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("LOCALAPPDATA", raising=False)
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+        yield
+
+
 def errors_of(err: str) -> list[str]:
     """The diagnostics lines (errors and warnings) of a command's stderr."""
     return [line for line in err.splitlines() if ": error: " in line or ": warning: " in line]
