@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # (for the fields' types only: importing them is most of a no
     from .validate import Validated
 
 PROJECT = Path(__file__).resolve().parent.parent
-FORMAT = 15  # bump when the cached structures or the file's layout change
+FORMAT = 16  # bump when the cached structures or the file's layout change
 HEAD = struct.Struct("<Q32s")  # before each part: its length, and its signature (keyed BLAKE2b)
 
 
@@ -299,16 +299,19 @@ def load_checks(content_dir: Path) -> Checked:
     return Checked(last, base, stamp, rules)
 
 
-def _lean(parsed: dict, documents: dict) -> dict:
-    """``parsed`` without the fields of each file whose record the check made (they are in ``documents``,
-    where the next check takes them from) and without its text (read again by the rare rule that needs it
-    when the rules' answer for it was not kept: load.with_body): read back, they cost as much as all the rest."""
-    out = {}
+def _lean(parsed: dict, documents: dict) -> tuple[dict, dict]:
+    """``parsed`` and ``documents`` without what a check reads of a file whose record it made only when a rule
+    must look at it again (its answer not kept): the fields and text it was made from, and where it names
+    cities, sources and dates (load.in_full reads them again then, as positions are read for a message). Read
+    back for every file, they cost as much as all the rest."""
+    lean_parsed, lean_documents = {}, dict(documents)
     for key, (doc, problems) in parsed.items():
-        if doc is not None and doc.body is not None and documents.get((doc.kind, doc.display, doc.sha), (None,))[0] is not None:
+        checked = documents.get((doc.kind, doc.display, doc.sha)) if doc is not None else None
+        if checked is not None and checked[0] is not None and doc.body is not None:
             doc = replace(doc, data={}, body=None)
-        out[key] = (doc, problems)
-    return out
+            lean_documents[(doc.kind, doc.display, doc.sha)] = (*checked[:2], (), (), checked[4])
+        lean_parsed[key] = (doc, problems)
+    return lean_parsed, lean_documents
 
 
 def _whole(parsed: dict, documents: dict) -> bool:
@@ -335,8 +338,9 @@ def save_checks(content_dir: Path, was: Checked, files: dict, parsed: dict, vali
     if key is None:
         return
     whole, since = _check_paths(content_dir)
-    more_parsed = _lean({k: v for k, v in parsed.items() if k not in base.parsed}, documents)
-    more_documents = {k: v for k, v in documents.items() if k not in base.documents}
+    more_parsed, more_documents = _lean(
+        {k: v for k, v in parsed.items() if k not in base.parsed}, {k: v for k, v in documents.items() if k not in base.documents}
+    )
     if was.stamp and len(more_parsed) + len(more_documents) <= max(200, len(parsed) // 20):
         _write_atomically(
             since,
@@ -344,9 +348,8 @@ def save_checks(content_dir: Path, was: Checked, files: dict, parsed: dict, vali
             [(FORMAT, base.code, was.stamp), files, more_parsed, None if searched is base.searched else searched, more_documents, rules],
         )
         return
-    _write_atomically(
-        whole, key, [(FORMAT, code_key()), secrets.token_bytes(16), files, _lean(parsed, documents), searched, documents, rules]
-    )
+    parsed, documents = _lean(parsed, documents)
+    _write_atomically(whole, key, [(FORMAT, code_key()), secrets.token_bytes(16), files, parsed, searched, documents, rules])
     since.unlink(missing_ok=True)
     with contextlib.suppress(OSError):  # the oldest content folders' caches go
         kept = sorted(whole.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)

@@ -62,7 +62,7 @@ class RawDocument:
     kind: str  # "site", "people", "cities", ...
     id: str
     data: dict
-    body: str | None = ""  # None: not kept (the check cache leaves it out where its rules' answer is kept; see with_body)
+    body: str | None = ""  # None: not kept, nor its fields (the check cache leaves them out of a file whose record it keeps; see in_full)
     body_line: int = 1  # line of the body's first line in the file
     values: dict | None = None  # PathKey -> (line, col) of a value; None until a message needs it
     keys: dict | None = None  # PathKey -> (line, col) of its key
@@ -387,12 +387,12 @@ def parse_file(
     return doc, problems
 
 
-def with_body(doc: RawDocument) -> RawDocument:
-    """``doc`` with its body, read again from its file where a cache left it out (as positions are)."""
+def in_full(doc: RawDocument) -> RawDocument:
+    """``doc`` with its fields and body, read again from its file where a cache left them out (as positions are)."""
     if doc.body is not None:
         return doc
     again, _ = parse_file(read_hashed(doc.path)[0], doc.path, doc.kind, doc.display, doc.sha)
-    return replace(doc, body=again.body if again is not None else "")
+    return again if again is not None else replace(doc, body="")
 
 
 @functools.lru_cache(maxsize=1024)  # a preview keeps them between rebuilds: warnings repeat

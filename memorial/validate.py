@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import duplicates, privacy
 from .diagnostics import Diagnostic, did_you_mean, error, has_errors, warning
-from .load import Loaded, RawDocument, with_body
+from .load import Loaded, RawDocument, in_full
 from .markdown import nesting_problem
 from .rules import address_problems, check_ids, record_problems, reference_problems
 from .schema import MODELS, Site, parse_partial_date
@@ -165,7 +165,7 @@ def start_validation(
             key = _problems_key(rec, records)
             found = known.get(key) if key is not None else None
             if found is None:
-                found = record_problems(_with_body(rec), records, invalid, site, today, content_dir, names, partial)
+                found = record_problems(_in_full(rec), records, invalid, site, today, content_dir, names, partial)
             if key is not None and not has_errors(found):  # (an error is checked again: its message may suggest a fresh address)
                 found_now[key] = found
             diags.extend(found)
@@ -205,12 +205,14 @@ def _problems_context(records: dict, invalid: dict, site_doc, today: dt.date, co
     return h.hexdigest()
 
 
-def _with_body(rec: Record) -> Record:
-    """``rec`` with its text: the check cache leaves it out of the files whose problems it keeps."""
+def _in_full(rec: Record) -> Record:
+    """``rec`` with its text and the places it names cities, sources and dates: the check cache leaves them
+    out of the files whose records it keeps (read again here, for the rules whose answer was not kept)."""
     if rec.body is not None:
         return rec
-    doc = with_body(rec.doc)
-    return replace(rec, body=doc.body, doc=doc)
+    doc = in_full(rec.doc)
+    refs, dates = _refs_and_dates(doc) if doc.data else ((), ())
+    return replace(rec, body=doc.body, doc=doc, refs=refs, dates=dates)
 
 
 def _problems_key(rec: Record, records: dict) -> tuple | None:
@@ -335,13 +337,17 @@ def _checked(doc: RawDocument, documents: dict) -> tuple:
             data, problems = model.model_validate(doc.data), ()
         except ValidationError as exc:
             data, problems = None, tuple(_schema_diagnostics(doc, model, exc))
-        raw = {k: v for k, v in doc.data.items() if k != "private"}
-        refs, dates = [], []
-        if data is not None:
-            _find_refs_and_dates(raw, (), refs, dates)
-        refs, dates = tuple(refs), tuple(dates) if doc.kind != "site" else ()
+        refs, dates = _refs_and_dates(doc) if data is not None else ((), ())
         found = (data, problems, refs, dates, _cited(model, refs))
     return found
+
+
+def _refs_and_dates(doc: RawDocument) -> tuple[tuple, tuple]:
+    """Where a valid file names cities and sources ((path, kind, id)), and its dates ((path, PartialDate))."""
+    refs: list = []
+    dates: list = []
+    _find_refs_and_dates({k: v for k, v in doc.data.items() if k != "private"}, (), refs, dates)
+    return tuple(refs), tuple(dates) if doc.kind != "site" else ()
 
 
 # ---------------------------------------------------------------- schema errors
