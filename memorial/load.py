@@ -486,10 +486,12 @@ def changed_since(content_dir: Path, ref: str) -> tuple[list[Path], str | None]:
     def git(*args: str) -> subprocess.Popen:  # (paths in its answers are relative to root)
         return subprocess.Popen(["git", "-C", str(root), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
-    try:  # (the two at once: git's start-up was most of their time)
+    changed = ("diff", "--name-only", "-z", "--relative", "--no-renames", "--diff-filter=d")
+    try:  # (all at once: git's start-up was most of their time; diff --merge-base would need git 2.30)
         asked = [
-            git("diff", "--name-only", "-z", "--relative", "--no-renames", "--diff-filter=d", "--merge-base", ref, "--", "."),
-            git("ls-files", "-z", "--others", "--exclude-standard", "--", "."),
+            git(*changed, f"{ref}...HEAD", "--", "."),  # committed since the merge base
+            git(*changed, "HEAD", "--", "."),  # not committed yet
+            git("ls-files", "-z", "--others", "--exclude-standard", "--", "."),  # new
         ]
         answers = [(proc, *proc.communicate()) for proc in asked]
     except OSError:
