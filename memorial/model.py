@@ -24,7 +24,7 @@ from .schema import PartialDate, Site, Timeline
 from .validate import Record, Validated
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # (slots: a day's or a city's page reads a few fields of thousands)
 class Happening:
     """One dated line on a day, city or timeline page: a person's event or a general event."""
 
