@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # (for the fields' types only: importing them is most of a no
     from .validate import Validated
 
 PROJECT = Path(__file__).resolve().parent.parent
-FORMAT = 16  # bump when the cached structures or the file's layout change
+FORMAT = 17  # bump when the cached structures or the file's layout change
 HEAD = struct.Struct("<Q32s")  # before each part: its length, and its signature (keyed BLAKE2b)
 
 
@@ -77,7 +77,7 @@ class Build:
     photos: dict = field(default_factory=dict)  # saved: (photo file, size, time) -> (its hash, [(width, height, digest)])
     keys: dict = field(default_factory=dict)  # person id -> key over everything their page shows (person_keys)
     person_pages: dict = field(default_factory=dict)  # saved: (lang, person id) -> (key, page path, page digest)
-    lines: dict = field(default_factory=dict)  # saved: (lang, person id) -> lines.Fragments, made under that key
+    lines: dict = field(default_factory=dict)  # saved: language -> person id -> lines.Fragments, made under that key
     lists: dict = field(default_factory=dict)  # language -> the people lists' rows (lines.Lines.lists_made)
     templates: object = None  # render.TemplateCache: compiled templates
     pages: int = 0  # how many the site has

@@ -55,7 +55,7 @@ def _people_only(last: Build, code: str, changed: frozenset[str], files: dict, o
     if live is None or live != last.tree or manifest_signature(out_dir, live) != last.manifests[live][0]:
         return None
     people = last.validated.records["people"]
-    published = {rec.id for rec in last.model.people}
+    published = last.model.people_by_id
     ids = set()
     for rel in changed:
         kind, _, name = rel.partition("/")

@@ -24,7 +24,7 @@ from .schema import PartialDate, Site, Timeline
 from .validate import Record, Validated
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # (slots: a day's or a city's page reads a few fields of thousands)
 class Happening:
     """One dated line on a day, city or timeline page: a person's event or a general event."""
 
@@ -282,7 +282,7 @@ def with_people(model: SiteModel, changed: dict[str, Record], last_changed: dict
 
     Each keeps its id and stays published with the same former ids, so no page appears, goes or moves
     (the caller makes sure of it)."""
-    old = [p for p in model.people if p.id in changed]
+    old = sorted((model.people_by_id[pid] for pid in changed), key=person_key)  # (in the model's order)
     new = [changed[p.id] for p in old]
 
     def lines(people) -> list[Happening]:

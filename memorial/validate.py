@@ -32,7 +32,7 @@ from .schema import MODELS, Site, parse_partial_date
 KAZAKHSTAN = ZoneInfo("Asia/Almaty")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     kind: str
     id: str

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from memorial import cache, paging, pipeline
+from memorial import cache, export, paging, pipeline
 
 sys.path.insert(0, str(ROOT / "bench"))
 import make_corpus  # noqa: E402
@@ -240,6 +240,42 @@ def test_thirty_random_edits_each_give_what_a_build_from_scratch_gives(corpus, t
     site.write_text(site.read_text(encoding="utf-8").replace("title: ", "title: The "), encoding="utf-8")
     assert pipeline.build(content, out).ok
     assert files(out) == _scratch(content, tmp_path / "last")
+
+
+def test_dates_moved_in_serve_in_three_trees_give_what_a_build_from_scratch_gives(tmp_path, monkeypatch):
+    """A dated fact moved to another day, again and again, as `serve` rebuilds after each save, in three
+    language trees: the two days' pages and every page of the lists between the date's old and new place
+    are made again, the other pages of those lists kept (lines.Lines.kept_page), the search index and the
+    open data joined again (export.Joined, a part at a time); each time the output is byte for byte the
+    one a build from scratch makes."""
+    monkeypatch.setattr(paging, "PER_PAGE", 20)  # every day's and city's list over several pages
+    monkeypatch.setattr(paging, "NAMES_PER_PAGE", 15)
+    monkeypatch.setattr(export, "PART", 16)  # the open data in many parts
+    content = tmp_path / "content"
+    make_corpus.write(160, content, seed=SEED, languages=("en", "ru", "kk"))
+    out = tmp_path / "output"
+    last = pipeline.build(content, out, serving=True).build
+    rng = random.Random(SEED)
+    people = entries(content)
+    moved = 0
+    for n in range(8):
+        e = Entry(rng.choice(people))
+        days = [event for event in e.data["events"] if str(event["date"]).startswith("2022-01-")]
+        if not days:
+            continue
+        event = rng.choice(days)
+        day = int(str(event["date"])[-2:])
+        # the next day or a few days on (as the benchmark moves one), back again, or off the timeline
+        event["date"] = f"2022-01-{2 + (day - 1 + rng.choice([1, 1, 3, -2])) % 19:02d}" if n % 4 != 3 else "2022-03-15"
+        e.save()
+        result = pipeline.build(content, out, last=last, serving=True, saved=[e.path])
+        assert result.ok and result.edited == (e.path.stem,), f"move {n}"
+        last = result.build
+        assert files(out) == _scratch(content, tmp_path / f"fresh-{n}"), f"move {n}: {e.path.stem}"
+        shutil.rmtree(tmp_path / f"fresh-{n}")
+        moved += 1
+    assert moved >= 5
+    last.wait()
 
 
 def _saved(content: Path, before: dict, n: int) -> list[Path] | None:

@@ -205,7 +205,7 @@ def test_a_build_recovers_from_a_live_page_deleted_by_hand(site, run):
     assert page.is_file()
 
 
-@pytest.mark.parametrize("name", [".output.state.json", ".output.a.manifest.json", ".output.cache.pickle"])
+@pytest.mark.parametrize("name", [".output.state.json", ".output.a.manifest", ".output.cache.pickle"])
 @pytest.mark.parametrize("text", ["[1, 2]", '{"quick": 3, "diagnostics": 4}', "\x00garbage"])
 def test_a_state_manifest_or_cache_file_of_the_wrong_shape_is_built_past(site, run, tmp_path, name, text):
     assert run("build")[0] == 0
