@@ -225,8 +225,8 @@ def load(out_dir: Path, *, checks_only: bool = False) -> Build:
 @contextlib.contextmanager
 def _reading(path: Path, key: bytes):
     """A function that gives the next part of the cache file ``path`` at each call, if this machine signed it
-    (else ValueError: nothing is unpickled). The file is mapped, not read into memory: the copy of a check
-    cache (60 MB) was a seventh of a check's page faults."""
+    (else ValueError: nothing is unpickled). The file is mapped, not read into memory: a copy of a check
+    cache was a seventh of a check's page faults (11,000 of 82,000)."""
     with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped, memoryview(mapped) as whole:
         at = 0
 
@@ -279,7 +279,7 @@ def load_checks(content_dir: Path) -> Checked:
             files, parsed, searched, documents, rules = (part() for _ in range(5))
     except Exception:  # noqa: BLE001 - a damaged, outdated or foreign cache is simply made again
         return Checked()
-    if not _whole(parsed, documents):
+    if not _complete(parsed, documents):
         return Checked()
     base = Build(code=code, files=files, parsed=parsed, searched=searched, documents=documents)
     try:
@@ -293,7 +293,7 @@ def load_checks(content_dir: Path) -> Checked:
     newer = {shown for shown, _ in more_parsed}
     parsed = {k: v for k, v in parsed.items() if k[0] not in newer} | more_parsed
     documents = documents | more_documents
-    if not _whole(parsed, documents):
+    if not _complete(parsed, documents):
         return Checked(base, base, stamp, rules)
     last = Build(code=code, files=files, parsed=parsed, searched=searched if more_searched is None else more_searched, documents=documents)
     return Checked(last, base, stamp, rules)
@@ -314,7 +314,7 @@ def _lean(parsed: dict, documents: dict) -> tuple[dict, dict]:
     return lean_parsed, lean_documents
 
 
-def _whole(parsed: dict, documents: dict) -> bool:
+def _complete(parsed: dict, documents: dict) -> bool:
     """Whether every file ``_lean`` left without its fields has its record in ``documents`` (else the cache
     would be read as empty files)."""
     return all(doc is None or doc.body is not None or (doc.kind, doc.display, doc.sha) in documents for doc, _ in parsed.values())

@@ -211,7 +211,7 @@ def _in_full(rec: Record) -> Record:
     if rec.body is not None:
         return rec
     doc = in_full(rec.doc)
-    refs, dates = _refs_and_dates(doc) if doc.data else ((), ())
+    refs, dates = _refs_and_dates(doc)
     return replace(rec, body=doc.body, doc=doc, refs=refs, dates=dates)
 
 
