@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import bisect
 import csv
-import io
 import itertools
 import json
 import operator
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from .datapackage import CITATIONS, CITIES, EVENTS, FIGURES, LIST_SEPARATOR, PEOPLE, SOURCES_CSV, package
 from .model import SiteModel, page_id, shown_name
@@ -406,16 +406,15 @@ def _csv_line(columns: list[str], row: dict | None) -> str:
 def _csv_lines(rows: list[tuple[list[str], dict | None]]) -> list[str]:
     """Several CSV lines, one per (columns, row), through one writer (a person's lines: making a writer
     for each took longer than writing the line)."""
-    buf = io.StringIO()
+    written: list[str] = []
     # A writer quotes a cell holding a character of its line ending (and, before Python 3.12, no other
     # line break): ending lines in CRLF, a cell holding a CR or an LF is quoted. Lines end in LF here.
-    writer = csv.writer(buf, lineterminator="\r\n")
-    ends = []
+    # (It writes each line whole, with one call: into a list, not a StringIO, whose tell() after text
+    # that is not ASCII took longer than the line.)
+    writer = csv.writer(SimpleNamespace(write=written.append), lineterminator="\r\n")
     for columns, row in rows:
         writer.writerow(columns if row is None else map(_cell, map(row.get, columns)))
-        ends.append(buf.tell())
-    text = buf.getvalue()
-    return [text[start : end - 2] + "\n" for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+    return [line[:-2] + "\n" for line in written]
 
 
 def _json(value) -> bytes:

@@ -308,3 +308,45 @@ def test_a_line_break_of_any_kind_in_a_one_line_field_is_refused(site, run):
         code, _, err = run("check", "--content", "content")
         assert code == 1 and "content/people/person-one.md:2:7: error: name: must be a single line" in err, err
         site.edit("people/person-one.md", f'name: "Example{breaker}=HYPERLINK(1)"', "name: Example Person One")
+
+
+# ------------------------------------------------------------------ escaping
+
+
+def test_the_templates_escape_exactly_as_markupsafe_does():
+    """render.escape, which every {{ }} of every template calls, gives markupsafe.escape's answer for
+    each hostile payload and for every kind of value, and the compiled templates do call it."""
+    import json
+
+    import jinja2
+    import markupsafe
+
+    from memorial import render
+
+    class Shown:  # an object with its own HTML, as markupsafe's protocol allows
+        def __html__(self):
+            return "<b>shown</b>"
+
+    class Text(str):
+        pass
+
+    payloads = [
+        json.loads(line)["p"] for line in (ROOT / "tests" / "xss" / "payloads.jsonl").read_text(encoding="utf-8").splitlines() if line
+    ]
+    values = [*payloads, "", "plain", "&<>\"'", "\u2028\0", 0, 1.5, None, True, Shown(), Text("<i>"), markupsafe.Markup("<em>x</em>")]
+    values += [markupsafe.Markup(p) for p in payloads[:20]]
+    for value in values:
+        ours, theirs = render.escape(value), markupsafe.escape(value)
+        assert (ours, type(ours)) == (theirs, type(theirs)), value
+
+    templates = ROOT / "templates"
+    env = render.make_environment(templates)
+    env.filters["number"] = str  # (a language's own: see render.Language)
+    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+        assert env.get_template(name).root_render_func.__globals__["escape"] is render.escape, name
+    # and a page made by a stock environment from the same source reads the same
+    source = "<p title='{{ a }}'>{{ a }}{{ m }}{% for x in xs %}<i>{{ x }}</i>{% endfor %}{{ n }}</p>"
+    stock = jinja2.Environment(autoescape=True).from_string(source)
+    for p in payloads:
+        view = {"a": p, "m": markupsafe.Markup("<br>"), "xs": [p, markupsafe.Markup(p), 3], "n": None}
+        assert env.from_string(source).render(view) == stock.render(view)
