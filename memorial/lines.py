@@ -37,6 +37,8 @@ class Fragments:
     search: str  # the person's entry in the search index (JSON)
     data: export.PersonData | None = None  # the open-data lines (made in the content's own language only)
 
+    __reduce__ = export.by_fields
+
 
 LIST_ROOT = "../"  # where the lists that use Fragments are: people/, cities/, days/
 PERSON_ROOT = routes.root_of(routes.person("x"))  # "../": person pages are in people/
