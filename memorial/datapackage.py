@@ -5,6 +5,7 @@ titles and descriptions are marked for translation (``N_``). export.py writes th
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from .i18n import N_
@@ -84,9 +85,9 @@ class Resource:
     def mediatype(self) -> str:
         return {"csv": "text/csv", "json": "application/json", "geojson": "application/geo+json"}[self.format]
 
-    @property
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.columns]
+    @functools.cached_property  # (asked for each line of the open data)
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
 
 
 def _page(what: str) -> Column:
