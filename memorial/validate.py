@@ -462,20 +462,22 @@ def _inner_model(annotation):
 def _find_refs_and_dates(value, path: tuple, refs: list, dates: list) -> None:
     """Append (path, field, id) for every `city` and `sources` reference inside a record to ``refs``,
     and (path, PartialDate) for every date to ``dates``: one walk for both (it was a tenth of a check)."""
+    # (a text or a number holds neither: only lists and fields are walked into, a third of the calls)
     if isinstance(value, dict):
         for key, item in value.items():
-            here = path + (key,)
             if key == "city" and isinstance(item, str):
-                refs.append((here, "cities", item))
+                refs.append((path + (key,), "cities", item))
             elif key == "sources" and isinstance(item, list):
+                here = path + (key,)
                 refs.extend((here + (i,), "sources", ref) for i, ref in enumerate(item))
             elif key in DATE_FIELDS and isinstance(item, (str, int)):
-                dates.append((here, parse_partial_date(item)))
-            else:
-                _find_refs_and_dates(item, here, refs, dates)
+                dates.append((path + (key,), parse_partial_date(item)))
+            elif isinstance(item, (dict, list)):
+                _find_refs_and_dates(item, path + (key,), refs, dates)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _find_refs_and_dates(item, path + (i,), refs, dates)
+            if isinstance(item, (dict, list)):
+                _find_refs_and_dates(item, path + (i,), refs, dates)
 
 
 DATE_FIELDS = ("date", "end_date", "as_of")

@@ -148,3 +148,22 @@ def test_without_fork_or_symbolic_links_as_on_windows(corpus, tmp_path, monkeypa
     monkeypatch.setattr(os, "symlink", no_links)
     monkeypatch.chdir(tmp_path / "windows")
     assert main(["zip", "--content", str(content), "--out", str(tmp_path / "site.zip")]) == 0
+
+
+def test_files_parsed_in_several_processes_load_as_in_one(corpus, monkeypatch):
+    """The parsing shared among forked processes gives every file's result, in order, as one process does."""
+    from memorial import load
+
+    alone = load.load_content(corpus, workers=1)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 1)
+    forked = []
+    later = parallel.Later.__init__
+
+    def counted(self, fn, *, background):
+        later(self, fn, background=background)
+        forked.append(self.process is not None)
+
+    monkeypatch.setattr(parallel.Later, "__init__", counted)
+    shared = load.load_content(corpus, workers=3)
+    assert forked == [True, True]  # two forked processes, each with a share
+    assert shared.documents == alone.documents and shared.parsed == alone.parsed and shared.diagnostics == alone.diagnostics
