@@ -246,3 +246,20 @@ def test_several_people_edited_between_two_builds(site):
     fresh = pipeline.build(site.content, site.tmp / "fresh")
     assert result.model == fresh.model and result.diagnostics == fresh.diagnostics
     assert files(out) == files(site.tmp / "fresh")
+
+
+def test_a_template_edited_while_previewing_is_compiled_again(tmp_path):
+    """`serve`'s builds share their compiled templates (render.TemplateCache): an edited template is
+    compiled again, an unchanged one is not."""
+    from memorial import render
+
+    (tmp_path / "page.html").write_text("<p>{{ word }}</p>", encoding="utf-8")
+    kept = render.TemplateCache()
+    first = render.make_environment(tmp_path, kept).get_template("page.html")
+    assert first.render(word="<one>") == "<p>&lt;one&gt;</p>"
+    code = dict(kept.code)
+    assert render.make_environment(tmp_path, kept).get_template("page.html").render(word="two") == "<p>two</p>"
+    assert kept.code == code  # the same source: nothing compiled again
+    (tmp_path / "page.html").write_text("<b>{{ word }}</b>", encoding="utf-8")
+    assert render.make_environment(tmp_path, kept).get_template("page.html").render(word="three") == "<b>three</b>"
+    assert kept.code != code
