@@ -392,7 +392,7 @@ _FORMULA_START = frozenset("=+-@\t\r")
 
 def _cell(value) -> str:
     """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice)."""
-    if type(value) is not str:  # (most cells are; a look at the exact type first took a third off)
+    if type(value) is not str:  # (most cells are text: that is looked at first)
         if isinstance(value, list):  # Table Schema's list type, with its delimiter
             value = LIST_SEPARATOR.join(value)
     if isinstance(value, str):
