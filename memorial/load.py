@@ -15,7 +15,7 @@ import hashlib
 import os
 import re
 import subprocess
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -92,25 +92,15 @@ class Loaded:
     diagnostics: tuple[Diagnostic, ...]
     unreadable: frozenset = frozenset()  # (kind, id) of files that could not be parsed
     parsed: dict = field(default_factory=dict)  # (shown path, sha) -> (document, problems): the parse cache for next time
-    checked: dict = field(default_factory=dict)  # (kind, shown path, sha) -> ``then(document)`` of each file parsed now
 
 
-def load_content(
-    content_dir: Path,
-    cache: dict | None = None,
-    *,
-    workers: int = 1,
-    unchanged: Collection[str] = (),
-    then: Callable[[RawDocument], object] | None = None,
-) -> Loaded:
+def load_content(content_dir: Path, cache: dict | None = None, *, workers: int = 1, unchanged: Collection[str] = ()) -> Loaded:
     """Read every content file under ``content_dir``; never raises for bad content.
 
     ``cache`` is the ``parsed`` table of an earlier load: files whose bytes are unchanged are not parsed
     again. ``unchanged``: files (paths relative to ``content_dir``) whose size and time are those of that
     load: they are not even read (the common case in `serve`, where one file of 10,000 changed).
-    ``workers`` > 1 parses many files on several processes (YAML is most of a check's time). ``then``:
-    what to work out of each document parsed now, in the process that parsed it (validate.own_checks: a
-    file's own checks, shared among the processes with the parsing), kept in Loaded.checked."""
+    ``workers`` > 1 parses many files on several processes (YAML is most of a check's time)."""
     cache = cache or {}
     diags: list[Diagnostic] = []
     shown_root = display_root(content_dir)  # once, not per file: resolving paths is slow at 10,000 files
@@ -164,22 +154,19 @@ def load_content(
     read = [known.get(shown) or read_hashed(path) for path, _, shown in files] if cache else [None] * len(files)
     results = [cache.get((shown, known[1])) if known else None for (_, _, shown), known in zip(files, read, strict=True)]
     todo = [(*file, known) for file, known, result in zip(files, read, results, strict=True) if result is None]
-    fresh = parallel.map_chunks(functools.partial(_parse_many, then=then), todo, workers if len(todo) >= PARALLEL_FROM else 1)
+    fresh = parallel.map_chunks(_parse_many, todo, workers if len(todo) >= PARALLEL_FROM else 1)
     fresh_iter = iter(fresh)
-    # (hash, parse result, what ``then`` gave or None) of every file, in order
-    found = [(known[1], result, None) if result is not None else next(fresh_iter) for known, result in zip(read, results, strict=True)]
+    # (hash, parse result) of every file, in order
+    found = [(known[1], result) if result is not None else next(fresh_iter) for known, result in zip(read, results, strict=True)]
 
     parsed: dict = {}
-    checked: dict = {}
     docs: list[RawDocument] = []
     unreadable: set[tuple[str, str]] = set()
-    for (path, kind, shown), (sha, result, answer) in zip(files, found, strict=True):
+    for (path, kind, shown), (sha, result) in zip(files, found, strict=True):
         parsed[(shown, sha)] = result
-        if answer is not None:
-            checked[(result[0].kind, shown, sha)] = answer
         if not _collect(result, docs, diags) and kind != "site":
             unreadable.add((kind, _stem(path)))
-    return Loaded(tuple(docs), tuple(diags), frozenset(unreadable), parsed, checked)
+    return Loaded(tuple(docs), tuple(diags), frozenset(unreadable), parsed)
 
 
 CONTENT_EXTS = (".md", ".markdown", ".yaml", ".yml", ".txt")  # what an editor may have meant as a content file
@@ -248,14 +235,12 @@ def read_hashed(path: str | Path) -> tuple[bytes, str]:
     return raw, hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
-def _parse_many(jobs: list, then: Callable[[RawDocument], object] | None = None) -> list:
-    """(hash, parse result, ``then(document)`` or None) for each (path, kind, path as shown, (bytes, hash) or
-    None if not read yet)."""
+def _parse_many(jobs: list) -> list:
+    """(hash, parse result) for each (path, kind, path as shown, (bytes, hash) or None if not read yet)."""
     out = []
     for path, kind, shown, known in jobs:
         raw, sha = known or read_hashed(path)
-        result = parse_file(raw, path, kind, shown, sha)
-        out.append((sha, result, then(result[0]) if then is not None and result[0] is not None else None))
+        out.append((sha, parse_file(raw, path, kind, shown, sha)))
     return out
 
 

@@ -92,7 +92,7 @@ def _check(
     content_dir: Path, paths: list[Path] | None, cache_of: Path | None, focus, keep: bool
 ) -> tuple[Validated, tuple[Diagnostic, ...]]:
     from . import change
-    from .validate import own_checks, validate
+    from .validate import validate
 
     if paths:
         validated = validate(load_paths(content_dir, paths), content_dir, partial=True)
@@ -103,7 +103,7 @@ def _check(
             last = cache.load(cache_of.absolute(), checks_only=True)
         files = cache.content_files(content_dir)
         changed = change.since(last, "", files, cache_of)  # (files unchanged since are not read)
-        loaded = load_content(content_dir, last.parsed, workers=os.cpu_count() or 1, unchanged=changed.unchanged, then=own_checks)
+        loaded = load_content(content_dir, last.parsed, workers=os.cpu_count() or 1, unchanged=changed.unchanged)
         validated = validate(loaded, content_dir, searched=last.searched, documents=last.documents, rules=checked.rules, focus=focus)
         if keep:
             cache.save_checks(content_dir, checked, files, loaded.parsed, validated)
@@ -183,7 +183,7 @@ def _build(
     from . import change, pages
     from .model import build_model, page_id, with_people
     from .render import TemplateCache
-    from .validate import own_checks, start_validation
+    from .validate import start_validation
 
     if last is not None:
         last.wait()  # its cache is on disk whole before this build replaces it
@@ -196,7 +196,7 @@ def _build(
     if changed.people is not None and last.loaded is not None:  # only some people's files: read those alone
         loaded = reload(content_dir, last.loaded, changed.files)
     else:
-        loaded = load_content(content_dir, last.parsed, workers=workers, unchanged=changed.unchanged, then=own_checks)
+        loaded = load_content(content_dir, last.parsed, workers=workers, unchanged=changed.unchanged)
     clock.lap("load")
     checking = start_validation(
         loaded, content_dir, last=last.validated, people=changed.people, searched=last.searched, documents=last.documents

@@ -127,12 +127,10 @@ def start_validation(
     early = None
     people_docs = [doc for doc in loaded.documents if doc.kind == "people"]
     fresh = {doc.id for doc in people_docs if (doc.kind, doc.display, doc.sha) not in documents}  # (bytes not checked before)
-    # (the files' own checks the load stage made beside their parse, with those of an earlier answer)
-    checked_before = {**documents, **loaded.checked} if loaded.checked else documents
     if not partial and not _searched_before(people_docs, fresh, searched):
-        early = duplicates.search_later(lambda: _valid_people(people_docs, checked_before), len(people_docs))
+        early = duplicates.search_later(lambda: _valid_people(people_docs, documents), len(people_docs))
     for doc in loaded.documents:
-        data, problems, refs, dates, cited = seen[doc.kind, doc.display, doc.sha] = _checked(doc, checked_before)
+        data, problems, refs, dates, cited = seen[doc.kind, doc.display, doc.sha] = _checked(doc, documents)
         if data is None:
             diags.extend(_as_draft(doc, problems))
             if doc.kind != "site":
@@ -327,12 +325,6 @@ def _as_draft(doc: RawDocument, problems) -> list[Diagnostic]:
         else d
         for d in problems
     ]
-
-
-def own_checks(doc: RawDocument) -> tuple:
-    """A file's own checks (_checked), made where it is parsed: load_content's ``then``, so that they are
-    shared among the processes that parse (a third of the validation of 10,000 files, done on one core)."""
-    return _checked(doc, {})
 
 
 def _checked(doc: RawDocument, documents: dict) -> tuple:

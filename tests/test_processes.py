@@ -151,12 +151,10 @@ def test_without_fork_or_symbolic_links_as_on_windows(corpus, tmp_path, monkeypa
 
 
 def test_files_parsed_in_several_processes_load_as_in_one(corpus, monkeypatch):
-    """The parsing shared among forked processes gives every file's result, in order, and each file's own
-    checks made beside it, as one process does."""
+    """The parsing shared among forked processes gives every file's result, in order, as one process does."""
     from memorial import load
-    from memorial.validate import own_checks
 
-    alone = load.load_content(corpus, workers=1, then=own_checks)
+    alone = load.load_content(corpus, workers=1)
     monkeypatch.setattr(load, "PARALLEL_FROM", 1)
     forked = []
     later = parallel.Later.__init__
@@ -166,7 +164,6 @@ def test_files_parsed_in_several_processes_load_as_in_one(corpus, monkeypatch):
         forked.append(self.process is not None)
 
     monkeypatch.setattr(parallel.Later, "__init__", counted)
-    shared = load.load_content(corpus, workers=3, then=own_checks)
+    shared = load.load_content(corpus, workers=3)
     assert forked == [True, True]  # two forked processes, each with a share
     assert shared.documents == alone.documents and shared.parsed == alone.parsed and shared.diagnostics == alone.diagnostics
-    assert shared.checked == alone.checked and len(shared.checked) == len(alone.documents)
