@@ -392,9 +392,8 @@ _FORMULA_START = frozenset("=+-@\t\r")
 
 def _cell(value) -> str:
     """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice)."""
-    if type(value) is not str:  # (most cells are text: that is looked at first)
-        if isinstance(value, list):  # Table Schema's list type, with its delimiter
-            value = LIST_SEPARATOR.join(value)
+    if isinstance(value, list):  # Table Schema's list type, with its delimiter
+        value = LIST_SEPARATOR.join(value)
     if isinstance(value, str):
         return "'" + value if value[:1] in _FORMULA_START else value
     if value is None:
