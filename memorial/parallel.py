@@ -29,6 +29,9 @@ def workers(wanted: int) -> int:
     return wanted if wanted > 1 and can_fork() else 1
 
 
+OWN_SHARE = 1.15  # this process's share of map_chunks' jobs, to each forked one's 1
+
+
 def map_chunks(fn: Callable[[list], list], jobs: list, processes: int) -> list:
     """``fn`` over ``jobs`` in contiguous shares, results in order: this process does the first share
     itself (its results need no sending back), ``processes - 1`` forked ones the others meanwhile, each
@@ -37,8 +40,11 @@ def map_chunks(fn: Callable[[list], list], jobs: list, processes: int) -> list:
     processes = workers(processes)
     if processes == 1:
         return fn(jobs)
-    size = -(-len(jobs) // processes)
-    shares = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    # (this process's share is the larger by what sending back costs the others: pickling a parsed file
+    # there and reading it here took a sixth of the time of parsing it, at 10,000 files)
+    own = round(len(jobs) * OWN_SHARE / (OWN_SHARE + processes - 1))
+    size = max(1, -(-(len(jobs) - own) // (processes - 1)))
+    shares = [jobs[:own]] + [jobs[i : i + size] for i in range(own, len(jobs), size)]
     others = [Later(functools.partial(fn, share), background=True) for share in shares[1:]]
     try:
         return fn(shares[0]) + [r for later in others for r in later.answer()]
