@@ -110,7 +110,7 @@ class Spare:
         Rendering processes call this themselves, so pages go to disk as they are made."""
         digest = page_digest(page)
         if self.old.get(page.path) != digest:
-            self._target(page.path).write_bytes(page.data)
+            overwrite(self._target(page.path), page.data)
             return Kept(page.path, digest, written=True)
         return Kept(page.path, digest)
 
@@ -179,9 +179,22 @@ class Spare:
     def copy(self, rel: str) -> None:
         """Copy a page the live tree holds into this tree as it is (its digest is known: no need to read it)."""
         try:
-            shutil.copyfile(live_folder(self.out_dir, self.live) / rel, self._target(rel))
+            data = (live_folder(self.out_dir, self.live) / rel).read_bytes()
         except FileNotFoundError:
             raise Missing(rel) from None
+        overwrite(self._target(rel), data)
+
+
+def overwrite(path: Path, data: bytes) -> None:
+    """Write ``data`` as the file ``path``, over what it held, in place: cut to its new length after, not
+    emptied first. (A file emptied and written again is written out to the disk when it is closed, by ext4,
+    Linux's usual file system, lest a crash lose it: 0.15 ms a file, against 0.01 ms in place; a moved date
+    writes 80 to 200 pages in `serve`. Only the spare tree is written so, which no one reads until the swap,
+    and a build stopped midway leaves it untrusted: see prepare.)"""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
+    with open(fd, "wb") as f:
+        f.write(data)
+        f.truncate()
 
 
 class Missing(Exception):

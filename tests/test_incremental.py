@@ -19,7 +19,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from memorial import cache, export, paging, pipeline
+from memorial import cache, export, paging, pipeline, write
 
 sys.path.insert(0, str(ROOT / "bench"))
 import make_corpus  # noqa: E402
@@ -282,6 +282,19 @@ def _saved(content: Path, before: dict, n: int) -> list[Path] | None:
     """The files added, removed or changed since ``before`` (cache.content_files), on even edits; else None."""
     after = cache.content_files(content)
     return [content / rel for rel in before.keys() | after.keys() if before.get(rel) != after.get(rel)] if n % 2 == 0 else None
+
+
+def test_a_page_written_over_holds_exactly_its_new_bytes(tmp_path):
+    """A page of the spare tree is written over in place (write.overwrite): a shorter page leaves nothing of
+    the longer one behind, a longer one nothing cut, and a page not there yet is made."""
+    page = tmp_path / "page.html"
+    page.write_bytes(b"<p>" + "Жанар ".encode() * 500 + b"</p>")
+    write.overwrite(page, b"<p>short</p>")
+    assert page.read_bytes() == b"<p>short</p>"
+    write.overwrite(page, b"<p>" + b"x" * 5000 + b"</p>")
+    assert page.read_bytes() == b"<p>" + b"x" * 5000 + b"</p>"
+    write.overwrite(tmp_path / "new.html", b"")
+    assert (tmp_path / "new.html").read_bytes() == b""
 
 
 def test_the_files_a_watcher_saw_saved_are_all_that_is_looked_at(tmp_path):
