@@ -212,7 +212,9 @@ Whole = Annotated[int, BeforeValidator(_whole)]
 Decimal = Annotated[float, BeforeValidator(_decimal)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Line = Annotated[Text, AfterValidator(_one_line)]
-Name = Annotated[Line, Field(max_length=120)]  # (the longest names in the sources, with a patronymic, are under 60)
+NAME_MAX = 120  # characters of a name (the longest names in the sources, with a patronymic, are under 60)
+WHAT_MAX = 300  # characters of a dated fact's text
+Name = Annotated[Line, Field(max_length=NAME_MAX)]
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="the file name of a record, without extension")]
 SourceIds = Annotated[list[Id], Field(min_length=1, description="ids of files in content/sources/")]
 Url = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri"})]
@@ -429,7 +431,7 @@ class Occupation(Strict):
 class PersonEvent(Strict):
     date: Date
     city: Id | None = None
-    what: Annotated[Line, Field(max_length=300)]
+    what: Annotated[Line, Field(max_length=WHAT_MAX)]
     sources: SourceIds
     date_note: Line | None = Field(None, description="why the date is written as it is, e.g. a misprinted year")
     fate: Fate | None = Field(
@@ -561,7 +563,7 @@ class FactTranslation(Strict):
     of its second; so facts may be added or reordered in the entry without a translation moving to another."""
 
     date: Date = Field(description="the date of the fact it translates, as the entry writes it")
-    what: Annotated[Line, Field(max_length=300)] | None = Field(None, description="the fact's 'what' in this language")
+    what: Annotated[Line, Field(max_length=WHAT_MAX)] | None = Field(None, description="the fact's 'what' in this language")
     date_note: Line | None = Field(None, description="the fact's date note in this language")
 
 

@@ -75,3 +75,26 @@ def test_the_judge_sees_what_a_browser_would_run(tmp_path):
     assert any("SVG element not allowed" in f for f in found)
     assert any("script URL in href" in f and "<a href=" in f for f in found)
     assert [d.rsplit(": ", 1)[1] for d in dialogs] == ["alert 1", "alert 4"]
+
+
+def test_a_list_of_any_payloads_is_judged_whole(tmp_path):
+    """By hand, any list is taken as it is: a payload the checks refuse is reported and the rest of the
+    group built without it, tried again without the characters no file may hold; payloads that nest too
+    deep only when joined on the day page are cut into sites of their own; names carry the payload cut to
+    their limit. Each payload that is not refused in the end is on a person page, as text."""
+    payloads = [
+        "<b>plain</b>",
+        "control\x01<script>alert(1)</script>",
+        # (each passes alone, five times in its person's story, but not six of them on the day page)
+        *(f"<{tag}>" * 19 for tag in ("div", "span", "em", "b", "q", "s")),
+        "<i>" + "x" * 300 + "</i>",
+        "zero\u200bwidth <img src=x onerror=alert(2)>",
+    ]
+    refused: dict[int, str] = {}
+    outs = [out.resolve() for out in xss_harness.build_refusing(list(enumerate(payloads)), tmp_path, refused)]
+    assert list(refused) == [1] and "control character U+0001" in refused[1] and "judged again" in refused[1]
+    assert len(outs) >= 2
+    people = {page.name: page.read_text(encoding="utf-8") for out in outs for page in (out / "en" / "people").glob("p*.html")}
+    assert sorted(people) == [f"p{i}.html" for i in range(len(payloads))]
+    assert "control&lt;script&gt;alert(1)&lt;/script&gt;" in people["p1.html"]
+    assert "&lt;i&gt;" + "x" * 300 + "&lt;/i&gt;" in people["p9.html"]  # the story, whole
