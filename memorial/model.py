@@ -200,6 +200,11 @@ class SiteModel:
         return counts[cid]
 
     @functools.cached_property
+    def as_of(self) -> dt.date | None:
+        """The last day a content file changed: the day this copy holds the record as of."""
+        return max(self.last_changed.values(), default=None)
+
+    @functools.cached_property
     def people_by_id(self) -> dict:
         """id -> the published person (one table for every language tree's views)."""
         return {rec.id: rec for rec in self.people}

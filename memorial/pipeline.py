@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .validate import Validated
 
 PROJECT = Path(__file__).resolve().parent.parent
+SAVE_QUIET = 2.0  # seconds with no build before `serve` writes the last one's cache (see cache.Writer)
 TEMPLATES = PROJECT / "templates"
 ASSETS = PROJECT / "assets"
 
@@ -142,15 +143,25 @@ def build(
     ``drafts``: drafts are shown too, each marked as one (`serve --drafts`, into a folder of its own).
     ``downloads``: a folder holding released archives and their SHA256SUMS, listed on the download page."""
     out_dir, workers = out_dir.absolute(), workers or os.cpu_count() or 1
-    with collector_paused():
-        try:
-            result = _build(content_dir, out_dir, workers, last, serving, drafts, downloads, saved)
-        except write.Missing as gone:
-            # A page deleted from the live site by hand: nothing the builds remember of the trees is
-            # trusted, and the site is built afresh (once; the live tree is still whole but for that page).
-            print(f"note: {gone} was missing from {out_dir.name}/ (deleted by hand?); building every page again", file=sys.stderr)
-            write.forget(out_dir)
-            result = _build(content_dir, out_dir, workers, cache.Build(), serving, drafts, downloads)
+    # The last build's cache is not written while this one runs (see cache.Writer); dropped if this one
+    # writes its own, else written once there is quiet again.
+    held = last.saving if last is not None else None
+    if held is not None:
+        held.hold()
+    result = None
+    try:
+        with collector_paused():
+            try:
+                result = _build(content_dir, out_dir, workers, last, serving, drafts, downloads, saved)
+            except write.Missing as gone:
+                # A page deleted from the live site by hand: nothing the builds remember of the trees is
+                # trusted, and the site is built afresh (once; the live tree is still whole but for that page).
+                print(f"note: {gone} was missing from {out_dir.name}/ (deleted by hand?); building every page again", file=sys.stderr)
+                write.forget(out_dir)
+                result = _build(content_dir, out_dir, workers, cache.Build(), serving, drafts, downloads)
+    finally:
+        if held is not None:
+            held.release(dropped=result is not None and result.build not in (None, last) and result.build.saving is not None)
     if serving:
         # The heap was frozen (collector_paused, parallel.collecting_new); `serve` lives on, so what this
         # build leaves behind must be collectable again. A one-off build exits instead (a full collection
@@ -185,9 +196,7 @@ def _build(
     from .render import TemplateCache
     from .validate import start_validation
 
-    if last is not None:
-        last.wait()  # its cache is on disk whole before this build replaces it
-    else:
+    if last is None:
         last = cache.load(out_dir)
         clock.lap("read the build cache")
     changed = change.since(last, code, files, out_dir, looked_at)
@@ -235,9 +244,13 @@ def _build(
 
     def start_saving(lines: dict) -> None:
         """Once everyone's lines are made, while pages still are, the cache starts being written in a thread
-        (a preview's goes on being written while the browser reloads). After an edit, only once the site
+        (a preview's once no build has run for SAVE_QUIET seconds). After an edit, only once the site
         shows it: pickling holds the interpreter, and took half of the time of the few pages made."""
-        saving.append(cache.Writer(out_dir, files, loaded.parsed, lines, validated.searched, validated.documents))
+        saving.append(
+            cache.Writer(
+                out_dir, files, loaded.parsed, lines, validated.searched, validated.documents, quiet=SAVE_QUIET if serving else 0.0
+            )
+        )
 
     if edits is None:  # every page but those kept, and the lines of those kept
         lines = {

@@ -157,6 +157,8 @@ def _serve(content: Path, out: Path, port: int, bind: str, drafts: bool) -> int:
         pass
     finally:
         server.shutdown()
+        if last is not None:  # (its cache waits for a pause in the saves: written now, for the next start)
+            last.wait()
     return 0
 
 

@@ -590,7 +590,7 @@ class Views:
             }
             for name, size, digest in self.m.downloads
         ]
-        as_of = max(self.m.last_changed.values(), default=None)
+        as_of = self.m.as_of
         return self.t.render(
             routes.DOWNLOAD,
             "download.html",

@@ -49,7 +49,9 @@ class Site:
     def __init__(self, tmp: Path):
         self.tmp = tmp
         self.content = tmp / "content"
-        shutil.copytree(FIXTURE, self.content)
+        # (files made now, as in a fresh clone: the checkout's own times would put the day the copy holds the
+        # record as of, on the download page, before any edit of a test made on a later day)
+        shutil.copytree(FIXTURE, self.content, copy_function=shutil.copy)
 
     def write(self, rel: str, text: str) -> Path:
         path = self.content / rel

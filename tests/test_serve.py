@@ -3,11 +3,14 @@ page) and in a new `build` that re-uses the last build's pages and kept lines.""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import time
 from pathlib import Path
 
 import pytest
 
-from memorial import pipeline
+from memorial import cache, pipeline
 
 
 def files(out: Path) -> dict[str, bytes]:
@@ -65,6 +68,23 @@ def test_a_front_matter_edit_rebuilds_the_lists(site):
     site.edit("people/person-two.md", "Second fixture story.", "Second fixture story, after the list changed.")
     assert touched_up(preview.build())
     assert files(out) == from_scratch(site, "fresh-2")
+
+
+def test_an_edit_on_a_later_day_moves_the_date_the_copy_holds_the_record_as_of(site):
+    """The download page says when the record was last changed: an edit in `serve` on a later day than
+    every file's last change brings it forward, as a build from scratch does."""
+    long_ago = dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC).timestamp()
+    for path in site.content.rglob("*"):
+        os.utime(path, (long_ago, long_ago))
+    out, preview = site.tmp / "output", Preview(site)
+    assert preview.build().ok
+    assert "as of 5 January 2026" in (out / "en/download.html").read_text(encoding="utf-8")
+    site.edit("people/person-two.md", "Second fixture story", "Second fixture story (corrected)")
+    later = dt.datetime(2026, 3, 9, 12, tzinfo=dt.UTC).timestamp()
+    os.utime(site.content / "people/person-two.md", (later, later))
+    assert touched_up(preview.build())
+    assert "as of 9 March 2026" in (out / "en/download.html").read_text(encoding="utf-8")
+    assert files(out) == from_scratch(site, "fresh")
 
 
 def test_people_lists_kept_between_edits_follow_a_whole_build_in_between(site):
@@ -263,3 +283,27 @@ def test_a_template_edited_while_previewing_is_compiled_again(tmp_path):
     (tmp_path / "page.html").write_text("<b>{{ word }}</b>", encoding="utf-8")
     assert render.make_environment(tmp_path, kept).get_template("page.html").render(word="three") == "<b>three</b>"
     assert kept.code != code
+
+
+def test_the_build_cache_is_written_in_a_pause_between_saves(site, monkeypatch):
+    """`serve` writes its build cache (for the next start) only once no build has run for a while
+    (pipeline.SAVE_QUIET): a save right after another is built without waiting for it, the cache of a build
+    a newer one replaced is never written, the last good build's is written in the next pause even after a
+    refused save, and at once when `serve` stops (Build.wait)."""
+    monkeypatch.setattr(pipeline, "SAVE_QUIET", 0.5)
+    out, preview = site.tmp / "output", Preview(site)
+    written = site.tmp / ".output.cache.pickle"
+    assert preview.build().ok
+    site.edit("people/person-two.md", "Second fixture story", "Second fixture story (corrected)")
+    assert touched_up(preview.build())
+    assert not written.exists()  # (the first build's was dropped unwritten, the second's waits for quiet)
+    good = preview.last
+    site.edit("people/person-one.md", "city: almaty", "city: nowhere")
+    assert not preview.build().ok and preview.last is good  # refused: the last good build stays
+    time.sleep(1.5)
+    saved = cache.load(out)
+    assert (saved.files, saved.person_pages) == (good.files, good.person_pages)
+    site.edit("people/person-one.md", "city: nowhere", "city: almaty")
+    assert preview.build().ok and preview.last is not good
+    preview.last.wait()  # as `serve` does when it stops
+    assert cache.load(out).files == preview.last.files != good.files
