@@ -587,6 +587,7 @@ class Bench:
             ("story", "a story"),
             ("front_matter", "a dated fact (front matter)"),
             ("first_date", "the day of a dated fact (it moves in every list)"),
+            ("story_soon", "a story, saved half a second after the last rebuild"),
         ):
             row = Row(corpus.n, f"rebuild after editing {label}, in `serve`{trees} (disk)", in_process=True)
             self.rows.append(row)
