@@ -161,7 +161,8 @@ def build(
                 result = _build(content_dir, out_dir, workers, cache.Build(), serving, drafts, downloads)
     finally:
         if held is not None:
-            held.release(dropped=result is not None and result.build not in (None, last) and result.build.saving is not None)
+            made = result.build if result is not None else None  # (compared by identity: a Build's == reads every field)
+            held.release(dropped=made is not None and made is not last and made.saving is not None)
     if serving:
         # The heap was frozen (collector_paused, parallel.collecting_new); `serve` lives on, so what this
         # build leaves behind must be collectable again. A one-off build exits instead (a full collection
