@@ -441,6 +441,8 @@ class Writer:
         cache_file, _ = _paths(out_dir)
         if self._quiet:  # (nothing is written before the build is over: a build holds it only after that)
             self._final = self._last.get()
+            if self._final is None:  # (the build failed: nothing to write)
+                return
         while True:
             with self._state:
                 while not self._dropped and (self._held or (not self._now and time.monotonic() < self._since + self._quiet)):
