@@ -28,6 +28,16 @@ def own_user_cache(tmp_path_factory):
         yield
 
 
+@pytest.fixture(autouse=True)
+def cache_written_at_once(monkeypatch):
+    """A preview's build cache written at once, as a build's is, not after a pause (pipeline.SAVE_QUIET): a
+    thread waiting for the pause would outlive its test, and the builds of the next would not fork while it
+    is alive (parallel.can_fork). tests/test_serve.py sets a pause where it tests one."""
+    from memorial import pipeline
+
+    monkeypatch.setattr(pipeline, "SAVE_QUIET", 0.0)
+
+
 def errors_of(err: str) -> list[str]:
     """The diagnostics lines (errors and warnings) of a command's stderr."""
     return [line for line in err.splitlines() if ": error: " in line or ": warning: " in line]
