@@ -4,6 +4,7 @@ Chromium, files saved in the content folder."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -11,6 +12,8 @@ import time
 
 from conftest import ROOT, main
 from test_cli import _free_port, _get
+
+from memorial import cache
 
 
 def _serve(site, port: int, *args: str) -> subprocess.Popen:
@@ -67,8 +70,11 @@ def test_serve_reloads_the_open_page_when_a_file_is_saved(site, browser):
         assert errors == []
         page.close()
     finally:
-        proc.terminate()
-        out = proc.communicate(timeout=10)[0]
+        proc.send_signal(signal.SIGINT)  # as Ctrl-C stops it
+        out = proc.communicate(timeout=30)[0]
+    # the build cache waited for a pause in the saves; stopped, `serve` wrote the last build's (cache.Writer)
+    kept = cache.load(site.tmp / "output")
+    assert kept.files == cache.content_files(site.content) and kept.person_pages, out
     # what is on disk is what a build writes: no reload script, the policy untouched
     on_disk = (site.tmp / "output" / "en/people/person-one.html").read_text(encoding="utf-8")
     assert "__preview__" not in on_disk and "connect-src" not in on_disk, out
