@@ -150,6 +150,39 @@ def test_without_fork_or_symbolic_links_as_on_windows(corpus, tmp_path, monkeypa
     assert main(["zip", "--content", str(content), "--out", str(tmp_path / "site.zip")]) == 0
 
 
+def test_a_whole_rebuild_in_serve_is_shared_among_processes_while_it_serves(corpus, tmp_path, shared_out):
+    """`serve`'s web server is a process of its own (a thread would keep this one from forking): a whole
+    rebuild while it serves (the site's title edited: every page) still shares its pages among processes, and the server sends
+    the pages with the reload script and tells the open pages about each build."""
+    import json
+    import urllib.request
+
+    from memorial import serve
+
+    content, out = tmp_path / "content", tmp_path / "output"
+    shutil.copytree(corpus, content)
+    first = pipeline.build(content, out, workers=2, serving=True)
+    first.build.wait()  # (its cache written: no thread left)
+    server = serve.Server(out, "127.0.0.1", 0)
+    try:
+        assert server.port and parallel.can_fork()
+        shared_out.clear()
+        site = content / "site.yaml"
+        site.write_text(site.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1), encoding="utf-8")
+        again = pipeline.build(content, out, workers=2, last=first.build, serving=True, saved=[str(site)])
+        assert again.ok and not again.unchanged, again.diagnostics
+        assert shared_out and again.counts["processes"] == 2
+        server.built(True, ["a problem"])
+        page = urllib.request.urlopen(f"http://127.0.0.1:{server.port}/en/index.html", timeout=10).read()
+        assert b"Renamed" in page and b"/__preview__/reload.js" in page and b"/__preview__/" not in (out / "en" / "index.html").read_bytes()
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/__preview__/events", timeout=10) as events:
+            line = events.readline()
+        assert json.loads(line.removeprefix(b"data: ")) == {"version": 1, "problems": ["a problem"]}
+    finally:
+        server.stop()
+    assert server.process.returncode == 0  # (it ends when `serve` does)
+
+
 def test_files_parsed_in_several_processes_load_as_in_one(corpus, monkeypatch):
     """The parsing shared among forked processes gives every file's result, in order, as one process does."""
     from memorial import load
