@@ -588,6 +588,7 @@ class Bench:
             ("front_matter", "a dated fact (front matter)"),
             ("first_date", "the day of a dated fact (it moves in every list)"),
             ("story_soon", "a story, saved half a second after the last rebuild"),
+            ("site_title", "the site's title (every page made again: the whole build a city, source or template edit runs)"),
         ):
             row = Row(corpus.n, f"rebuild after editing {label}, in `serve`{trees} (disk)", in_process=True)
             self.rows.append(row)
@@ -991,8 +992,12 @@ METHOD = """\
   in lists too), and `--runs` times moves their first January fact to another day (they move in the people lists
   and between day pages), timing `pipeline.build` inside that process after each, waiting first for the previous build's
   background cache save (an editor does not save twice within a quarter of a second), and checking the words
-  reached the person's page. Interpreter start-up is not included: a preview never pays it. The rows marked "3
-  language trees" do the same on the three-tree corpus.
+  reached the person's page. Interpreter start-up is not included: a preview never pays it. Then `--runs` times
+  a story saved half a second after the last rebuild, and `--runs` times a word added to the site's title in
+  `site.yaml` (every page shows it: the whole build `serve` runs after a change to a city, a source, a template
+  or the site; the build shares it among processes, as `serve`, whose web server is a process of its own, does).
+  The rows marked "3 language trees" do the same on the three-tree corpus. Their peak MB is the whole process's
+  (and its forked processes'), over all its rebuilds.
 - **cold build, N language trees**: the same number of people in a corpus whose `site.yaml` lists those languages
   (one tree of pages per language; `people/<id>.<lang>.md` holds a translated story for about half the people in
   ru and 30% in kk, the others show the English story), cleaned as for the cold build.

@@ -8,7 +8,9 @@ same person, --edits times adds a word to the text of that person's first dated 
 matter, shown in lists too), and --edits times moves their first January fact to another day (they
 move in the people lists, and between day pages), rebuilding after each and checking the change
 reached the person's page; then --edits times the story again, each saved half a second after the last
-rebuild ended (the others wait until its cache is written, as after an editor's pause). The first rebuild after a cold build also fills the second output tree (see memorial/write.py), so it
+rebuild ended (the others wait until its cache is written, as after an editor's pause); then --edits
+times the site's title (site.yaml: every page is made again, the whole build `serve` runs after a change
+to a city, a source, a template or the site). The first rebuild after a cold build also fills the second output tree (see memorial/write.py), so it
 is untimed. Prints one JSON object: for each kind of edit, the seconds of each rebuild, measured in the
 process (interpreter start-up is not part of a preview's rebuild), and the stages of the last one.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -58,10 +61,18 @@ def main() -> int:
         edited.write_text(text[:start] + f"{day:02d}" + text[start + 2 :], encoding="utf-8")
         return f'datetime="2022-01-{day:02d}"'
 
-    def build():
+    site = args.content / "site.yaml"
+
+    def site_title(i: int) -> str:
+        """A word added to the site's title: it shows on every page, so every page is made again."""
+        text = site.read_text(encoding="utf-8")
+        site.write_text(re.sub(r"^title: (Previewed\d+ )?", f"title: Previewed{i} ", text, count=1, flags=re.M), encoding="utf-8")
+        return f"Previewed{i} "
+
+    def build(saved: Path = edited):
         nonlocal last
         # (the file saved, as serve's watcher tells it; none on the first build)
-        result = pipeline.build(args.content, args.out, last=last, serving=True, saved=None if last is None else [edited])
+        result = pipeline.build(args.content, args.out, last=last, serving=True, saved=None if last is None else [saved])
         last = result.build
         return result
 
@@ -76,7 +87,7 @@ def main() -> int:
                 time.sleep(soon)
             words = edit(i)
             started = time.perf_counter()
-            result = build()
+            result = build(site if edit is site_title else edited)
             seconds.append(time.perf_counter() - started)
             pages = list(args.out.rglob(f"{edited.stem}.html"))
             if not result.ok or not any(words in p.read_text(encoding="utf-8") for p in pages):
@@ -93,6 +104,7 @@ def main() -> int:
         "front_matter": timed(front_matter),
         "first_date": timed(first_date),
         "story_soon": timed(story, soon=0.5),
+        "site_title": timed(site_title),
     }
     last.wait()
     print(json.dumps(report))
