@@ -385,81 +385,87 @@ class Writer:
 
     In `serve` (``quiet`` seconds), nothing is written until that long has passed with no build running:
     writing holds the interpreter (1.4 s of a three-tree preview of 10,000 people), and an editor who saved
-    again meanwhile waited for it. The next build ``hold``s it (a write under way stops, and the file stays
-    the one before), then ``release``s it: dropped when that build made a cache of its own, else waiting
-    its quiet time again. ``join`` writes it at once (when `serve` stops)."""
+    again meanwhile waited for it. The next build ``hold``s it: its thread ends (a write under way stops,
+    and the file stays the one before), so that no thread keeps that build from forking
+    (parallel.can_fork). Then it ``release``s it: dropped when that build made a cache of its own, else a
+    new thread waits its quiet time again. ``join`` writes it at once (when `serve` stops)."""
 
     def __init__(
         self, out_dir: Path, files: dict, parsed: dict, lines: dict, searched: dict, documents: dict, *, quiet: float = 0.0
     ) -> None:
-        self._last: queue.SimpleQueue = queue.SimpleQueue()
-        self._final: tuple | None = None  # what finish handed over
+        self._known = (out_dir, files, parsed, searched, documents, lines)
+        self._last: queue.SimpleQueue = queue.SimpleQueue()  # what finish hands over, for a thread that waits for it
+        self._final: tuple | None = None  # what finish handed over, once a thread took it
         self._quiet = quiet
         self._state = threading.Condition()
         self._since = time.monotonic()  # when the last build ended: the quiet time counts from then
-        self._held = self._dropped = self._now = self._writing = False
+        self._held = self._dropped = self._now = self._done = False
+        self._thread: threading.Thread | None = None
+        if not quiet:  # (a one-off build: what is known is pickled at once, while the pages are made)
+            self._start()
+
+    def _start(self) -> None:
         # (a daemon: a build that fails without saying so must not be kept from exiting; `check` reads the
         # first four parts alone)
-        self._thread = threading.Thread(target=self._write, args=(out_dir, files, parsed, searched, documents, lines), daemon=True)
+        self._thread = threading.Thread(target=self._write, args=self._known, daemon=True)
         self._thread.start()
 
     def finish(self, person_pages: dict | None, photos: dict | None = None) -> None:
         """The person pages' keys and digests, and the photos' (None: the build failed, the cache stays as it was)."""
         self._since = time.monotonic()
         self._last.put(None if person_pages is None else (person_pages, photos))
+        if self._thread is None:  # (`serve`: a thread waits for quiet only now, and only one at a time)
+            self._start()
 
     def join(self) -> None:
         """Until the cache is on disk whole: written at once if it was waiting for quiet."""
         with self._state:
             self._now = True
             self._state.notify_all()
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
 
     def hold(self) -> None:
-        """No writing while another build runs: a write under way is stopped (returns once it has)."""
+        """No writing while another build runs: the thread ends (a write under way is stopped), returning once it has."""
         with self._state:
             self._held = True
             self._state.notify_all()
-            while self._writing:
-                self._state.wait()
+        if self._thread is not None:
+            self._thread.join()
 
     def release(self, *, dropped: bool) -> None:
         """The build that held it is over: ``dropped`` if it made a cache of its own (this one is never
-        written), else this one waits its quiet time again."""
+        written), else a new thread waits its quiet time again."""
         with self._state:
             self._held, self._dropped, self._since = False, self._dropped or dropped, time.monotonic()
-            self._state.notify_all()
+        if not (self._dropped or self._done):
+            self._start()
 
     def _stopped(self) -> bool:
         return self._held or self._dropped
 
     def _write(self, out_dir: Path, *known: dict) -> None:
+        """One thread's turn: wait for quiet, then write, until done or held (the next turn is release's)."""
         key = signing_key()
         if key is None:
-            self._last.get()
+            self._done = True
             return
         cache_file, _ = _paths(out_dir)
-        if self._quiet:  # (nothing is written before the build is over: a build holds it only after that)
+        if self._quiet and self._final is None:  # (nothing is written before the build is over)
             self._final = self._last.get()
-            if self._final is None:  # (the build failed: nothing to write)
+        if self._quiet and self._final is None:  # (the build failed: nothing to write)
+            self._done = True
+            return
+        with self._state:
+            while not self._stopped() and not self._now and time.monotonic() < self._since + self._quiet:
+                self._state.wait(self._since + self._quiet - time.monotonic())
+            if self._stopped():
                 return
-        while True:
-            with self._state:
-                while not self._dropped and (self._held or (not self._now and time.monotonic() < self._since + self._quiet)):
-                    self._state.wait(None if self._held or self._now else self._since + self._quiet - time.monotonic())
-                if self._dropped:
-                    return
-                self._writing = True
-            try:
-                _write_atomically(cache_file, key, self._parts(known), self._stopped)
-                return
-            except _Dropped:
-                if self._final is None:  # (the build failed: nothing to write)
-                    return
-            finally:
-                with self._state:
-                    self._writing = False
-                    self._state.notify_all()
+        try:
+            _write_atomically(cache_file, key, self._parts(known), self._stopped)
+            self._done = True
+        except _Dropped:
+            self._done = self._final is None  # (the build failed: nothing to write; else held, and written later)
 
     def _parts(self, known: tuple):
         """What the cache file holds, part by part: what was known at once, then (once the build hands it

@@ -150,22 +150,24 @@ def test_without_fork_or_symbolic_links_as_on_windows(corpus, tmp_path, monkeypa
     assert main(["zip", "--content", str(content), "--out", str(tmp_path / "site.zip")]) == 0
 
 
-def test_a_whole_rebuild_in_serve_is_shared_among_processes_while_it_serves(corpus, tmp_path, shared_out):
-    """`serve`'s web server is a process of its own (a thread would keep this one from forking): a whole
-    rebuild while it serves (the site's title edited: every page) still shares its pages among processes, and the server sends
-    the pages with the reload script and tells the open pages about each build."""
+def test_a_whole_rebuild_in_serve_is_shared_among_processes_while_it_serves(corpus, tmp_path, shared_out, monkeypatch):
+    """`serve`'s web server is a process of its own, and the last build's cache waits for a pause in the
+    saves with no thread of its own while a build runs (cache.Writer): a thread of either would keep this
+    process from forking (parallel.can_fork). So a whole rebuild while it serves (the site's title edited:
+    every page), saved before the last build's cache is written, still shares its pages among processes,
+    and the server sends the pages with the reload script and tells the open pages about each build."""
     import json
     import urllib.request
 
-    from memorial import serve
+    from memorial import cache, serve
 
+    monkeypatch.setattr(pipeline, "SAVE_QUIET", 30.0)  # (a pause longer than the test: never over while a build runs)
     content, out = tmp_path / "content", tmp_path / "output"
     shutil.copytree(corpus, content)
     first = pipeline.build(content, out, workers=2, serving=True)
-    first.build.wait()  # (its cache written: no thread left)
     server = serve.Server(out, "127.0.0.1", 0)
     try:
-        assert server.port and parallel.can_fork()
+        assert server.port
         shared_out.clear()
         site = content / "site.yaml"
         site.write_text(site.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1), encoding="utf-8")
@@ -181,6 +183,9 @@ def test_a_whole_rebuild_in_serve_is_shared_among_processes_while_it_serves(corp
     finally:
         server.stop()
     assert server.process.returncode == 0  # (it ends when `serve` does)
+    assert not (tmp_path / ".output.cache.pickle").exists()  # (still in its pause; the first build's was dropped)
+    again.build.wait()  # (as `serve` stops)
+    assert cache.load(out).files == again.build.files
 
 
 def test_files_parsed_in_several_processes_load_as_in_one(corpus, monkeypatch):
