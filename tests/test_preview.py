@@ -94,6 +94,29 @@ def test_serve_says_plainly_when_its_port_is_taken(site):
     assert proc.returncode == 2 and f"port {port} is taken" in out and "Traceback" not in out
 
 
+def test_the_web_server_ends_with_serve_however_it_ends(site):
+    """The web server is a process of its own (memorial/preview_server.py): killed outright, `serve` leaves
+    no server behind holding its port, so the next `serve` can start on it."""
+    port = _free_port()
+    proc = _serve(site, port)
+    try:
+        _get(f"http://127.0.0.1:{port}/en/index.html", lambda body: "__preview__" in body)
+    finally:
+        proc.kill()  # (SIGKILL: nothing of `serve` runs after it)
+        proc.communicate(timeout=30)
+    deadline = time.monotonic() + 15
+    while True:
+        with socket.socket() as again:
+            again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # (as `serve` binds: http.server's allow_reuse_address)
+            try:
+                again.bind(("127.0.0.1", port))
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"port {port} still taken after `serve` was killed") from None
+        time.sleep(0.1)
+
+
 def test_serve_with_drafts_shows_them_marked_and_only_in_a_folder_of_its_own(site, browser):
     port = _free_port()
     proc = _serve(site, port, "--drafts")
