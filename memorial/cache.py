@@ -419,16 +419,16 @@ class Writer:
 
     def join(self) -> None:
         """Until the cache is on disk whole: written at once if it was waiting for quiet."""
-        with self._state:
-            self._now = True
-            self._state.notify_all()
-        if self._thread is not None:
-            self._thread.join()
+        self._tell_and_wait(now=True)
 
     def hold(self) -> None:
         """No writing while another build runs: the thread ends (a write under way is stopped), returning once it has."""
+        self._tell_and_wait(held=True)
+
+    def _tell_and_wait(self, *, now: bool = False, held: bool = False) -> None:
+        """The thread told to write at once (``now``) or to stop (``held``), then waited for until it ends."""
         with self._state:
-            self._held = True
+            self._now, self._held = self._now or now, self._held or held
             self._state.notify_all()
         if self._thread is not None:
             self._thread.join()
